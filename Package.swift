@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+//
+// Sankofa: a permissioned Proof-of-Authority node. One target per layer; a lower layer never imports a higher
+// one (C shims → primitives → crypto → chain → CLI → the `sankofa` executable).
+import PackageDescription
+
+/// Release-only optimisation flags for our own hot-path targets (never for code that parses untrusted input
+/// with unchecked arithmetic — see ../shared/SWIFT-NOTES.md).
+let releaseSpeed: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Sankofa",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sankofa", targets: ["sankofa"]),
+        .library(name: "SankofaPrimitives", targets: ["SankofaPrimitives"]),
+        .library(name: "SankofaCrypto", targets: ["SankofaCrypto"]),
+        .library(name: "SankofaChain", targets: ["SankofaChain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Layers.
+        .target(name: "SankofaPrimitives", swiftSettings: releaseSpeed),
+        .target(name: "SankofaCrypto", dependencies: ["SankofaPrimitives", "CSecp256k1", "COpenSSL"],
+                swiftSettings: releaseSpeed),
+        .target(name: "SankofaChain", dependencies: ["SankofaPrimitives", "SankofaCrypto"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaCLI", dependencies: [
+            "SankofaPrimitives", "SankofaCrypto", "SankofaChain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sankofa", dependencies: [
+            "SankofaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Benchmarks: a plain executable that is always built, so it cannot rot.
+        .executableTarget(name: "SankofaBenchmarks",
+                          dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "CSecp256k1"],
+                          path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
+
+        // Tests mirror Sources; vector loading is shared through a small test-only library.
+        .target(name: "SankofaTestSupport", path: "Tests/SankofaTestSupport"),
+        .testTarget(name: "SankofaPrimitivesTests", dependencies: ["SankofaPrimitives", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaCryptoTests", dependencies: ["SankofaCrypto", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaChainTests", dependencies: ["SankofaChain", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaCLITests", dependencies: ["SankofaCLI", "SankofaTestSupport"]),
+    ]
+)

@@ -1,0 +1,6 @@
+#ifndef SANKOFA_COPENSSL_SHIM_H
+#define SANKOFA_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/err.h>
+#endif

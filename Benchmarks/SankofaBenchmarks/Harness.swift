@@ -1,0 +1,82 @@
+/// A minimal benchmark harness: each case runs for a time budget, reports operations per second, and may name
+/// a baseline measured in the same run so figures can be read as ratios on a noisy machine.
+struct BenchmarkCase {
+    let name: String
+    /// Bytes processed per operation, for throughput figures (0 if not meaningful).
+    let bytesPerOp: Int
+    /// The case this one is compared to, if any.
+    let baseline: String?
+    /// Runs `iterations` operations.
+    let body: (Int) -> Void
+}
+
+struct BenchmarkResult {
+    let name: String
+    let opsPerSecond: Double
+    let bytesPerOp: Int
+    var ratio: (baseline: String, value: Double)?
+}
+
+enum Harness {
+    /// Calibrates an iteration count that takes about `seconds`, then measures the best of three runs.
+    static func measure(_ bench: BenchmarkCase, seconds: Double) -> BenchmarkResult {
+        let clock = ContinuousClock()
+        var iterations = 1
+        while true {
+            let elapsed = clock.measure { bench.body(iterations) }
+            if elapsed >= .milliseconds(50) || iterations >= 1 << 30 {
+                let perOp = elapsed / iterations
+                iterations = max(1, Int((seconds / 3) / perOp.seconds))
+                break
+            }
+            iterations *= 4
+        }
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let elapsed = clock.measure { bench.body(iterations) }.seconds
+            best = min(best, elapsed / Double(iterations))
+        }
+        return BenchmarkResult(name: bench.name, opsPerSecond: 1 / best, bytesPerOp: bench.bytesPerOp)
+    }
+
+    static func report(_ results: [BenchmarkResult], json: Bool) -> String {
+        if json {
+            let rows = results.map { r in
+                var row = "{\"name\":\"\(r.name)\",\"ops_per_second\":\(Int(r.opsPerSecond))"
+                if r.bytesPerOp > 0 { row += ",\"mb_per_second\":\(format(r.opsPerSecond * Double(r.bytesPerOp) / 1e6))" }
+                if let ratio = r.ratio { row += ",\"baseline\":\"\(ratio.baseline)\",\"ratio\":\(format(ratio.value))" }
+                return row + "}"
+            }
+            return "[\n  " + rows.joined(separator: ",\n  ") + "\n]"
+        }
+        var lines = ["benchmark                          ops/s        MB/s   ratio to baseline"]
+        for r in results {
+            var line = r.name.padding(30) + String(Int(r.opsPerSecond)).leftPadding(12)
+            line += (r.bytesPerOp > 0 ? format(r.opsPerSecond * Double(r.bytesPerOp) / 1e6) : "-").leftPadding(12)
+            if let ratio = r.ratio { line += "   \(format(ratio.value)) × \(ratio.baseline)" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded() / 1000
+        return "\(scaled)"
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+/// Keeps the optimiser from deleting work whose result is otherwise unused.
+@inline(never)
+func blackHole<T>(_ value: T) { _ = value }

@@ -1,0 +1,26 @@
+// Sankofa benchmarks: `swift run -c release SankofaBenchmarks [--json] [--seconds S] [--filter PREFIX]`.
+// Figures are machine-dependent; read them as ratios to the baseline measured in the same run.
+let arguments = CommandLine.arguments.dropFirst()
+let json = arguments.contains("--json")
+var seconds = 1.0
+var filter: String?
+var iterator = arguments.makeIterator()
+while let argument = iterator.next() {
+    switch argument {
+    case "--seconds": seconds = iterator.next().flatMap(Double.init) ?? seconds
+    case "--filter": filter = iterator.next()
+    default: break
+    }
+}
+
+let cases = FoundationCases.all().filter { filter == nil || $0.name.hasPrefix(filter!) }
+var results: [BenchmarkResult] = []
+for bench in cases {
+    var result = Harness.measure(bench, seconds: seconds)
+    if let baseline = bench.baseline, let base = results.first(where: { $0.name == baseline }) {
+        result.ratio = (baseline, result.opsPerSecond / base.opsPerSecond)
+    }
+    results.append(result)
+    if !json { print("measured \(bench.name)") }
+}
+print(Harness.report(results, json: json))

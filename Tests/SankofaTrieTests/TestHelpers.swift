@@ -1,0 +1,75 @@
+import SankofaPrimitives
+import SankofaTestSupport
+@testable import SankofaTrie
+
+/// A small, fast, seedable generator so property tests are reproducible (the seed is in the failure message).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
+    }
+}
+
+/// ethereum/tests trie vectors write keys and values as ASCII, or as hex when prefixed with 0x.
+func vectorBytes(_ text: String) -> [UInt8] {
+    text.hasPrefix("0x") ? fixtureBytes(text) : Array(text.utf8)
+}
+
+/// A trie holding exactly `entries`, inserted in the given order.
+func buildTrie(_ entries: [([UInt8], [UInt8])], secure: Bool = false) throws -> Hash32 {
+    if secure {
+        var trie = SecureTrie(reader: InMemoryTrieNodes())
+        for (key, value) in entries { try trie.update(key, value) }
+        return trie.rootHash()
+    }
+    var trie = MerklePatriciaTrie(reader: InMemoryTrieNodes())
+    for (key, value) in entries { try trie.update(key, value) }
+    return trie.rootHash()
+}
+
+/// Every entry of a trie in iteration order.
+func allEntries(_ trie: inout MerklePatriciaTrie) throws -> [([UInt8], [UInt8])] {
+    var out: [([UInt8], [UInt8])] = []
+    try trie.forEach { key, value in
+        out.append((key, value))
+        return true
+    }
+    return out
+}
+
+/// Hashes of every node reachable from `root` through `store` (fails if any is missing or malformed).
+func reachableNodes(root: Hash32, store: InMemoryTrieNodes) throws -> Set<Hash32> {
+    guard root != MerklePatriciaTrie.emptyRoot else { return [] }
+    var seen: Set<Hash32> = []
+    var pending = [root]
+    while let next = pending.popLast() {
+        guard seen.insert(next).inserted else { continue }
+        guard let encoded = try store.trieNode(next) else { throw TrieError.missingNode(next) }
+        func follow(_ node: Node) {
+            switch node {
+            case .empty, .leaf: break
+            case .hash(let hash): pending.append(hash)
+            case .ext(_, let child, _): follow(child)
+            case .branch(let children, _, _): children.forEach(follow)
+            }
+        }
+        follow(try NodeCodec.decode(encoded, hash: next))
+    }
+    return seen
+}
+
+extension Array where Element == UInt8 {
+    /// Lexicographic byte order, the order trie iteration yields keys in.
+    static func byteOrder(_ a: [UInt8], _ b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
+}

@@ -1,0 +1,29 @@
+import SankofaPrimitives
+import Testing
+@testable import SankofaChain
+
+@Suite("Receipts and logs")
+struct ReceiptTests {
+    @Test func roundTripAndBloom() throws {
+        let log = Log(address: Address(low: 0x1001), topics: [Keccak256.hash(Array("RoleGranted(bytes32,address,address)".utf8))],
+                      data: [UInt8](repeating: 0xab, count: 64))
+        for type in TransactionType.allCases {
+            for succeeded in [true, false] {
+                let receipt = Receipt(type: type, succeeded: succeeded, cumulativeGasUsed: 123_456, logs: [log, log])
+                let encoded = receipt.encoded
+                #expect(try Receipt(encoded: encoded) == receipt)
+                #expect((encoded.first ?? 0) >= 0xc0 ? type == .legacy : encoded.first == type.rawValue)
+                #expect(receipt.logsBloom.mayContain(log.address.bytes))
+                #expect(receipt.logsBloom.mayContain(log.topics[0].bytes))
+            }
+        }
+        let empty = Receipt(type: .legacy, succeeded: true, cumulativeGasUsed: 0, logs: [])
+        #expect(empty.logsBloom == Bloom())
+        #expect(throws: RLPError.self) { _ = try Receipt(encoded: [0x03, 0xc0]) }
+        #expect(throws: RLPError.self) { _ = try Receipt(encoded: []) }
+        // Status must be 0 or 1 (EIP-658), not a pre-Byzantium state root.
+        var bad = RLPWriter()
+        bad.writeList { w in w.write(Hash32.zero); w.write(0 as UInt64); w.write(bytes: Bloom().bytes); w.writeEmptyList() }
+        #expect(throws: RLPError.self) { _ = try Receipt(encoded: bad.bytes) }
+    }
+}

@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "SankofaPrimitives", targets: ["SankofaPrimitives"]),
         .library(name: "SankofaCrypto", targets: ["SankofaCrypto"]),
         .library(name: "SankofaChain", targets: ["SankofaChain"]),
+        .library(name: "SankofaStorage", targets: ["SankofaStorage"]),
+        .library(name: "SankofaTrie", targets: ["SankofaTrie"]),
+        .library(name: "SankofaState", targets: ["SankofaState"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +36,10 @@ let package = Package(
         .target(name: "SankofaCrypto", dependencies: ["SankofaPrimitives", "CSecp256k1", "COpenSSL"],
                 swiftSettings: releaseSpeed),
         .target(name: "SankofaChain", dependencies: ["SankofaPrimitives", "SankofaCrypto"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaStorage", dependencies: ["CRocksDB"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaTrie", dependencies: ["SankofaPrimitives"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaState", dependencies: ["SankofaPrimitives", "SankofaChain", "SankofaStorage", "SankofaTrie"],
+                swiftSettings: releaseSpeed),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaCrypto", "SankofaChain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -47,10 +54,16 @@ let package = Package(
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
 
         // Tests mirror Sources; vector loading is shared through a small test-only library.
-        .target(name: "SankofaTestSupport", path: "Tests/SankofaTestSupport"),
+        .target(name: "SankofaTestSupport", dependencies: ["SankofaChain", "SankofaState", "SankofaStorage", "SankofaTrie"],
+                path: "Tests/SankofaTestSupport"),
+        .executableTarget(name: "sankofa-crash-writer", dependencies: ["SankofaStorage", "SankofaTestSupport"],
+                          path: "Tests/CrashWriter"),
         .testTarget(name: "SankofaPrimitivesTests", dependencies: ["SankofaPrimitives", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCryptoTests", dependencies: ["SankofaCrypto", "SankofaTestSupport"]),
         .testTarget(name: "SankofaChainTests", dependencies: ["SankofaChain", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaStorageTests", dependencies: ["SankofaStorage", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaTrieTests", dependencies: ["SankofaTrie", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaStateTests", dependencies: ["SankofaState", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: ["SankofaCLI", "SankofaTestSupport"]),
     ]
 )

@@ -9,10 +9,13 @@ public enum SankofaBinary {
     }
 
     /// The executable's path: next to the test bundle in the build products directory.
-    public static var path: String? {
+    public static var path: String? { productPath("sankofa") }
+
+    /// The path of any executable product built with the tests (e.g. test-only helper programs).
+    public static func productPath(_ name: String) -> String? {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("sankofa").path
+            let candidate = directory.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             directory = directory.deletingLastPathComponent()
         }

@@ -1,0 +1,44 @@
+import SankofaPrimitives
+import SankofaStorage
+
+/// Every key layout in the database, one place (geth's `rawdb/schema.go`). Numbers are 8-byte big-endian so that
+/// keys sort by block number.
+public enum Schema {
+    // metadata (RocksDB "default" family)
+    /// The canonical head block's hash.
+    public static let headBlockKey = Array("head-block".utf8)
+    /// The latest finalized block's hash.
+    public static let finalizedBlockKey = Array("finalized-block".utf8)
+    /// The state root that the flat snapshot currently mirrors.
+    public static let snapshotRootKey = Array("snapshot-root".utf8)
+    /// The layout version of this database, checked at open.
+    public static let schemaVersionKey = Array("schema-version".utf8)
+    public static let schemaVersion: UInt64 = 1
+
+    // headers, bodies, receipts: block hash → RLP
+    public static func blockKey(_ hash: Hash32) -> [UInt8] { hash.bytes }
+
+    // canonical: number → hash
+    public static func canonicalKey(_ number: UInt64) -> [UInt8] { bigEndian(number) }
+
+    // transactionLookup: tx hash → rlp([block hash, index])
+    public static func transactionLookupKey(_ hash: Hash32) -> [UInt8] { hash.bytes }
+
+    // trieNodes: node hash → node RLP
+    public static func trieNodeKey(_ hash: Hash32) -> [UInt8] { hash.bytes }
+
+    // snapshotAccounts: keccak(address) → account RLP
+    public static func snapshotAccountKey(_ addressHash: Hash32) -> [UInt8] { addressHash.bytes }
+
+    // snapshotStorage: keccak(address) ‖ keccak(slot) → raw value bytes
+    public static func snapshotStorageKey(_ addressHash: Hash32, _ slotHash: Hash32) -> [UInt8] {
+        addressHash.bytes + slotHash.bytes
+    }
+
+    public static func bigEndian(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+
+    public static func uint64(bigEndian bytes: [UInt8]) -> UInt64? {
+        guard bytes.count == 8 else { return nil }
+        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}

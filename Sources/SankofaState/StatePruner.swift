@@ -28,6 +28,21 @@ public struct StatePruner {
         public let deleted: Int
     }
 
+    /// Applies a retention policy to the canonical chain: keeps the states of the last `blocks` canonical blocks
+    /// up to the head and prunes the rest. Returns nil in archive mode (nothing to do).
+    @discardableResult
+    public func prune(chain: ChainStore, retention: StateRetention) throws -> Outcome? {
+        guard case .recent(let blocks) = retention, let head = try chain.headHash(),
+              let headHeader = try chain.header(head) else { return nil }
+        let oldest = headHeader.number >= blocks ? headHeader.number - blocks + 1 : 0
+        var roots: [Hash32] = []
+        for number in oldest...headHeader.number {
+            guard let hash = try chain.canonicalHash(number), let header = try chain.header(hash) else { continue }
+            roots.append(header.stateRoot)
+        }
+        return try prune(keeping: roots)
+    }
+
     /// Keeps every node reachable from `roots` (state roots: account tries and the storage tries they reference)
     /// and deletes all other trie nodes, in batches.
     @discardableResult

@@ -1,6 +1,7 @@
 import SankofaPrimitives
 import SankofaStorage
 import SankofaTrie
+import SankofaTestSupport
 import Testing
 @testable import SankofaState
 
@@ -49,5 +50,24 @@ struct StatePrunerTests {
 
         // Pruning again with the same roots deletes nothing.
         #expect(try StatePruner(store: store).prune(keeping: kept).deleted == 0)
+    }
+
+    @Test func retentionFollowsTheCanonicalChain() throws {
+        let store = MemoryStore()
+        try CrashScenario.importBlocks(into: store, through: 20)
+        let chain = try ChainStore(store: store)
+        #expect(try StatePruner(store: store).prune(chain: chain, retention: .archive) == nil)
+        let outcome = try #require(try StatePruner(store: store).prune(chain: chain, retention: .recent(blocks: 4)))
+        #expect(outcome.deleted > 0)
+        func root(_ number: UInt64) throws -> Hash32 {
+            let hash = try #require(try chain.canonicalHash(number))
+            return try #require(try chain.header(hash)).stateRoot
+        }
+        for number in 17...20 as ClosedRange<UInt64> {
+            let state = try WorldState(reader: store, root: try root(number), snapshot: false)
+            #expect(try state.balance(Address(low: 1)) == UInt256((0...number).reduce(0) { $0 + $1 * 31 + 1 }))
+        }
+        let old = try WorldState(reader: store, root: try root(16), snapshot: false)
+        #expect(throws: (any Error).self) { _ = try old.balance(Address(low: 1)) }
     }
 }

@@ -176,3 +176,40 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("State proofs")
+struct StateProofTests {
+    @Test func accountAndStorageProofsVerifyAgainstTheRootAlone() throws {
+        let store = MemoryStore()
+        let state = try WorldState(reader: store, root: MerklePatriciaTrie.emptyRoot, snapshot: false)
+        let contract = Address(low: 0x1001)
+        for i in 0..<50 as Range<UInt64> {
+            try state.addBalance(Address(low: UInt32(i + 1)), UInt256(i + 1))
+            try state.setStorage(contract, WorldStateTests.slot(i), Array(repeating: UInt8(i), count: Int(i % 50) + 1))
+        }
+        try state.setNonce(contract, 1)
+        let commit = try state.commit()
+        try store.write(commit.batch, sync: false)
+
+        let slots = [WorldStateTests.slot(3), WorldStateTests.slot(49), WorldStateTests.slot(999)]
+        let proof = try state.proof(contract, slots: slots)
+        #expect(try proof.verify(stateRoot: commit.root))
+        #expect(proof.storageProofs[0].value == [3, 3, 3, 3])
+        #expect(proof.storageProofs[2].value.isEmpty)  // absent slot, proven absent
+
+        // A missing account is proven absent.
+        let missing = try state.proof(Address(low: 0xdead), slots: [])
+        #expect(missing.account == .empty)
+        #expect(try missing.verify(stateRoot: commit.root))
+
+        // Claims that differ from what the proof proves are refused.
+        let inflated = AccountProof(address: contract, accountProof: proof.accountProof,
+                                    account: Account(nonce: 2, balance: .zero, storageRoot: proof.account.storageRoot),
+                                    storageProofs: [])
+        #expect(try !inflated.verify(stateRoot: commit.root))
+        let wrongValue = AccountProof(address: contract, accountProof: proof.accountProof, account: proof.account,
+                                      storageProofs: [.init(key: slots[0], value: [9], proof: proof.storageProofs[0].proof)])
+        #expect(try !wrongValue.verify(stateRoot: commit.root))
+        #expect((try? proof.verify(stateRoot: Keccak256.hash([1] as [UInt8]))) != true)
+    }
+}

@@ -1,0 +1,62 @@
+import SankofaPrimitives
+import SankofaTrie
+
+/// A Merkle proof of one account and some of its storage slots, shaped as `eth_getProof` returns it (EIP-1186).
+public struct AccountProof: Sendable, Equatable {
+    public struct StorageProof: Sendable, Equatable {
+        public let key: Hash32
+        /// The slot's value; empty when the slot is unset (then `proof` proves its absence).
+        public let value: [UInt8]
+        /// RLP of each storage-trie node from the account's storage root toward the slot.
+        public let proof: [[UInt8]]
+    }
+
+    public let address: Address
+    /// RLP of each account-trie node from the state root toward the account.
+    public let accountProof: [[UInt8]]
+    public let account: Account
+    public let storageProofs: [StorageProof]
+}
+
+extension WorldState {
+    /// Proves `address` and the given storage `slots` against this state's committed root. Uncommitted changes are
+    /// not included: commit first (RPC proves states of imported blocks, which are always committed).
+    public func proof(_ address: Address, slots: [Hash32]) throws -> AccountProof {
+        var accounts = SecureTrie(root: root, reader: StoreTrieNodes(reader))
+        let accountProof = try accounts.proof(address.bytes)
+        let account = try accounts.get(address.bytes).map { try Account(rlp: $0) } ?? .empty
+        var storageTrie = SecureTrie(root: account.storageRoot, reader: StoreTrieNodes(reader))
+        var storageProofs: [AccountProof.StorageProof] = []
+        for slot in slots {
+            let proof = try storageTrie.proof(slot.bytes)
+            var value: [UInt8] = []
+            if let encoded = try storageTrie.get(slot.bytes) {
+                var item = RLPReader(encoded)
+                value = Array(try item.readBytes())
+            }
+            storageProofs.append(AccountProof.StorageProof(key: slot, value: value, proof: proof))
+        }
+        return AccountProof(address: address, accountProof: accountProof, account: account, storageProofs: storageProofs)
+    }
+}
+
+extension AccountProof {
+    /// Checks every proof against `stateRoot` alone, as a light client does: the account proof must prove exactly
+    /// `account` (or its absence when empty), and each storage proof its value under the account's storage root.
+    public func verify(stateRoot: Hash32) throws -> Bool {
+        let proven = try SecureTrie.verifyProof(root: stateRoot, key: address.bytes, proof: accountProof)
+        let expected: [UInt8]? = account == .empty ? nil : account.rlpEncoded
+        guard proven == expected else { return false }
+        for slot in storageProofs {
+            let value = try SecureTrie.verifyProof(root: account.storageRoot, key: slot.key.bytes, proof: slot.proof)
+            var encoded: [UInt8]? = nil
+            if !slot.value.isEmpty {
+                var writer = RLPWriter()
+                writer.write(bytes: slot.value)
+                encoded = writer.bytes
+            }
+            guard value == encoded else { return false }
+        }
+        return true
+    }
+}

@@ -4,10 +4,20 @@ struct BenchmarkCase {
     let name: String
     /// Bytes processed per operation, for throughput figures (0 if not meaningful).
     let bytesPerOp: Int
+    /// Items (keys, transactions) handled per operation: rates are reported per item.
+    var itemsPerOp: Int = 1
     /// The case this one is compared to, if any.
     let baseline: String?
     /// Runs `iterations` operations.
     let body: (Int) -> Void
+
+    init(name: String, bytesPerOp: Int, itemsPerOp: Int = 1, baseline: String?, body: @escaping (Int) -> Void) {
+        self.name = name
+        self.bytesPerOp = bytesPerOp
+        self.itemsPerOp = itemsPerOp
+        self.baseline = baseline
+        self.body = body
+    }
 }
 
 struct BenchmarkResult {
@@ -36,7 +46,8 @@ enum Harness {
             let elapsed = clock.measure { bench.body(iterations) }.seconds
             best = min(best, elapsed / Double(iterations))
         }
-        return BenchmarkResult(name: bench.name, opsPerSecond: 1 / best, bytesPerOp: bench.bytesPerOp)
+        return BenchmarkResult(name: bench.name, opsPerSecond: Double(bench.itemsPerOp) / best,
+                               bytesPerOp: bench.bytesPerOp / max(1, bench.itemsPerOp))
     }
 
     static func report(_ results: [BenchmarkResult], json: Bool) -> String {
@@ -49,7 +60,7 @@ enum Harness {
             }
             return "[\n  " + rows.joined(separator: ",\n  ") + "\n]"
         }
-        var lines = ["benchmark                          ops/s        MB/s   ratio to baseline"]
+        var lines = ["benchmark                     items/s        MB/s   ratio to baseline"]
         for r in results {
             var line = r.name.padding(30) + String(Int(r.opsPerSecond)).leftPadding(12)
             line += (r.bytesPerOp > 0 ? format(r.opsPerSecond * Double(r.bytesPerOp) / 1e6) : "-").leftPadding(12)

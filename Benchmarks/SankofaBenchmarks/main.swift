@@ -13,7 +13,8 @@ while let argument = iterator.next() {
     }
 }
 
-let cases = FoundationCases.all().filter { filter == nil || $0.name.hasPrefix(filter!) }
+let selected: (BenchmarkCase) -> Bool = { bench in filter.map { bench.name.hasPrefix($0) } ?? true }
+let cases = (FoundationCases.all() + StateCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)

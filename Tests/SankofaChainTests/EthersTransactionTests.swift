@@ -92,7 +92,3 @@ struct EthersTransactionTests {
     }
 }
 
-struct VectorError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

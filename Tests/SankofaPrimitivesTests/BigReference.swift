@@ -1,3 +1,4 @@
+import SankofaTestSupport
 // A deliberately simple, slow, independent reference for checking UInt256: arbitrary-precision naturals as
 // little-endian UInt32 digits with schoolbook algorithms and bit-by-bit division. It shares no code with the
 // library (digit size, algorithms and text conversion all differ).

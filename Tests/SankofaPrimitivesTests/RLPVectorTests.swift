@@ -78,7 +78,3 @@ struct RLPVectorTests {
     }
 }
 
-struct VectorError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

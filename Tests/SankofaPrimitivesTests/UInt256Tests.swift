@@ -1,3 +1,4 @@
+import SankofaTestSupport
 import Testing
 @testable import SankofaPrimitives
 

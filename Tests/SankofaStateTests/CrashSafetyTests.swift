@@ -8,6 +8,16 @@ import Testing
 /// reopens at a fully committed block whose state root matches a recomputation from scratch.
 @Suite("Crash safety", .enabled(if: SankofaBinary.productPath("sankofa-crash-writer") != nil))
 struct CrashSafetyTests {
+    static func startWriter(_ writer: String, path: String) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: writer)
+        process.arguments = [path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        return (process, output)
+    }
+
     @Test func killedImporterRestartsAtACommittedBlock() throws {
         let writer = try #require(SankofaBinary.productPath("sankofa-crash-writer"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-crash-\(UUID().uuidString)").path
@@ -15,12 +25,7 @@ struct CrashSafetyTests {
         var rng = SystemRandomNumberGenerator()
         var previousHead: UInt64?
         for round in 0..<5 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: writer)
-            process.arguments = [path]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
+            let (process, output) = try Self.startWriter(writer, path: path)
             usleep(UInt32.random(in: 150_000...700_000, using: &rng))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -54,12 +59,7 @@ struct CrashSafetyTests {
         let writer = try #require(SankofaBinary.productPath("sankofa-crash-writer"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-lock-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: writer)
-        process.arguments = [path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let (process, output) = try Self.startWriter(writer, path: path)
         defer {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

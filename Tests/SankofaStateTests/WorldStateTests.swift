@@ -1,6 +1,7 @@
 import SankofaPrimitives
 import SankofaStorage
 import SankofaTrie
+import SankofaTestSupport
 import Testing
 @testable import SankofaState
 
@@ -98,7 +99,7 @@ struct WorldStateTests {
     }
 
     @Test func rootIsIndependentOfWriteOrder() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var operations: [(Address, Hash32, [UInt8])] = []
         for _ in 0..<300 {
             let address = Address(low: UInt32(rng.next() % 8) + 1)
@@ -165,17 +166,6 @@ struct WorldStateTests {
     }
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("State proofs")
 struct StateProofTests {

@@ -2,24 +2,6 @@ import SankofaPrimitives
 import SankofaTestSupport
 @testable import SankofaTrie
 
-/// A small, fast, seedable generator so property tests are reproducible (the seed is in the failure message).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
-    }
-}
 
 /// ethereum/tests trie vectors write keys and values as ASCII, or as hex when prefixed with 0x.
 func vectorBytes(_ text: String) -> [UInt8] {

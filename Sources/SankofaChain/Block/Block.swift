@@ -30,26 +30,19 @@ extension Block: RLPEncodable {
 extension Block {
     /// Decodes a block that must span all of `input`.
     public init(rlp input: [UInt8]) throws(TransactionError) {
-        var reader = RLPReader(input)
-        do {
+        (header, transactions, ommers) = try TransactionError.decoding {
+            var reader = RLPReader(input)
             var fields = try reader.readList()
-            header = try BlockHeader(from: &fields)
+            let header = try BlockHeader(from: &fields)
             var txs = try fields.readList()
-            var decoded: [Transaction] = []
-            while !txs.isAtEnd { decoded.append(try Transaction(from: &txs)) }
-            transactions = decoded
+            var transactions: [Transaction] = []
+            while !txs.isAtEnd { transactions.append(try Transaction(from: &txs)) }
             var ommerList = try fields.readList()
-            var decodedOmmers: [BlockHeader] = []
-            while !ommerList.isAtEnd { decodedOmmers.append(try BlockHeader(from: &ommerList)) }
-            ommers = decodedOmmers
+            var ommers: [BlockHeader] = []
+            while !ommerList.isAtEnd { ommers.append(try BlockHeader(from: &ommerList)) }
             try fields.finish()
             try reader.finish()
-        } catch let error as RLPError {
-            throw .malformed(error)
-        } catch let error as TransactionError {
-            throw error
-        } catch {
-            throw .malformed(.unexpectedEnd)
+            return (header, transactions, ommers)
         }
     }
 }

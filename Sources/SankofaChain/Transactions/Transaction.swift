@@ -44,12 +44,11 @@ public struct Transaction: Sendable, Hashable {
     /// out-of-range signature values are errors.
     public init(raw: [UInt8]) throws(TransactionError) {
         guard let first = raw.first else { throw .empty }
-        var reader = RLPReader(raw)
-        let payload: Payload
-        let signature: RecoverableSignature
-        do {
+        let (payload, signature) = try TransactionError.decoding { () throws -> (Payload, RecoverableSignature) in
+            var reader = RLPReader(raw)
+            let decoded: (Payload, RecoverableSignature)
             if first >= 0xc0 {
-                (payload, signature) = try Self.decodeLegacy(from: &reader)
+                decoded = try Self.decodeLegacy(from: &reader)
             } else {
                 guard let type = TransactionType(rawValue: first), type != .legacy else {
                     throw TransactionError.unsupportedType(first)
@@ -58,21 +57,16 @@ public struct Transaction: Sendable, Hashable {
                 switch type {
                 case .accessList:
                     let (fields, sig) = try Self.decodeTyped(AccessListTransaction.self, from: &reader)
-                    (payload, signature) = (.accessList(fields), sig)
+                    decoded = (.accessList(fields), sig)
                 case .dynamicFee:
                     let (fields, sig) = try Self.decodeTyped(DynamicFeeTransaction.self, from: &reader)
-                    (payload, signature) = (.dynamicFee(fields), sig)
+                    decoded = (.dynamicFee(fields), sig)
                 case .legacy:
                     throw TransactionError.unsupportedType(first)
                 }
             }
             try reader.finish()
-        } catch let error as RLPError {
-            throw .malformed(error)
-        } catch let error as TransactionError {
-            throw error
-        } catch {
-            throw .malformed(.unexpectedEnd)  // unreachable: only the two error types above are thrown
+            return decoded
         }
         do { try signature.validate() } catch { throw .invalidSignature(error) }
         self.payload = payload
@@ -84,21 +78,13 @@ public struct Transaction: Sendable, Hashable {
     /// Decodes a transaction as it sits in a block body: a legacy transaction is an RLP list, a typed one an RLP
     /// byte string holding its opaque form.
     public init(from reader: inout RLPReader) throws(TransactionError) {
-        do {
-            if try reader.peekIsList() {
-                try self.init(raw: Array(try reader.readRawItem()))
-            } else {
-                let opaque = Array(try reader.readBytes())
-                guard let first = opaque.first, first < 0x80 else { throw TransactionError.malformed(.expectedList) }
-                try self.init(raw: opaque)
-            }
-        } catch let error as RLPError {
-            throw .malformed(error)
-        } catch let error as TransactionError {
-            throw error
-        } catch {
-            throw .malformed(.unexpectedEnd)
+        let raw = try TransactionError.decoding { () throws -> [UInt8] in
+            if try reader.peekIsList() { return Array(try reader.readRawItem()) }
+            let opaque = Array(try reader.readBytes())
+            guard let first = opaque.first, first < 0x80 else { throw TransactionError.malformed(.expectedList) }
+            return opaque
         }
+        try self.init(raw: raw)
     }
 
     /// Writes the block-body form (see `init(from:)`).

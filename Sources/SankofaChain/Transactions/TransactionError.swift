@@ -45,3 +45,19 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
+
+extension TransactionError {
+    /// Runs a decoding step whose failures are RLP or transaction errors, reporting both as `TransactionError`.
+    static func decoding<T>(_ body: () throws -> T) throws(TransactionError) -> T {
+        do {
+            return try body()
+        } catch let error as TransactionError {
+            throw error
+        } catch let error as RLPError {
+            throw .malformed(error)
+        } catch {
+            // Decoding steps throw only the two types above; anything else is a programming error upstream.
+            preconditionFailure("unexpected decoding error \(error)")
+        }
+    }
+}

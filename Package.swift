@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "SankofaStorage", targets: ["SankofaStorage"]),
         .library(name: "SankofaTrie", targets: ["SankofaTrie"]),
         .library(name: "SankofaState", targets: ["SankofaState"]),
+        .library(name: "SankofaContracts", targets: ["SankofaContracts"]),
+        .library(name: "SankofaExecution", targets: ["SankofaExecution"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +42,10 @@ let package = Package(
         .target(name: "SankofaTrie", dependencies: ["SankofaPrimitives"], swiftSettings: releaseSpeed),
         .target(name: "SankofaState", dependencies: ["SankofaPrimitives", "SankofaChain", "SankofaStorage", "SankofaTrie"],
                 swiftSettings: releaseSpeed),
+        .target(name: "SankofaContracts", dependencies: ["SankofaPrimitives", "SankofaChain"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaExecution", dependencies: [
+            "SankofaPrimitives", "SankofaChain", "SankofaTrie", "SankofaState", "SankofaContracts",
+        ], swiftSettings: releaseSpeed),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaCrypto", "SankofaChain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +71,8 @@ let package = Package(
         .testTarget(name: "SankofaStorageTests", dependencies: ["SankofaStorage", "SankofaTestSupport"]),
         .testTarget(name: "SankofaTrieTests", dependencies: ["SankofaTrie", "SankofaTestSupport"]),
         .testTarget(name: "SankofaStateTests", dependencies: ["SankofaState", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaContractsTests", dependencies: ["SankofaContracts", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: ["SankofaCLI", "SankofaTestSupport"]),
     ]
 )

@@ -1,0 +1,129 @@
+import SankofaChain
+import SankofaContracts
+import SankofaPrimitives
+import SankofaState
+import SankofaTrie
+
+/// Everything executing a block's transactions produced, except the state root (the caller commits the state).
+public struct ExecutionOutcome: Sendable {
+    public let receipts: [Receipt]
+    public let results: [TransactionResult]
+    public let gasUsed: UInt64
+    public let logsBloom: Bloom
+    public let transactionsRoot: Hash32
+    public let receiptsRoot: Hash32
+}
+
+/// Applies a block's transactions in order and derives its receipts and roots (geth's `state_processor.go`). The
+/// same transactions on the same state give the same roots on every node and every run.
+public struct BlockExecutor: Sendable {
+    public let processor: TransactionProcessor
+
+    public init(processor: TransactionProcessor) { self.processor = processor }
+
+    public static func context(of header: BlockHeader, chainId: UInt64) -> BlockContext {
+        BlockContext(number: header.number, timestamp: header.timestamp, coinbase: header.coinbase, chainId: chainId)
+    }
+
+    /// Executes every transaction of a block being imported; any transaction that cannot be included makes the
+    /// block invalid.
+    public func execute(_ transactions: [RecoveredTransaction], header: BlockHeader, state: WorldState) throws -> ExecutionOutcome {
+        let block = Self.context(of: header, chainId: processor.chainId)
+        let baseFee = header.baseFeePerGas ?? .zero
+        var receipts: [Receipt] = []
+        var results: [TransactionResult] = []
+        var gasUsed: UInt64 = 0
+        var bloom = Bloom()
+        receipts.reserveCapacity(transactions.count)
+        for tx in transactions {
+            let result: TransactionResult
+            do {
+                result = try processor.apply(tx, state: state, block: block, baseFee: baseFee,
+                                             gasAvailable: header.gasLimit - gasUsed)
+            } catch ExecutionError.blockGasLimitExceeded(_, let gas, _) {
+                throw ExecutionError.blockGasLimitExceeded(used: gasUsed, transactionGas: gas, limit: header.gasLimit)
+            }
+            gasUsed += result.gasUsed
+            let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
+                                  logs: result.logs)
+            bloom.formUnion(receipt.logsBloom)
+            receipts.append(receipt)
+            results.append(result)
+        }
+        return ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,
+                                transactionsRoot: Self.transactionsRoot(transactions.map(\.transaction)),
+                                receiptsRoot: Self.receiptsRoot(receipts))
+    }
+
+    /// A block assembled from pool candidates: what was included, what it produced, and what was left out and why.
+    public struct Built: Sendable {
+        public let included: [RecoveredTransaction]
+        public let outcome: ExecutionOutcome
+        public let rejected: [(hash: Hash32, error: ExecutionError)]
+    }
+
+    /// Builds a block: applies candidates in order, leaving out any that cannot be included (wrong nonce, no funds,
+    /// contract creation, no gas left) instead of failing the block. Reverting calls are included with status 0.
+    public func build(_ candidates: [RecoveredTransaction], header: BlockHeader, state: WorldState) throws -> Built {
+        let block = Self.context(of: header, chainId: processor.chainId)
+        let baseFee = header.baseFeePerGas ?? .zero
+        var included: [RecoveredTransaction] = []
+        var rejected: [(hash: Hash32, error: ExecutionError)] = []
+        var receipts: [Receipt] = []
+        var results: [TransactionResult] = []
+        var gasUsed: UInt64 = 0
+        var bloom = Bloom()
+        for tx in candidates {
+            let checkpoint = state.checkpoint()
+            do {
+                let result = try processor.apply(tx, state: state, block: block, baseFee: baseFee,
+                                                 gasAvailable: header.gasLimit - gasUsed)
+                gasUsed += result.gasUsed
+                let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
+                                      logs: result.logs)
+                bloom.formUnion(receipt.logsBloom)
+                included.append(tx)
+                receipts.append(receipt)
+                results.append(result)
+            } catch let error as ExecutionError {
+                try state.revert(to: checkpoint)
+                rejected.append((tx.transaction.hash, error))
+            }
+        }
+        let outcome = ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,
+                                       transactionsRoot: Self.transactionsRoot(included.map(\.transaction)),
+                                       receiptsRoot: Self.receiptsRoot(receipts))
+        return Built(included: included, outcome: outcome, rejected: rejected)
+    }
+
+    /// Checks an imported header against execution: gas used, bloom, transactions, receipts and state roots.
+    public static func verify(_ header: BlockHeader, against outcome: ExecutionOutcome, stateRoot: Hash32) throws {
+        func check(_ field: String, _ got: String, _ expected: String) throws {
+            guard got == expected else { throw ExecutionError.headerMismatch(field: field, got: got, expected: expected) }
+        }
+        try check("gasUsed", "\(header.gasUsed)", "\(outcome.gasUsed)")
+        try check("transactionsRoot", header.transactionsRoot.hex, outcome.transactionsRoot.hex)
+        try check("receiptsRoot", header.receiptsRoot.hex, outcome.receiptsRoot.hex)
+        try check("logsBloom", Hex.encode(header.logsBloom.bytes), Hex.encode(outcome.logsBloom.bytes))
+        try check("stateRoot", header.stateRoot.hex, stateRoot.hex)
+    }
+
+    /// The root of the trie `rlp(index) → transaction` (typed transactions as their opaque bytes).
+    public static func transactionsRoot(_ transactions: [Transaction]) -> Hash32 {
+        orderedRoot(transactions.map(\.encoded))
+    }
+
+    /// The root of the trie `rlp(index) → receipt` (typed receipts prefixed by their type).
+    public static func receiptsRoot(_ receipts: [Receipt]) -> Hash32 { orderedRoot(receipts.map(\.encoded)) }
+
+    static func orderedRoot(_ items: [[UInt8]]) -> Hash32 {
+        var trie = MerklePatriciaTrie(reader: InMemoryTrieNodes())
+        for (index, item) in items.enumerated() {
+            var key = RLPWriter(capacity: 9)
+            key.write(UInt64(index))
+            // An in-memory trie never misses a node, so updates cannot fail.
+            try? trie.update(key.bytes, item)
+        }
+        return trie.rootHash()
+    }
+}

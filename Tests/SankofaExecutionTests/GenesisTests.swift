@@ -1,0 +1,91 @@
+import Foundation
+import SankofaChain
+import SankofaContracts
+import SankofaCrypto
+import SankofaPrimitives
+import SankofaState
+import SankofaStorage
+import SankofaTrie
+import Testing
+@testable import SankofaExecution
+
+@Suite("Genesis")
+struct GenesisTests {
+    static let devFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Genesis/dev.json")
+
+    static func devGenesis() throws -> GenesisFile { try GenesisFile(json: Data(contentsOf: devFile)) }
+
+    /// The well-known Besu dev keys whose accounts Genesis/dev.json funds.
+    static let devKeys = [
+        "0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63",
+        "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3",
+        "0xae6ae8e5ccbfb04590405997ee2d52d2b330726137b875053c36d94e974d162f",
+    ]
+
+    @Test func devGenesisParsesAndFundsTheDevKeys() throws {
+        let file = try Self.devGenesis()
+        #expect(file.chainId == 1337)
+        #expect(file.consensus == .clique(blockPeriodSeconds: 1, epochLength: 30_000))
+        #expect(Genesis.validators(of: file) == [try Address(hex: "0x627306090abab3a6e1400e9345bc60c78a8bef57")])
+        for key in Self.devKeys {
+            #expect(file.alloc[try PrivateKey(hex: key).address] == UInt256(hex: "0xad78ebc5ac6200000"))
+        }
+        #expect(file.board.count == 1 && file.threshold == 1)
+        #expect(file.roles.count == 8)
+    }
+
+    @Test func genesisIsStableAndSetsUpContracts() throws {
+        let file = try Self.devGenesis()
+        var hashes: Set<Hash32> = []
+        for _ in 0..<2 {
+            let state = try WorldState(reader: MemoryStore(), root: MerklePatriciaTrie.emptyRoot, snapshot: false)
+            hashes.insert(try Genesis.build(file, into: state).block.hash)
+        }
+        #expect(hashes.count == 1)
+
+        let chain = try ChainStore(store: MemoryStore())
+        let block = try Genesis.initialize(file, chain: chain)
+        #expect(try chain.headHash() == block.hash && hashes.contains(block.hash))
+        #expect(try chain.finalizedHash() == block.hash)
+        #expect(block.header.baseFeePerGas == .zero && block.header.number == 0)
+        // Re-opening with the same genesis is fine; a different one is refused with a clear message.
+        #expect(try Genesis.initialize(file, chain: chain).hash == block.hash)
+        var other = file
+        other.chainId = 1338
+        other.alloc[Address(low: 1)] = .one
+        #expect(throws: GenesisError.self) { try Genesis.initialize(other, chain: chain) }
+
+        // Roles and the board are in the contracts' storage, read through the head state's snapshot.
+        let state = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: true)
+        #expect(state.usesSnapshot)
+        let admin = try Address(hex: "0x627306090abab3a6e1400e9345bc60c78a8bef57")
+        let host = ContractHost(registry: ContractRegistry(Genesis.systemContracts()), storage: WorldStateContractStorage(state),
+                                block: BlockContext(number: 1, timestamp: 1, coinbase: .zero, chainId: 1337),
+                                origin: admin, gasLimit: 1_000_000, isStatic: true)
+        for role in Roles.byName.values { #expect(try host.hasRole(role, admin)) }
+        #expect(try !host.hasRole(Roles.admin, Address(low: 5)))
+        #expect(try state.account(SystemAddresses.governance).nonce == 1)
+    }
+
+    @Test func badGenesisFilesSayWhatIsWrong() throws {
+        let cases: [(String, String)] = [
+            ("[]", "not a JSON object"),
+            ("{}", "no \"config\""),
+            ("{\"config\":{\"chainId\":1}}", "\"clique\" or \"qbft\""),
+            ("{\"config\":{\"chainId\":\"x\",\"clique\":{}}}", "config.chainId"),
+            ("{\"config\":{\"chainId\":true,\"clique\":{}}}", "not true/false"),
+            ("{\"config\":{\"chainId\":1.5,\"clique\":{}}}", "not a non-negative whole number"),
+            ("{\"config\":{\"chainId\":1,\"clique\":{}},\"alloc\":{\"zz\":{}}}", "alloc key zz"),
+            ("{\"config\":{\"chainId\":1,\"clique\":{}},\"sankofa\":{\"board\":[\"0x0000000000000000000000000000000000000001\"],\"threshold\":2}}", "threshold"),
+        ]
+        for (json, expected) in cases {
+            do {
+                _ = try GenesisFile(json: Data(json.utf8))
+                Issue.record("accepted: \(json)")
+            } catch let error as GenesisError {
+                #expect(error.description.contains(expected), "\(error.description)")
+            }
+        }
+    }
+}

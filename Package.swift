@@ -47,7 +47,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaChain", "SankofaTrie", "SankofaState", "SankofaContracts",
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaCLI", dependencies: [
-            "SankofaPrimitives", "SankofaCrypto", "SankofaChain",
+            "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sankofa", dependencies: [

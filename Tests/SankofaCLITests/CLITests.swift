@@ -62,4 +62,17 @@ struct CLITests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("not available yet"))
     }
+
+    @Test func contractsExportCheckDetectsDrift() throws {
+        let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Contracts").path
+        let clean = try SankofaBinary.run(["contracts", "export", "--check", "--output", committed])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-contracts-\(UUID().uuidString)").path
+        let stale = try SankofaBinary.run(["contracts", "export", "--check", "--output", empty])
+        #expect(stale.status != 0 && stale.stderr.contains("run 'sankofa contracts export'"))
+        let written = try SankofaBinary.run(["contracts", "export", "--output", empty])
+        #expect(written.status == 0)
+        #expect(try SankofaBinary.run(["contracts", "export", "--check", "--output", empty]).status == 0)
+    }
 }

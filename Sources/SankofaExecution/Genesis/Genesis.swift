@@ -9,7 +9,7 @@ import SankofaTrie
 /// board, threshold, validators, parameters). The same file always gives the same genesis hash.
 public enum Genesis {
     /// The system contracts every Sankofa chain runs, in address order.
-    public static func systemContracts() -> [any SystemContract] { [Governance(), IdentityRegistry()] }
+    public static func systemContracts() -> [any SystemContract] { SystemContracts.all }
 
     /// The initial validator set: from Clique's checkpoint extraData (vanity ‖ signers ‖ seal), when present.
     public static func validators(of file: GenesisFile) -> [Address] {

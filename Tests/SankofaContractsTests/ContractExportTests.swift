@@ -1,0 +1,78 @@
+import Foundation
+import SankofaPrimitives
+import Testing
+@testable import SankofaContracts
+
+/// The committed `Contracts/` files must be exactly what the Swift declarations generate. Regenerate with
+/// `sankofa contracts export` (or run the tests with SANKOFA_UPDATE_GOLDEN=1).
+@Suite("Contract export")
+struct ContractExportTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Contracts")
+
+    @Test func committedFilesMatchTheDeclarations() throws {
+        let files = ContractExport.files()
+        #expect(files.count == SystemContracts.all.count * 2 + 1)
+        if ProcessInfo.processInfo.environment["SANKOFA_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            for (name, contents) in files { try contents.write(to: Self.directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        }
+        for (name, contents) in files.sorted(by: { $0.key < $1.key }) {
+            let committed = try? String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
+            #expect(committed == contents, "Contracts/\(name) is out of date: run `sankofa contracts export`")
+        }
+    }
+
+    /// The JSON is what tools load: it must parse, and selectors and topics computed from it must match ours.
+    @Test func abiJSONAgreesWithDispatch() throws {
+        for contract in SystemContracts.all {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(ContractExport.abiJSON(contract).utf8)) as? [[String: Any]])
+            #expect(json.count == contract.functions.count + contract.events.count)
+            for entry in json {
+                let name = try #require(entry["name"] as? String)
+                let inputs = try #require(entry["inputs"] as? [[String: Any]])
+                let types = inputs.compactMap { $0["type"] as? String }
+                let signature = "\(name)(\(types.joined(separator: ",")))"
+                if entry["type"] as? String == "function" {
+                    let function = try #require(contract.functions.first { $0.name == name })
+                    #expect(ABI.selector(signature) == function.selector, "\(contract.name).\(signature)")
+                    #expect(entry["stateMutability"] as? String == function.mutability.rawValue)
+                } else {
+                    let event = try #require(contract.events.first { $0.name == name })
+                    #expect(ABI.eventTopic(signature) == event.topic)
+                    #expect(inputs.map { $0["indexed"] as? Bool } == event.inputs.map(\.indexed))
+                }
+            }
+        }
+        let text = try #require(ContractExport.files()["addresses.json"])
+        let addresses = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(addresses["Governance"] == "0x0000000000000000000000000000000000001000")
+        #expect(addresses["IdentityRegistry"] == "0x0000000000000000000000000000000000001001")
+    }
+
+    /// DESIGN.md fixes these signatures; tools rely on them.
+    @Test func requiredFunctionsAndEventsExist() throws {
+        let required: [String: [String]] = [
+            "IdentityRegistry": [
+                "registerIdentity(bytes32,string,bytes32)", "registerIdentityFor(address,bytes32,string,bytes32)",
+                "identityOf(address)", "attest(address,bytes32,bytes32,uint64)", "revokeAttestation(address,bytes32)",
+                "isVerified(address,bytes32)", "grantRole(bytes32,address)", "revokeRole(bytes32,address)",
+                "hasRole(bytes32,address)",
+                "IdentityRegistered(address,bytes32)", "Attested(address,bytes32,address,uint64)",
+                "AttestationRevoked(address,bytes32)", "RoleGranted(bytes32,address,address)", "RoleRevoked(bytes32,address,address)",
+            ],
+            "Governance": [
+                "propose(uint8,bytes,string)", "vote(uint256,bool)", "execute(uint256)", "emergencyPause(address)",
+                "isPaused(address)", "boardMembers()", "threshold()",
+                "ProposalCreated(uint256,address,uint8,string)", "Voted(uint256,address,bool)", "ProposalExecuted(uint256)",
+                "ContractPaused(address,address)", "ContractUnpaused(address)",
+            ],
+        ]
+        for contract in SystemContracts.all {
+            let declared = Set(contract.functions.map(\.signature) + contract.events.map(\.signature))
+            for signature in required[contract.name] ?? [] {
+                #expect(declared.contains(signature), "\(contract.name) lacks \(signature)")
+            }
+        }
+    }
+}

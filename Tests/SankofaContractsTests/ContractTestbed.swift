@@ -6,7 +6,7 @@ import Testing
 /// Runs system contracts in isolation over in-memory storage, as transactions would: one host per call, gas
 /// metered, reverts rolled back. Tests call functions by name with ABI values and decode results and events.
 final class ContractTestbed {
-    let registry = ContractRegistry([Governance(), IdentityRegistry()])
+    let registry = SystemContracts.registry
     let storage = InMemoryContractStorage()
     var block = BlockContext(number: 1, timestamp: 1_700_000_000, coinbase: .zero, chainId: 1337)
 

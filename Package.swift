@@ -57,7 +57,8 @@ let package = Package(
         // Benchmarks: a plain executable that is always built, so it cannot rot.
         .executableTarget(name: "SankofaBenchmarks",
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
-                                         "SankofaTrie", "SankofaState", "CSecp256k1", "CRocksDB"],
+                                         "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
+                                         "CSecp256k1", "CRocksDB"],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
 
         // Tests mirror Sources; vector loading is shared through a small test-only library.

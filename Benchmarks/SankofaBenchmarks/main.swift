@@ -1,4 +1,4 @@
-// Sankofa benchmarks: `swift run -c release SankofaBenchmarks [--json] [--seconds S] [--filter PREFIX]`.
+// Sankofa benchmarks: `swift run -c release SankofaBenchmarks [--json] [--seconds S] [--filter PREFIX,PREFIX…]`.
 // Figures are machine-dependent; read them as ratios to the baseline measured in the same run.
 let arguments = CommandLine.arguments.dropFirst()
 let json = arguments.contains("--json")
@@ -13,8 +13,10 @@ while let argument = iterator.next() {
     }
 }
 
-let selected: (BenchmarkCase) -> Bool = { bench in filter.map { bench.name.hasPrefix($0) } ?? true }
-let cases = (FoundationCases.all() + StateCases.all()).filter(selected)
+// --filter takes comma-separated name prefixes, so a case and its baseline can run together.
+let prefixes = filter?.split(separator: ",").map(String.init)
+let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { bench.name.hasPrefix($0) } } ?? true }
+let cases = (FoundationCases.all() + StateCases.all() + ExecutionCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)

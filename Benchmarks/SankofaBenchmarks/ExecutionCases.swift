@@ -1,0 +1,100 @@
+import Foundation
+import SankofaChain
+import SankofaContracts
+import SankofaCrypto
+import SankofaExecution
+import SankofaPrimitives
+import SankofaState
+import SankofaStorage
+import SankofaTrie
+
+/// Issue 4's figure: executor throughput on a 1,000-transaction block of IdentityRegistry `attest` and
+/// `grantRole` calls, with senders already recovered (as after pool admission) and with recovery included.
+enum ExecutionCases {
+    static func all() -> [BenchmarkCase] {
+        // Measure only a block that executes fully successfully, so a regression cannot pass as a speed-up.
+        guard let fixture = try? ExecutionFixture(), fixture.execute(fixture.block) != nil else {
+            print("execution fixture failed to build or execute; execution cases skipped")
+            return []
+        }
+        return [
+            BenchmarkCase(name: "execution/block-1k-recovered", bytesPerOp: 0, itemsPerOp: fixture.block.count,
+                          baseline: "secp256k1/raw-recover") { n in
+                for _ in 0..<n { blackHole(fixture.execute(fixture.block)) }
+            },
+            BenchmarkCase(name: "execution/block-1k-with-recovery", bytesPerOp: 0, itemsPerOp: fixture.block.count,
+                          baseline: "secp256k1/raw-recover") { n in
+                for _ in 0..<n {
+                    let recovered = fixture.raw.compactMap { try? Transaction(raw: $0).recovered() }
+                    blackHole(fixture.execute(recovered))
+                }
+            },
+        ]
+    }
+}
+
+/// A dev chain whose admin has registered 500 identities, and a block of 500 `attest` + 500 `grantRole` calls.
+final class ExecutionFixture {
+    let store = MemoryStore()
+    let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: 1337))
+    var root = Hash32.zero
+    var header: BlockHeader
+    var block: [RecoveredTransaction] = []
+    var raw: [[UInt8]] = []
+
+    init() throws {
+        let admin = try PrivateKey(hex: "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")
+        let genesisURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Genesis/dev.json")
+        let chain = try ChainStore(store: store)
+        let genesis = try Genesis.initialize(try GenesisFile(json: Data(contentsOf: genesisURL)), chain: chain)
+        let accounts = (0..<500).map { Address(low: UInt32(0x10_0000 + $0)) }
+        func call(_ contract: Address, _ name: String, _ args: [ABIValue], nonce: UInt64) throws -> Transaction {
+            guard let function = SystemContracts.registry.contract(at: contract)?.functions.first(where: { $0.name == name }) else {
+                throw ContractError.revert("no \(name)")
+            }
+            let data = function.selector + (try ABI.encode(args, as: function.inputs.map(\.type)))
+            return Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                chainId: 1337, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 500_000,
+                to: contract, value: .zero, data: data, accessList: [])).signed(with: admin)
+        }
+        var nonce: UInt64 = 0
+        var setup: [RecoveredTransaction] = []
+        for account in accounts {
+            let did = Keccak256.hash(account.bytes)
+            setup.append(try call(SystemAddresses.identityRegistry, "registerIdentityFor",
+                                  [.address(account), .fixedBytes(did.bytes), .string("ipfs://id"), .fixedBytes(did.bytes)],
+                                  nonce: nonce).recovered())
+            nonce += 1
+        }
+        header = BlockHeader(parentHash: genesis.hash, coinbase: .zero, stateRoot: .zero, difficulty: UInt256(2), number: 1,
+                             gasLimit: 1_000_000_000, gasUsed: 0, timestamp: 1_700_000_000, extraData: [], baseFeePerGas: .zero)
+        let state = try WorldState(reader: store, root: genesis.header.stateRoot, snapshot: true)
+        _ = try executor.execute(setup, header: header, state: state)
+        let commit = try state.commit()
+        try store.write(commit.batch, sync: false)
+        root = commit.root
+        header.number = 2
+        let claim = Keccak256.hash(Array("KYC".utf8))
+        for (i, account) in accounts.enumerated() {
+            let attest = try call(SystemAddresses.identityRegistry, "attest",
+                                  [.address(account), .fixedBytes(claim.bytes), .fixedBytes(claim.bytes), .uint(UInt256(2_000_000_000))],
+                                  nonce: nonce)
+            let grant = try call(SystemAddresses.identityRegistry, "grantRole",
+                                 [.fixedBytes(Roles.monitor.bytes), .address(accounts[(i + 1) % accounts.count])], nonce: nonce + 1)
+            nonce += 2
+            for tx in [attest, grant] {
+                raw.append(tx.encoded)
+                block.append(try tx.recovered())
+            }
+        }
+    }
+
+    /// Executes the block on the pre-state and commits (roots computed, nothing written), as import does.
+    func execute(_ transactions: [RecoveredTransaction]) -> Hash32? {
+        guard let state = try? WorldState(reader: store, root: root, snapshot: true),
+              let outcome = try? executor.execute(transactions, header: header, state: state),
+              outcome.receipts.allSatisfy(\.succeeded) else { return nil }
+        return try? state.commit().root
+    }
+}

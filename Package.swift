@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "SankofaExecution", dependencies: [
             "SankofaPrimitives", "SankofaChain", "SankofaTrie", "SankofaState", "SankofaContracts",
         ], swiftSettings: releaseSpeed),
+        .target(name: "SankofaTxPool", dependencies: ["SankofaPrimitives", "SankofaChain"], swiftSettings: releaseSpeed),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,6 +74,7 @@ let package = Package(
         .testTarget(name: "SankofaTrieTests", dependencies: ["SankofaTrie", "SankofaTestSupport"]),
         .testTarget(name: "SankofaStateTests", dependencies: ["SankofaState", "SankofaTestSupport"]),
         .testTarget(name: "SankofaContractsTests", dependencies: ["SankofaContracts", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: ["SankofaCLI", "SankofaTestSupport"]),
     ]

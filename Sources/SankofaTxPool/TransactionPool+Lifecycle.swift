@@ -1,0 +1,129 @@
+import SankofaChain
+import SankofaPrimitives
+
+extension TransactionPool {
+    /// After a new head: drops transactions whose nonces the chain has used (included, or replaced by another
+    /// transaction with that nonce), and rebuilds each sender's pending run from its new account nonce.
+    public func newHead(state: any PoolStateReader, blockGasLimit: UInt64) {
+        self.state = state
+        self.blockGasLimit = blockGasLimit
+        baseNonces.removeAll(keepingCapacity: true)
+        var promoted: [Hash32] = []
+        for (sender, var account) in accounts {
+            let base = baseNonce(sender)
+            var all = account.pending.merging(account.queued) { first, _ in first }
+            for (nonce, entry) in all where nonce < base {
+                senders[entry.hash] = nil
+                all[nonce] = nil
+            }
+            pendingCount -= account.pending.count
+            queuedCount -= account.queued.count
+            let wasPending = Set(account.pending.values.map(\.hash))
+            account = Account()
+            var next = base
+            while let entry = all.removeValue(forKey: next) {
+                account.pending[next] = entry
+                if !wasPending.contains(entry.hash) { promoted.append(entry.hash) }
+                next += 1
+            }
+            account.queued = all
+            pendingCount += account.pending.count
+            queuedCount += account.queued.count
+            accounts[sender] = account.count == 0 ? nil : account
+        }
+        for listener in listeners.values { for hash in promoted { listener.yield(hash) } }
+    }
+
+    /// Puts back transactions of blocks that a reorg removed from the canonical chain (those still valid on the
+    /// new head are kept; the rest are dropped silently).
+    public func reinject(_ transactions: [RecoveredTransaction]) {
+        for tx in transactions.sorted(by: { ($0.sender, $0.transaction.nonce) < ($1.sender, $1.transaction.nonce) }) {
+            _ = try? insert(tx)
+        }
+    }
+
+    /// Removes a transaction (and, since later nonces can no longer execute, demotes its sender's later pending ones).
+    public func remove(_ hash: Hash32) {
+        guard let sender = senders.removeValue(forKey: hash), var account = accounts[sender] else { return }
+        if let (nonce, _) = account.pending.first(where: { $0.value.hash == hash }) {
+            account.pending[nonce] = nil
+            pendingCount -= 1
+            for later in account.pending.keys where later > nonce {
+                account.queued[later] = account.pending.removeValue(forKey: later)
+                pendingCount -= 1
+                queuedCount += 1
+            }
+        } else if let (nonce, _) = account.queued.first(where: { $0.value.hash == hash }) {
+            account.queued[nonce] = nil
+            queuedCount -= 1
+        }
+        accounts[sender] = account.count == 0 ? nil : account
+    }
+
+    // MARK: Block building
+
+    /// Ready transactions in execution order: each sender's in nonce order, senders interleaved by highest tip,
+    /// then first arrival (a price-and-time heap, as geth's miner).
+    public func candidates(limit: Int = .max) -> [RecoveredTransaction] {
+        var heads = Heap<Head> { lhs, rhs in
+            let (l, r) = (lhs.entry.tx.transaction.maxPriorityFeePerGas, rhs.entry.tx.transaction.maxPriorityFeePerGas)
+            return l != r ? l > r : lhs.entry.sequence < rhs.entry.sequence
+        }
+        var runs: [Address: [Entry]] = [:]
+        for (sender, account) in accounts where !account.pending.isEmpty {
+            let run = account.pending.values.sorted { $0.nonce < $1.nonce }
+            runs[sender] = run
+            heads.push(Head(sender: sender, index: 0, entry: run[0]))
+        }
+        var selected: [RecoveredTransaction] = []
+        while selected.count < limit, let head = heads.pop() {
+            selected.append(head.entry.tx)
+            if let run = runs[head.sender], head.index + 1 < run.count {
+                heads.push(Head(sender: head.sender, index: head.index + 1, entry: run[head.index + 1]))
+            }
+        }
+        return selected
+    }
+
+    struct Head {
+        let sender: Address
+        let index: Int
+        let entry: Entry
+    }
+
+    // MARK: Views (txpool_status, txpool_content, eth_getTransactionCount "pending")
+
+    public var status: (pending: Int, queued: Int) { (pendingCount, queuedCount) }
+
+    public func content() -> (pending: [Address: [RecoveredTransaction]], queued: [Address: [RecoveredTransaction]]) {
+        var pending: [Address: [RecoveredTransaction]] = [:]
+        var queued: [Address: [RecoveredTransaction]] = [:]
+        for (sender, account) in accounts {
+            if !account.pending.isEmpty { pending[sender] = account.pending.values.sorted { $0.nonce < $1.nonce }.map(\.tx) }
+            if !account.queued.isEmpty { queued[sender] = account.queued.values.sorted { $0.nonce < $1.nonce }.map(\.tx) }
+        }
+        return (pending, queued)
+    }
+
+    public func transaction(_ hash: Hash32) -> RecoveredTransaction? {
+        guard let sender = senders[hash], let account = accounts[sender] else { return nil }
+        return (account.pending.values.first { $0.hash == hash } ?? account.queued.values.first { $0.hash == hash })?.tx
+    }
+
+    /// The nonce a sender's next transaction should use, counting its pending ones.
+    public func nextNonce(for sender: Address) -> UInt64 {
+        baseNonce(sender) + UInt64(accounts[sender]?.pending.count ?? 0)
+    }
+
+    /// Hashes of transactions as they become pending (for `newPendingTransactions` subscriptions).
+    public func pendingTransactionStream() -> AsyncStream<Hash32> {
+        let (stream, continuation) = AsyncStream<Hash32>.makeStream(bufferingPolicy: .bufferingNewest(4_096))
+        nextListener += 1
+        let id = nextListener
+        listeners[id] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.removeListener(id) } }
+        return stream
+    }
+
+    func removeListener(_ id: UInt64) { listeners[id] = nil }
+}

@@ -1,0 +1,144 @@
+import SankofaChain
+import SankofaPrimitives
+
+/// Transactions waiting to be included: validated, with their sender recovered once at admission and reused by
+/// block building and import. Per sender, `pending` holds the run of consecutive nonces starting at the account's
+/// next nonce (ready to execute); `queued` holds transactions beyond a nonce gap until it closes.
+public actor TransactionPool {
+    struct Entry: Sendable {
+        let tx: RecoveredTransaction
+        let sequence: UInt64
+        var hash: Hash32 { tx.transaction.hash }
+        var nonce: UInt64 { tx.transaction.nonce }
+    }
+
+    struct Account: Sendable {
+        var pending: [UInt64: Entry] = [:]
+        var queued: [UInt64: Entry] = [:]
+        var count: Int { pending.count + queued.count }
+    }
+
+    public let config: TxPoolConfig
+    var state: any PoolStateReader
+    var blockGasLimit: UInt64
+    var accounts: [Address: Account] = [:]
+    var senders: [Hash32: Address] = [:]
+    /// The account nonce each sender had at the last head, so pending runs start there.
+    var baseNonces: [Address: UInt64] = [:]
+    var pendingCount = 0
+    var queuedCount = 0
+    var sequence: UInt64 = 0
+    var listeners: [UInt64: AsyncStream<Hash32>.Continuation] = [:]
+    var nextListener: UInt64 = 0
+
+    public init(config: TxPoolConfig, state: any PoolStateReader, blockGasLimit: UInt64) {
+        self.config = config
+        self.state = state
+        self.blockGasLimit = blockGasLimit
+    }
+
+    // MARK: Admission
+
+    /// Validates `tx`, recovers its sender (outside the actor, so admissions recover in parallel) and adds it.
+    @discardableResult
+    public nonisolated func add(_ tx: Transaction) async throws(TxPoolError) -> Hash32 {
+        guard tx.encoded.count <= config.maxTransactionSize else {
+            throw .oversized(size: tx.encoded.count, limit: config.maxTransactionSize)
+        }
+        do {
+            try tx.validate(chainId: config.chainId, requireReplayProtection: config.requireReplayProtection)
+        } catch {
+            throw .invalid(error)
+        }
+        guard tx.to != nil else { throw .contractCreation }
+        guard tx.maxFeePerGas >= config.minGasPrice else { throw .underpriced(minimum: config.minGasPrice) }
+        let recovered: RecoveredTransaction
+        do { recovered = try tx.recovered() } catch { throw .invalid(error) }
+        return try await insert(recovered)
+    }
+
+    /// Adds a transaction whose sender is already known (re-injection after a reorg, or peers' recovered gossip).
+    @discardableResult
+    public func insert(_ recovered: RecoveredTransaction) throws(TxPoolError) -> Hash32 {
+        let tx = recovered.transaction
+        let sender = recovered.sender
+        let hash = tx.hash
+        guard senders[hash] == nil else { throw .alreadyKnown }
+        if let allowlist = config.accountAllowlist, !allowlist.contains(sender) { throw .senderNotAllowed(sender) }
+        guard tx.gasLimit <= blockGasLimit else { throw .gasLimitExceedsBlock(gas: tx.gasLimit, blockLimit: blockGasLimit) }
+        let base = baseNonce(sender)
+        guard tx.nonce >= base else { throw .nonceTooLow(next: base, got: tx.nonce) }
+        guard tx.nonce - base <= config.maxNonceGap else { throw .nonceGapTooLarge(next: base, got: tx.nonce) }
+        let (gasCost, gasOverflow) = tx.maxFeePerGas.multipliedReportingOverflow(by: UInt256(tx.gasLimit))
+        let (cost, overflow) = gasCost.addingReportingOverflow(tx.value)
+        if !cost.isZero {
+            let balance = (try? state.balance(of: sender)) ?? .zero
+            guard !gasOverflow, !overflow, balance >= cost else { throw .insufficientFunds(have: balance, need: cost) }
+        }
+
+        var account = accounts[sender] ?? Account()
+        let existing = account.pending[tx.nonce] ?? account.queued[tx.nonce]
+        if let existing {
+            guard Self.replaces(tx, existing.tx.transaction, bumpPercent: config.priceBumpPercent) else {
+                throw .replacementUnderpriced
+            }
+        } else if account.count >= config.maxPerSender {
+            throw .senderLimitReached(limit: config.maxPerSender)
+        }
+
+        sequence += 1
+        let entry = Entry(tx: recovered, sequence: sequence)
+        let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
+        if !isPending, existing == nil, queuedCount >= config.maxQueued { throw .poolFull }
+        if isPending, existing == nil, pendingCount >= config.maxPending { throw .poolFull }
+
+        if let existing {
+            senders[existing.hash] = nil
+            if account.pending[tx.nonce] != nil { account.pending[tx.nonce] = entry } else { account.queued[tx.nonce] = entry }
+        } else if isPending {
+            account.pending[tx.nonce] = entry
+            pendingCount += 1
+        } else {
+            account.queued[tx.nonce] = entry
+            queuedCount += 1
+        }
+        senders[hash] = sender
+        var promoted = isPending ? [hash] : []
+        promoted += promote(&account, base: base)
+        accounts[sender] = account
+        for listener in listeners.values { for hash in promoted { listener.yield(hash) } }
+        return hash
+    }
+
+    /// A replacement must raise both the fee cap and the tip by at least the bump, and strictly (geth's rule,
+    /// which on free-gas networks means a zero-priced transaction cannot be replaced by another zero-priced one).
+    static func replaces(_ new: Transaction, _ old: Transaction, bumpPercent: UInt64) -> Bool {
+        func bumped(_ value: UInt256) -> UInt256 {
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: UInt256(100 + bumpPercent))
+            return overflow ? .max : scaled / UInt256(100)
+        }
+        return new.maxFeePerGas > old.maxFeePerGas && new.maxPriorityFeePerGas > old.maxPriorityFeePerGas
+            && new.maxFeePerGas >= bumped(old.maxFeePerGas) && new.maxPriorityFeePerGas >= bumped(old.maxPriorityFeePerGas)
+    }
+
+    /// Moves queued transactions that now continue the pending run into it.
+    func promote(_ account: inout Account, base: UInt64) -> [Hash32] {
+        var promoted: [Hash32] = []
+        var next = base + UInt64(account.pending.count)
+        while let entry = account.queued.removeValue(forKey: next) {
+            account.pending[next] = entry
+            queuedCount -= 1
+            pendingCount += 1
+            promoted.append(entry.hash)
+            next += 1
+        }
+        return promoted
+    }
+
+    func baseNonce(_ sender: Address) -> UInt64 {
+        if let known = baseNonces[sender] { return known }
+        let nonce = (try? state.nonce(of: sender)) ?? 0
+        baseNonces[sender] = nonce
+        return nonce
+    }
+}

@@ -1,0 +1,32 @@
+import SankofaPrimitives
+
+/// The pool's limits and admission rules.
+public struct TxPoolConfig: Sendable {
+    public var chainId: UInt64
+    /// Transactions ready to execute (contiguous nonces), across all senders.
+    public var maxPending = 8_192
+    /// Transactions waiting for a nonce gap to close.
+    public var maxQueued = 2_048
+    /// Per sender, pending plus queued.
+    public var maxPerSender = 512
+    /// How far beyond the next nonce a transaction may be queued.
+    public var maxNonceGap: UInt64 = 1_024
+    /// `--min-gas-price`: the smallest fee cap accepted (0 on free-gas networks).
+    public var minGasPrice = UInt256.zero
+    /// Percentage by which a replacement must raise both fee cap and tip.
+    public var priceBumpPercent: UInt64 = 10
+    /// Largest encoded transaction accepted (geth: 128 KiB).
+    public var maxTransactionSize = 128 * 1024
+    /// `--permissions-accounts-config-file`: when set, only these senders are accepted.
+    public var accountAllowlist: Set<Address>?
+    /// Refuse legacy transactions without EIP-155 replay protection.
+    public var requireReplayProtection = false
+
+    public init(chainId: UInt64) { self.chainId = chainId }
+}
+
+/// What the pool needs to know of the head state.
+public protocol PoolStateReader: Sendable {
+    func nonce(of address: Address) throws -> UInt64
+    func balance(of address: Address) throws -> UInt256
+}

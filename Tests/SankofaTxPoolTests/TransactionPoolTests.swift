@@ -1,0 +1,156 @@
+import SankofaChain
+import SankofaCrypto
+import SankofaPrimitives
+import Synchronization
+import Testing
+@testable import SankofaTxPool
+
+/// Account nonces and balances the pool sees, changed by tests to mimic new heads.
+final class FakeState: PoolStateReader, @unchecked Sendable {
+    var nonces: [Address: UInt64] = [:]
+    var balances: [Address: UInt256] = [:]
+    func nonce(of address: Address) throws -> UInt64 { nonces[address] ?? 0 }
+    func balance(of address: Address) throws -> UInt256 { balances[address] ?? .zero }
+}
+
+@Suite("Transaction pool")
+struct TransactionPoolTests {
+    static let alice = try! PrivateKey(hex: "0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63")
+    static let bob = try! PrivateKey(hex: "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")
+
+    static func tx(_ key: PrivateKey, _ nonce: UInt64, fee: UInt64 = 0, tip: UInt64 = 0, gas: UInt64 = 21_000,
+                   chainId: UInt64 = 1337, to: Address? = Address(low: 0xdead), data: [UInt8] = []) -> Transaction {
+        Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+            chainId: chainId, nonce: nonce, maxPriorityFeePerGas: UInt256(tip), maxFeePerGas: UInt256(fee),
+            gasLimit: gas, to: to, value: .zero, data: data, accessList: [])).signed(with: key)
+    }
+
+    static func pool(_ state: FakeState = FakeState(), configure: (inout TxPoolConfig) -> Void = { _ in }) -> TransactionPool {
+        var config = TxPoolConfig(chainId: 1337)
+        configure(&config)
+        return TransactionPool(config: config, state: state, blockGasLimit: 30_000_000)
+    }
+
+    @Test func nonceGapsQueueUntilFilled() async throws {
+        let pool = Self.pool()
+        try await pool.add(Self.tx(Self.alice, 2))
+        try await pool.add(Self.tx(Self.alice, 1))
+        #expect(await pool.status == (pending: 0, queued: 2))
+        #expect(await pool.candidates().isEmpty)
+        try await pool.add(Self.tx(Self.alice, 0))
+        #expect(await pool.status == (pending: 3, queued: 0))
+        #expect(await pool.candidates().map(\.transaction.nonce) == [0, 1, 2])
+        #expect(await pool.nextNonce(for: Self.alice.address) == 3)
+        #expect(await pool.candidates().allSatisfy { $0.sender == Self.alice.address })
+    }
+
+    @Test func ordersByTipThenArrivalAcrossSenders() async throws {
+        let state = FakeState()
+        state.balances[Self.alice.address] = UInt256(10_000_000_000)
+        state.balances[Self.bob.address] = UInt256(10_000_000_000)
+        let pool = Self.pool(state)
+        try await pool.add(Self.tx(Self.alice, 0, fee: 10, tip: 1))
+        try await pool.add(Self.tx(Self.alice, 1, fee: 10, tip: 9))
+        try await pool.add(Self.tx(Self.bob, 0, fee: 10, tip: 5))
+        let order = await pool.candidates().map { ($0.sender == Self.alice.address ? "A" : "B") + "\($0.transaction.nonce)" }
+        // Bob's tip 5 beats Alice's first (tip 1); Alice's nonce 1 can only follow her nonce 0.
+        #expect(order == ["B0", "A0", "A1"])
+        #expect(await pool.candidates(limit: 2).count == 2)
+    }
+
+    @Test func replacementNeedsAStrictBump() async throws {
+        let state = FakeState()
+        state.balances[Self.alice.address] = UInt256(10_000_000_000)
+        let pool = Self.pool(state)
+        let original = Self.tx(Self.alice, 0, fee: 100, tip: 100)
+        try await pool.add(original)
+        await #expect(throws: TxPoolError.alreadyKnown) { try await pool.add(original) }
+        await #expect(throws: TxPoolError.replacementUnderpriced) { try await pool.add(Self.tx(Self.alice, 0, fee: 105, tip: 105)) }
+        let replacement = Self.tx(Self.alice, 0, fee: 110, tip: 110)
+        try await pool.add(replacement)
+        #expect(await pool.status == (pending: 1, queued: 0))
+        #expect(await pool.transaction(original.hash) == nil)
+        #expect(await pool.transaction(replacement.hash)?.sender == Self.alice.address)
+        // Free gas: a zero-priced transaction cannot be replaced by another zero-priced one.
+        try await pool.add(Self.tx(Self.alice, 1))
+        await #expect(throws: TxPoolError.replacementUnderpriced) { try await pool.add(Self.tx(Self.alice, 1, gas: 30_000, data: [1])) }
+    }
+
+    @Test func invalidTransactionsAreRefusedWithClearErrors() async throws {
+        let state = FakeState()
+        state.nonces[Self.alice.address] = 5
+        let pool = Self.pool(state) { $0.minGasPrice = .zero; $0.maxTransactionSize = 4_096 }
+        await #expect(throws: TxPoolError.invalid(.wrongChainId(expected: 1337, got: 1))) { try await pool.add(Self.tx(Self.alice, 5, chainId: 1)) }
+        await #expect(throws: TxPoolError.contractCreation) { try await pool.add(Self.tx(Self.alice, 5, gas: 60_000, to: nil)) }
+        await #expect(throws: TxPoolError.nonceTooLow(next: 5, got: 4)) { try await pool.add(Self.tx(Self.alice, 4)) }
+        await #expect(throws: TxPoolError.nonceGapTooLarge(next: 5, got: 5_000)) { try await pool.add(Self.tx(Self.alice, 5_000)) }
+        await #expect(throws: TxPoolError.insufficientFunds(have: .zero, need: UInt256(21_000))) { try await pool.add(Self.tx(Self.alice, 5, fee: 1)) }
+        await #expect(throws: TxPoolError.gasLimitExceedsBlock(gas: 40_000_000, blockLimit: 30_000_000)) { try await pool.add(Self.tx(Self.alice, 5, gas: 40_000_000)) }
+        await #expect(throws: TxPoolError.invalid(.intrinsicGasTooLow(needed: 21_000, limit: 20_000))) { try await pool.add(Self.tx(Self.alice, 5, gas: 20_000)) }
+        await #expect(throws: TxPoolError.self) { try await pool.add(Self.tx(Self.alice, 5, gas: 200_000, data: [UInt8](repeating: 1, count: 5_000))) }
+        let priced = Self.pool(state) { $0.minGasPrice = UInt256(7) }
+        await #expect(throws: TxPoolError.underpriced(minimum: UInt256(7))) { try await priced.add(Self.tx(Self.alice, 5)) }
+        let allowlisted = Self.pool(state) { $0.accountAllowlist = [Self.bob.address] }
+        await #expect(throws: TxPoolError.senderNotAllowed(Self.alice.address)) { try await allowlisted.add(Self.tx(Self.alice, 5)) }
+        // A malleated (high-s) signature never reaches recovery.
+        let good = Self.tx(Self.alice, 5)
+        let high = Transaction(payload: good.payload, signature: RecoverableSignature(
+            r: good.signature.r, s: RecoverableSignature.curveOrder - good.signature.s, recoveryId: good.signature.recoveryId ^ 1))
+        await #expect(throws: TxPoolError.invalid(.invalidSignature(.highS))) { try await pool.add(high) }
+        #expect(await pool.status == (pending: 0, queued: 0))
+    }
+
+    @Test func limitsAreEnforced() async throws {
+        let pool = Self.pool { $0.maxPending = 2; $0.maxQueued = 1; $0.maxPerSender = 3 }
+        try await pool.add(Self.tx(Self.alice, 0))
+        try await pool.add(Self.tx(Self.alice, 1))
+        await #expect(throws: TxPoolError.poolFull) { try await pool.add(Self.tx(Self.bob, 0)) }
+        try await pool.add(Self.tx(Self.bob, 5))
+        await #expect(throws: TxPoolError.poolFull) { try await pool.add(Self.tx(Self.bob, 6)) }
+        let perSender = Self.pool { $0.maxPerSender = 2 }
+        try await perSender.add(Self.tx(Self.alice, 0))
+        try await perSender.add(Self.tx(Self.alice, 3))
+        await #expect(throws: TxPoolError.senderLimitReached(limit: 2)) { try await perSender.add(Self.tx(Self.alice, 1)) }
+    }
+
+    @Test func newHeadDropsIncludedAndPromotes() async throws {
+        let state = FakeState()
+        let pool = Self.pool(state)
+        for nonce: UInt64 in [0, 1, 3, 4] { try await pool.add(Self.tx(Self.alice, nonce)) }
+        #expect(await pool.status == (pending: 2, queued: 2))
+        // A block included nonces 0–2 (2 came from elsewhere): 0 and 1 leave the pool, 3 and 4 become pending.
+        state.nonces[Self.alice.address] = 3
+        await pool.newHead(state: state, blockGasLimit: 30_000_000)
+        #expect(await pool.status == (pending: 2, queued: 0))
+        #expect(await pool.candidates().map(\.transaction.nonce) == [3, 4])
+        // A reorg back to nonce 0 re-injects the dropped transactions.
+        state.nonces[Self.alice.address] = 0
+        await pool.newHead(state: state, blockGasLimit: 30_000_000)
+        #expect(await pool.status == (pending: 0, queued: 2))
+        await pool.reinject([Self.tx(Self.alice, 0), Self.tx(Self.alice, 1)].map { try! $0.recovered() })
+        #expect(await pool.status == (pending: 2, queued: 2))
+        await pool.reinject([try Self.tx(Self.alice, 2).recovered()])
+        #expect(await pool.candidates().map(\.transaction.nonce) == [0, 1, 2, 3, 4])
+    }
+
+    @Test func removalDemotesLaterNonces() async throws {
+        let pool = Self.pool()
+        let txs = (0..<3 as Range<UInt64>).map { Self.tx(Self.alice, $0) }
+        for tx in txs { try await pool.add(tx) }
+        await pool.remove(txs[1].hash)
+        #expect(await pool.status == (pending: 1, queued: 1))
+        #expect(await pool.content().queued[Self.alice.address]?.map(\.transaction.nonce) == [2])
+    }
+
+    @Test func pendingStreamAnnouncesNewPendingTransactions() async throws {
+        let pool = Self.pool()
+        let stream = await pool.pendingTransactionStream()
+        let queued = Self.tx(Self.alice, 1)
+        let ready = Self.tx(Self.alice, 0)
+        try await pool.add(queued)
+        try await pool.add(ready)
+        var iterator = stream.makeAsyncIterator()
+        #expect(await iterator.next() == ready.hash)
+        #expect(await iterator.next() == queued.hash)
+    }
+}

@@ -4,6 +4,9 @@ public enum SystemContracts {
     public static let all: [any SystemContract] = [
         Governance(),
         IdentityRegistry(),
+        SupplyChain(),
+        ComplianceAudit(),
+        NodeRegistry(),
     ]
 
     /// The dispatch table for `all`.

@@ -67,7 +67,29 @@ struct ContractExportTests {
                 "ProposalCreated(uint256,address,uint8,string)", "Voted(uint256,address,bool)", "ProposalExecuted(uint256)",
                 "ContractPaused(address,address)", "ContractUnpaused(address)",
             ],
+            "SupplyChain": [
+                "registerComponent(bytes32,string,string,bytes32)", "transferCustody(uint256,address,string)",
+                "recordDeployment(uint256,bytes32,string)", "recordComplianceCheck(uint256,bytes32,bool,bytes32)",
+                "decommission(uint256,string)", "getComponent(uint256)", "componentBySerial(bytes32)",
+                "historyLength(uint256)", "historyEntry(uint256,uint256)",
+                "ComponentRegistered(uint256,bytes32,address)", "CustodyTransferred(uint256,address,address,string)",
+                "ComponentDeployed(uint256,bytes32,string)", "ComplianceChecked(uint256,bytes32,bool,address)",
+                "ComponentDecommissioned(uint256,string)",
+            ],
+            "ComplianceAudit": [
+                "recordAttestation(bytes32,bytes32,bool,bytes32,string)", "getAttestation(uint256)",
+                "latestStatus(bytes32,bytes32)", "attestationCount()", "declareDataResidency(bytes32,bytes32)",
+                "residencyOf(bytes32)",
+                "AttestationRecorded(uint256,bytes32,bytes32,bool,address)", "DataResidencyDeclared(bytes32,bytes32)",
+            ],
+            "NodeRegistry": [
+                "registerNode(bytes32,bytes32,string,uint8)", "setNodeStatus(bytes32,uint8)", "deregisterNode(bytes32)",
+                "getNode(bytes32)", "nodesInZone(bytes32)",
+                "NodeRegistered(bytes32,bytes32,string,uint8)", "NodeStatusChanged(bytes32,uint8)", "NodeDeregistered(bytes32)",
+            ],
         ]
+        let names = Set(SystemContracts.all.map(\.name))
+        for name in required.keys { #expect(names.contains(name), "\(name) is not registered in SystemContracts.all") }
         for contract in SystemContracts.all {
             let declared = Set(contract.functions.map(\.signature) + contract.events.map(\.signature))
             for signature in required[contract.name] ?? [] {

@@ -4,7 +4,10 @@ public enum SystemContracts {
     public static let all: [any SystemContract] = [
         Governance(),
         IdentityRegistry(),
+        ResourceRegistry(),
         SupplyChain(),
+        Billing(),
+        ServiceLevels(),
         ComplianceAudit(),
         NodeRegistry(),
     ]

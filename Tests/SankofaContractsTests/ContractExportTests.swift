@@ -82,6 +82,27 @@ struct ContractExportTests {
                 "residencyOf(bytes32)",
                 "AttestationRecorded(uint256,bytes32,bytes32,bool,address)", "DataResidencyDeclared(bytes32,bytes32)",
             ],
+            "ResourceRegistry": [
+                "requestResource(bytes32,string,bytes32,uint8)", "markProvisioned(uint256,string)",
+                "recordUsage(uint256,bytes32,uint256,uint64,uint64)", "releaseResource(uint256)", "getResource(uint256)",
+                "resourcesOf(address)",
+                "ResourceRequested(uint256,address,bytes32,bytes32,uint8)", "ResourceProvisioned(uint256,string)",
+                "ResourceUsage(uint256,bytes32,uint256,uint64,uint64)", "ResourceReleased(uint256)",
+            ],
+            "Billing": [
+                "setRate(bytes32,uint256)", "recordUsage(address,bytes32,uint256,uint64)", "deposit(address,uint256)",
+                "creditOf(address)", "generateInvoice(address,uint64,uint64)", "approveInvoice(uint256)",
+                "settleInvoice(uint256)", "disputeInvoice(uint256,string)", "getInvoice(uint256)",
+                "UsageRecorded(address,bytes32,uint256,uint64)", "InvoiceGenerated(uint256,address,uint256)",
+                "InvoiceApproved(uint256,address)", "InvoiceSettled(uint256,uint256)", "InvoiceDisputed(uint256,string)",
+                "CreditIssued(address,uint256,bytes32)",
+            ],
+            "ServiceLevels": [
+                "createAgreement(address,address,bytes32,uint32,uint64,uint256)", "reportMeasurement(uint256,uint64,uint32)",
+                "getAgreement(uint256)",
+                "AgreementCreated(uint256,address,address)", "MeasurementReported(uint256,uint64,uint32)",
+                "SLABreached(uint256,uint64,uint32,uint256)", "SLAMet(uint256,uint64)",
+            ],
             "NodeRegistry": [
                 "registerNode(bytes32,bytes32,string,uint8)", "setNodeStatus(bytes32,uint8)", "deregisterNode(bytes32)",
                 "getNode(bytes32)", "nodesInZone(bytes32)",

@@ -26,7 +26,7 @@ struct GenesisTests {
     @Test func devGenesisParsesAndFundsTheDevKeys() throws {
         let file = try Self.devGenesis()
         #expect(file.chainId == 1337)
-        #expect(file.consensus == .clique(blockPeriodSeconds: 1, epochLength: 30_000))
+        #expect(file.consensus == .clique(blockPeriodSeconds: 0, epochLength: 30_000))
         #expect(Genesis.validators(of: file) == [try Address(hex: "0x627306090abab3a6e1400e9345bc60c78a8bef57")])
         for key in Self.devKeys {
             #expect(file.alloc[try PrivateKey(hex: key).address] == UInt256(hex: "0xad78ebc5ac6200000"))

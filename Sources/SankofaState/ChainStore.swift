@@ -117,7 +117,49 @@ public struct ChainStore: Sendable {
         try store.get(.metadata, Schema.finalizedBlockKey).flatMap { Hash32(bytes: $0) }
     }
 
+    /// The total difficulty (Clique fork-choice weight) of the chain ending at `hash`.
+    public func totalDifficulty(_ hash: Hash32) throws -> UInt256? {
+        try store.get(.metadata, Schema.totalDifficultyKey(hash)).flatMap { UInt256(bigEndian: $0) }
+    }
+
+    /// The canonical header at `number`.
+    public func canonicalHeader(_ number: UInt64) throws -> BlockHeader? {
+        guard let hash = try canonicalHash(number) else { return nil }
+        return try header(hash)
+    }
+
+    /// The head block's header.
+    public func headHeader() throws -> BlockHeader? {
+        guard let hash = try headHash() else { return nil }
+        return try header(hash)
+    }
+
     // MARK: Writes
+
+    /// Records a block's total difficulty in `batch`.
+    public func setTotalDifficulty(_ value: UInt256, for hash: Hash32, in batch: inout WriteBatch) {
+        batch.put(.metadata, Schema.totalDifficultyKey(hash), value.minimalBigEndianBytes)
+    }
+
+    /// The writes that make `newBranch` (oldest first, ending at the new head) canonical in place of the current
+    /// canonical blocks above its fork point: canonical index and transaction lookups move to the new branch, and
+    /// entries of abandoned blocks above the new head are removed.
+    public func reorgBatch(to newBranch: [Block], oldHead: BlockHeader) throws -> WriteBatch {
+        var batch = WriteBatch()
+        guard let first = newBranch.first, let newHead = newBranch.last else { return batch }
+        // Drop transaction lookups of the abandoned canonical blocks.
+        var number = first.number
+        while number <= oldHead.number {
+            if let hash = try canonicalHash(number), let old = try block(hash) {
+                for tx in old.transactions { batch.delete(.transactionLookup, Schema.transactionLookupKey(tx.hash)) }
+            }
+            if number > newHead.number { batch.delete(.canonical, Schema.canonicalKey(number)) }
+            number += 1
+        }
+        for block in newBranch { Self.index(block, in: &batch) }
+        batch.put(.metadata, Schema.headBlockKey, newHead.hash.bytes)
+        return batch
+    }
 
     /// The writes that store `block` with its receipts and state changes and, if `makeHead`, make it the canonical
     /// head (canonical index, transaction lookups, head marker).
@@ -137,16 +179,7 @@ public struct ChainStore: Sendable {
         receiptList.writeList { w in for receipt in receipts { w.write(bytes: receipt.encoded) } }
         batch.put(.receipts, key, receiptList.bytes)
         if makeHead {
-            batch.put(.canonical, Schema.canonicalKey(block.number), hash.bytes)
-            for (index, tx) in block.transactions.enumerated() {
-                var location = RLPWriter(capacity: 48)
-                location.writeList { w in
-                    w.write(hash)
-                    w.write(block.number)
-                    w.write(UInt64(index))
-                }
-                batch.put(.transactionLookup, Schema.transactionLookupKey(tx.hash), location.bytes)
-            }
+            Self.index(block, in: &batch)
             batch.put(.metadata, Schema.headBlockKey, hash.bytes)
         }
         if finalized { batch.put(.metadata, Schema.finalizedBlockKey, hash.bytes) }
@@ -158,6 +191,21 @@ public struct ChainStore: Sendable {
                        finalized: Bool = false) throws {
         try store.write(batch(for: block, receipts: receipts, state: state, makeHead: makeHead, finalized: finalized),
                         sync: true)
+    }
+
+    /// Makes `block` the canonical block at its height and indexes its transactions.
+    static func index(_ block: Block, in batch: inout WriteBatch) {
+        let hash = block.hash
+        batch.put(.canonical, Schema.canonicalKey(block.number), hash.bytes)
+        for (index, tx) in block.transactions.enumerated() {
+            var location = RLPWriter(capacity: 48)
+            location.writeList { w in
+                w.write(hash)
+                w.write(block.number)
+                w.write(UInt64(index))
+            }
+            batch.put(.transactionLookup, Schema.transactionLookupKey(tx.hash), location.bytes)
+        }
     }
 
     private func corrupt(_ column: Column, _ hash: Hash32, _ error: Error) -> ChainStoreError {

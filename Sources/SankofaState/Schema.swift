@@ -15,6 +15,9 @@ public enum Schema {
     public static let schemaVersionKey = Array("schema-version".utf8)
     public static let schemaVersion: UInt64 = 1
 
+    // metadata: block hash → total difficulty (minimal big-endian), for fork choice
+    public static func totalDifficultyKey(_ hash: Hash32) -> [UInt8] { Array("td-".utf8) + hash.bytes }
+
     // headers, bodies, receipts: block hash → RLP
     public static func blockKey(_ hash: Hash32) -> [UInt8] { hash.bytes }
 

@@ -13,7 +13,8 @@ import SankofaTrie
 enum ExecutionCases {
     static func all() -> [BenchmarkCase] {
         // Measure only a block that executes fully successfully, so a regression cannot pass as a speed-up.
-        guard let fixture = try? ExecutionFixture(), fixture.execute(fixture.block) != nil else {
+        guard let fixture = try? ExecutionFixture(), fixture.execute(fixture.block) != nil,
+              fixture.execute(fixture.mixed) != nil else {
             print("execution fixture failed to build or execute; execution cases skipped")
             return []
         }
@@ -21,6 +22,10 @@ enum ExecutionCases {
             BenchmarkCase(name: "execution/block-1k-recovered", bytesPerOp: 0, itemsPerOp: fixture.block.count,
                           baseline: "secp256k1/raw-recover") { n in
                 for _ in 0..<n { blackHole(fixture.execute(fixture.block)) }
+            },
+            BenchmarkCase(name: "execution/block-1k-mixed-contracts", bytesPerOp: 0, itemsPerOp: fixture.mixed.count,
+                          baseline: "secp256k1/raw-recover") { n in
+                for _ in 0..<n { blackHole(fixture.execute(fixture.mixed)) }
             },
             BenchmarkCase(name: "execution/block-1k-with-recovery", bytesPerOp: 0, itemsPerOp: fixture.block.count,
                           baseline: "secp256k1/raw-recover") { n in
@@ -41,6 +46,8 @@ final class ExecutionFixture {
     var header: BlockHeader
     var block: [RecoveredTransaction] = []
     var raw: [[UInt8]] = []
+    /// 1,000 calls spread over all eight contracts.
+    var mixed: [RecoveredTransaction] = []
 
     init() throws {
         let admin = try PrivateKey(hex: "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")
@@ -60,6 +67,17 @@ final class ExecutionFixture {
         }
         var nonce: UInt64 = 0
         var setup: [RecoveredTransaction] = []
+        func word(_ text: String) -> ABIValue { .fixedBytes(Keccak256.hash(Array(text.utf8)).bytes) }
+        for (contract, name, args) in [
+            (SystemAddresses.billing, "setRate", [word("cpu"), .uint(UInt256(3))]),
+            (SystemAddresses.resourceRegistry, "requestResource", [word("vm"), .string("spec"), word("region"), .uint(UInt256(1))]),
+            (SystemAddresses.resourceRegistry, "markProvisioned", [.uint(UInt256(1)), .string("vm-1")]),
+            (SystemAddresses.serviceLevels, "createAgreement", [.address(admin.address), .address(accounts[0]), word("uptime"),
+                                                                 .uint(UInt256(9_990)), .uint(UInt256(60)), .uint(UInt256(1))]),
+        ] as [(Address, String, [ABIValue])] {
+            setup.append(try call(contract, name, args, nonce: nonce).recovered())
+            nonce += 1
+        }
         for account in accounts {
             let did = Keccak256.hash(account.bytes)
             setup.append(try call(SystemAddresses.identityRegistry, "registerIdentityFor",
@@ -76,6 +94,25 @@ final class ExecutionFixture {
         root = commit.root
         header.number = 2
         let claim = Keccak256.hash(Array("KYC".utf8))
+        var mixedNonce = nonce  // both blocks are measured on the same pre-state
+        for i in 0..<125 {
+            let tag = "\(i)"
+            let calls: [(Address, String, [ABIValue])] = [
+                (SystemAddresses.identityRegistry, "attest", [.address(accounts[i]), word("KYC"), word(tag), .uint(UInt256(2_000_000_000))]),
+                (SystemAddresses.resourceRegistry, "recordUsage", [.uint(UInt256(1)), word("cpu"), .uint(UInt256(5)), .uint(UInt256(UInt64(i))), .uint(UInt256(UInt64(i + 1)))]),
+                (SystemAddresses.supplyChain, "registerComponent", [word("serial" + tag), .string("Dell"), .string("R750"), word("doc")]),
+                (SystemAddresses.billing, "deposit", [.address(accounts[i]), .uint(UInt256(100))]),
+                (SystemAddresses.serviceLevels, "reportMeasurement", [.uint(UInt256(1)), .uint(UInt256(UInt64(i) * 60)), .uint(UInt256(i % 2 == 0 ? 9_999 : 9_000))]),
+                (SystemAddresses.complianceAudit, "recordAttestation", [word("SOC2"), word("CC" + tag), .bool(true), word("ev"), .string("ok")]),
+                (SystemAddresses.nodeRegistry, "registerNode", [word("node" + tag), word("zone"), .string("https://n:8545"), .uint(UInt256(1))]),
+                (SystemAddresses.governance, "isPaused", [.address(SystemAddresses.billing)]),
+            ]
+            for (contract, name, args) in calls {
+                mixed.append(try call(contract, name, args, nonce: mixedNonce).recovered())
+                mixedNonce += 1
+            }
+        }
+
         for (i, account) in accounts.enumerated() {
             let attest = try call(SystemAddresses.identityRegistry, "attest",
                                   [.address(account), .fixedBytes(claim.bytes), .fixedBytes(claim.bytes), .uint(UInt256(2_000_000_000))],

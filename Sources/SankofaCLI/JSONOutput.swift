@@ -3,6 +3,8 @@ indirect enum JSONOutput: Equatable {
     case string(String)
     case bool(Bool)
     case null
+    /// Pre-rendered JSON (numbers).
+    case raw(String)
     case array([JSONOutput])
     case object([(String, JSONOutput)])
 
@@ -16,6 +18,7 @@ indirect enum JSONOutput: Equatable {
         case .string(let s): return Self.quote(s)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
+        case .raw(let text): return text
         case .array(let items):
             if items.isEmpty { return "[]" }
             return "[\n" + items.map { pad + $0.rendered(indent: indent + 2) }.joined(separator: ",\n") + "\n\(close)]"

@@ -6,7 +6,8 @@ public struct SankofaCommand: AsyncParsableCommand {
         commandName: "sankofa",
         abstract: "Sankofa: a permissioned Proof-of-Authority blockchain node.",
         version: SankofaVersion.string,
-        subcommands: [DevCommand.self, RunCommand.self, KeysCommand.self, TxCommand.self, ContractsCommand.self])
+        subcommands: [DevCommand.self, RunCommand.self, KeysCommand.self, TxCommand.self, GenesisCommand.self,
+                      ContractsCommand.self])
 
     public init() {}
 }

@@ -1,29 +1,121 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import SankofaCrypto
+import SankofaNode
 
-/// `sankofa dev`: a one-node chain on the embedded default genesis. The node itself is not built yet; this
-/// says so plainly instead of pretending to run.
+/// `sankofa dev`: a one-node Clique chain on the embedded dev genesis, sealing as soon as transactions arrive.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Run a one-node development chain (not available yet).")
+        commandName: "dev", abstract: "Run a one-node development chain on the embedded dev genesis.")
+
+    @Option(name: .customLong("data-path"), help: "Database directory (default: a new temporary directory).")
+    var dataPath: String?
+    @Flag(name: .customLong("metrics-enabled")) var metricsEnabled = false
+    @Option(name: .customLong("metrics-port")) var metricsPort: Int?
+    @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging = "INFO"
 
     func run() async throws {
-        throw CLIError(NodePending.message(for: "dev"))
+        var config = NodeConfig()
+        let path = dataPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-dev-\(UUID().uuidString.prefix(8))").path
+        try cli { try config.apply("data-path", .string(path)) }
+        try cli { try config.apply("logging", .string(logging)) }
+        if metricsEnabled { try cli { try config.apply("metrics-enabled", .bool(true)) } }
+        if let metricsPort { try cli { try config.apply("metrics-port", .integer(metricsPort)) } }
+        let logger = Bootstrap.logging(level: config.logging)
+        let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
+        print("Sankofa dev chain (chain id 1337), data in \(path)")
+        print("Funded dev accounts (never use these keys on a real network):")
+        for (name, key) in DevGenesis.keys {
+            let address = try cli { try PrivateKey(hex: key) }.address.checksummed
+            print("  \(address)  \(key)  (\(name))")
+        }
+        let signer = try cli { try PrivateKey(hex: DevGenesis.signerKey) }
+        let node = try cli { try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: logger, registry: registry) }
+        try await cliAsync { try await node.run() }
     }
 }
 
-/// `sankofa run`: a validator, replica or light node from a genesis file (not built yet).
+/// `sankofa run`: a validator, replica or light node from a genesis file.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a node from a genesis file (not available yet).")
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a node from a genesis file.")
+
+    @OptionGroup var options: NodeOptions
 
     func run() async throws {
-        throw CLIError(NodePending.message(for: "run"))
+        var config = NodeConfig()
+        if let file = options.configFile {
+            let text = try cli { try String(contentsOfFile: file, encoding: .utf8) }
+            try cli { try config.apply(toml: text) }
+        }
+        for (key, value) in options.pairs { try cli { try config.apply(key, value) } }
+        guard let genesisPath = config.genesisFile else { throw CLIError("--genesis-file is required") }
+        guard let dataPath = config.dataPath else { throw CLIError("--data-path is required") }
+        let genesisJSON = try cli { try Data(contentsOf: URL(fileURLWithPath: genesisPath)) }
+        let keyPath = config.nodePrivateKeyFile ?? (dataPath as NSString).appendingPathComponent("key")
+        let key = try cli { try Bootstrap.nodeKey(at: keyPath, createIfMissing: config.nodePrivateKeyFile == nil) }
+        let logger = Bootstrap.logging(level: config.logging)
+        let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
+        for pending in Bootstrap.pendingFeatures(config) { logger.warning("\(pending)") }
+        logger.info("Node key \(keyPath): address \(key.address.checksummed), mode \(config.mode.rawValue)")
+        let node = try cli { try Node(config: config, genesisJSON: genesisJSON, signer: key, logger: logger, registry: registry) }
+        try await cliAsync { try await node.run() }
     }
 }
 
-enum NodePending {
-    static func message(for command: String) -> String {
-        "'sankofa \(command)' is not available yet: the node (storage, execution, consensus, RPC) has not landed. "
-            + "Working now: 'sankofa keys generate|address|enode', 'sankofa tx decode'."
+/// Process-wide set-up shared by `dev` and `run`.
+enum Bootstrap {
+    static func logging(level: String) -> Logger {
+        let parsed: Logger.Level = switch level {
+        case "TRACE": .trace
+        case "DEBUG": .debug
+        case "WARN": .warning
+        case "ERROR", "FATAL": .error
+        case "OFF": .critical
+        default: .info
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = parsed
+            return handler
+        }
+        return Logger(label: "sankofa")
+    }
+
+    /// Installs the Prometheus backend for swift-metrics (before any metric is created).
+    static func metrics(enabled: Bool) -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        if enabled { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
+        return registry
+    }
+
+    /// Reads the node key, creating it (mode 0600) on first start as Besu does.
+    static func nodeKey(at path: String, createIfMissing: Bool) throws -> PrivateKey {
+        if createIfMissing, !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let key = try PrivateKey.generate()
+            try KeyFile.write(key, path: path)
+            return key
+        }
+        return try KeyFile.read(path: path)
+    }
+
+    /// Flags accepted now whose layers have not landed yet: said plainly, never silently ignored.
+    static func pendingFeatures(_ config: NodeConfig) -> [String] {
+        var notes: [String] = []
+        if config.rpcHTTPEnabled || config.rpcWSEnabled { notes.append("JSON-RPC is not available yet: --rpc-* flags are accepted but nothing listens") }
+        if !config.bootnodes.isEmpty { notes.append("peer-to-peer networking is not available yet: --bootnodes ignored") }
+        if config.permissionsNodesConfigFile != nil { notes.append("node permissioning needs peer-to-peer networking, which is not available yet") }
+        return notes
+    }
+}
+
+/// Runs an async step and turns its error into a one-line `CLIError`.
+func cliAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as CLIError { throw error } catch {
+        throw CLIError(String(describing: error))
     }
 }

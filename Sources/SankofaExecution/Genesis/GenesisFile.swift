@@ -32,6 +32,28 @@ public struct GenesisFile: Sendable, Equatable {
     public var threshold: UInt64
     /// Governance parameters (e.g. `BILLING_APPROVALS`), keyed by keccak of their name.
     public var parameters: [Hash32: UInt256]
+
+    /// A genesis built in code (tests, tools); files go through `init(json:)`.
+    public init(chainId: UInt64, consensus: Consensus, timestamp: UInt64, extraData: [UInt8], gasLimit: UInt64,
+                difficulty: UInt256, mixHash: Hash32, nonce: UInt64, coinbase: Address, baseFeePerGas: UInt256,
+                alloc: [Address: UInt256], roles: [Hash32: [Address]], board: [Address], threshold: UInt64,
+                parameters: [Hash32: UInt256]) {
+        self.chainId = chainId
+        self.consensus = consensus
+        self.timestamp = timestamp
+        self.extraData = extraData
+        self.gasLimit = gasLimit
+        self.difficulty = difficulty
+        self.mixHash = mixHash
+        self.nonce = nonce
+        self.coinbase = coinbase
+        self.baseFeePerGas = baseFeePerGas
+        self.alloc = alloc
+        self.roles = roles
+        self.board = board
+        self.threshold = threshold
+        self.parameters = parameters
+    }
 }
 
 extension GenesisFile {

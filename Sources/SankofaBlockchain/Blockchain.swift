@@ -1,0 +1,213 @@
+import SankofaChain
+import SankofaConsensus
+import SankofaCrypto
+import SankofaExecution
+import SankofaPrimitives
+import SankofaState
+import SankofaStorage
+import SankofaTrie
+
+/// Why a block was not imported.
+public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownParent(Hash32)
+    case consensus(ConsensusError)
+    case execution(ExecutionError)
+    case invalidTransaction(TransactionError)
+    case ommersNotAllowed
+    /// The parent's state was pruned: the block is too far behind the head to execute.
+    case parentStateUnavailable(Hash32)
+
+    public var description: String {
+        switch self {
+        case .unknownParent(let hash): "unknown parent block \(hash.hex)"
+        case .consensus(let e): "consensus: \(e)"
+        case .execution(let e): "execution: \(e)"
+        case .invalidTransaction(let e): "invalid transaction: \(e)"
+        case .ommersNotAllowed: "proof-of-authority blocks may not include ommers"
+        case .parentStateUnavailable(let hash): "state of parent \(hash.hex) has been pruned"
+        }
+    }
+}
+
+/// What happened to an imported block.
+public enum ImportOutcome: Sendable, Equatable {
+    case alreadyKnown
+    /// Stored; it became the head (`reorgDepth` > 0 when it replaced canonical blocks).
+    case newHead(reorgDepth: Int)
+    /// Stored on a side branch with less weight than the canonical chain.
+    case sideBranch
+}
+
+/// A change of the canonical chain, for subscribers (RPC `newHeads`/`logs`, the pool, metrics).
+public struct HeadEvent: Sendable {
+    public let block: Block
+    public let receipts: [Receipt]
+    /// Blocks that left the canonical chain, newest first (empty without a reorg).
+    public let removed: [Block]
+}
+
+/// The canonical chain: imports blocks (consensus verification, execution, root checks, one atomic commit),
+/// chooses the heaviest branch (Clique total difficulty) and reorganises onto it, builds this node's own blocks,
+/// and prunes old state per the retention policy.
+public actor Blockchain {
+    public let chain: ChainStore
+    public let engine: any ConsensusEngine
+    public let executor: BlockExecutor
+    public let retention: StateRetention
+    public private(set) var head: BlockHeader
+    var headTotalDifficulty: UInt256
+    var listeners: [UInt64: AsyncStream<HeadEvent>.Continuation] = [:]
+    var nextListener: UInt64 = 0
+    /// Prune every this many blocks (mark-and-sweep cost is amortised over them).
+    let pruneInterval: UInt64 = 256
+
+    /// Opens the chain at its stored head; genesis must already be initialised.
+    public init(chain: ChainStore, engine: any ConsensusEngine, executor: BlockExecutor,
+                retention: StateRetention = .default) throws {
+        guard let head = try chain.headHeader() else { throw ImportError.unknownParent(.zero) }
+        self.chain = chain
+        self.engine = engine
+        self.executor = executor
+        self.retention = retention
+        self.head = head
+        self.headTotalDifficulty = try chain.totalDifficulty(head.hash) ?? head.difficulty
+    }
+
+    public var headers: any ChainHeaderReader { StoredHeaders(chain: chain) }
+
+    // MARK: Import
+
+    /// Verifies, executes and stores a block from a peer (or a file). Transactions already recovered by the pool
+    /// may be passed in to skip recovery.
+    @discardableResult
+    public func importBlock(_ block: Block, recovered: [RecoveredTransaction]? = nil) throws -> ImportOutcome {
+        let header = block.header
+        if try chain.header(block.hash) != nil { return .alreadyKnown }
+        guard let parent = try chain.header(header.parentHash) else { throw ImportError.unknownParent(header.parentHash) }
+        do { try engine.verifyHeader(header, parent: parent, chain: headers) } catch { throw ImportError.consensus(error) }
+        guard block.ommers.isEmpty else { throw ImportError.ommersNotAllowed }
+        // Sankofa keeps the genesis base fee for the life of the chain (free gas by default).
+        guard header.baseFeePerGas == parent.baseFeePerGas else {
+            throw ImportError.consensus(.unsupportedField("baseFeePerGas must stay \(parent.baseFeePerGas?.description ?? "absent")"))
+        }
+
+        var transactions: [RecoveredTransaction]
+        if let recovered {
+            transactions = recovered
+        } else {
+            transactions = []
+            transactions.reserveCapacity(block.transactions.count)
+            for tx in block.transactions {
+                do { transactions.append(try tx.recovered()) } catch { throw ImportError.invalidTransaction(error) }
+            }
+        }
+        let parentIsHead = parent.hash == head.hash
+        let state = try WorldState(reader: chain.store, root: parent.stateRoot, snapshot: parentIsHead)
+        let outcome: ExecutionOutcome
+        let commit: StateCommit
+        do {
+            outcome = try executor.execute(transactions, header: header, state: state)
+            commit = try state.commit()
+            try BlockExecutor.verify(header, against: outcome, stateRoot: commit.root)
+        } catch let error as ExecutionError {
+            throw ImportError.execution(error)
+        } catch let error as TrieError {
+            if case .missingNode = error { throw ImportError.parentStateUnavailable(parent.hash) }
+            throw error
+        }
+        let parentTD = try chain.totalDifficulty(parent.hash) ?? parent.difficulty
+        let totalDifficulty = parentTD + engine.weight(of: header)
+        return try store(block, receipts: outcome.receipts, state: commit, totalDifficulty: totalDifficulty,
+                         parentIsHead: parentIsHead)
+    }
+
+    /// Writes a verified block and moves the head if it is heavier.
+    func store(_ block: Block, receipts: [Receipt], state: StateCommit, totalDifficulty: UInt256,
+               parentIsHead: Bool) throws -> ImportOutcome {
+        guard totalDifficulty > headTotalDifficulty else {
+            var batch = chain.batch(for: block, receipts: receipts, state: state, makeHead: false)
+            chain.setTotalDifficulty(totalDifficulty, for: block.hash, in: &batch)
+            try chain.store.write(batch, sync: true)
+            return .sideBranch
+        }
+        if parentIsHead {
+            var batch = chain.batch(for: block, receipts: receipts, state: state, makeHead: true)
+            chain.setTotalDifficulty(totalDifficulty, for: block.hash, in: &batch)
+            try chain.store.write(batch, sync: true)
+            advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: [])
+            try pruneIfDue()
+            return .newHead(reorgDepth: 0)
+        }
+        return try reorganize(onto: block, receipts: receipts, state: state, totalDifficulty: totalDifficulty)
+    }
+
+    /// Makes a heavier side branch canonical. The flat snapshot mirrors only the old head, so it is dropped and
+    /// rebuilt for the new head.
+    func reorganize(onto block: Block, receipts: [Receipt], state: StateCommit, totalDifficulty: UInt256) throws -> ImportOutcome {
+        var newBranch = [block]
+        var cursor = block.header
+        while true {
+            guard let parent = try chain.header(cursor.parentHash) else { throw ImportError.unknownParent(cursor.parentHash) }
+            if try chain.canonicalHash(parent.number) == parent.hash { break }
+            guard let full = try chain.block(parent.hash) else { throw ImportError.unknownParent(parent.hash) }
+            newBranch.insert(full, at: 0)
+            cursor = parent
+        }
+        var removed: [Block] = []
+        if let first = newBranch.first {
+            var number = head.number
+            while number >= first.number {
+                if let hash = try chain.canonicalHash(number), let old = try chain.block(hash) { removed.append(old) }
+                if number == 0 { break }
+                number -= 1
+            }
+        }
+        var batch = chain.batch(for: block, receipts: receipts, state: nil, makeHead: false)
+        // The state commit was built on a non-head parent, so it carries trie nodes only (no snapshot writes).
+        batch.append(contentsOf: state.batch)
+        chain.setTotalDifficulty(totalDifficulty, for: block.hash, in: &batch)
+        batch.append(contentsOf: try chain.reorgBatch(to: newBranch, oldHead: head))
+        batch.delete(.metadata, Schema.snapshotRootKey)
+        try chain.store.write(batch, sync: true)
+        let newHeadState = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: false)
+        try newHeadState.rebuildSnapshot(into: chain.store)
+        advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: removed)
+        return .newHead(reorgDepth: removed.count)
+    }
+
+    func advance(to block: Block, receipts: [Receipt], totalDifficulty: UInt256, removed: [Block]) {
+        head = block.header
+        headTotalDifficulty = totalDifficulty
+        let event = HeadEvent(block: block, receipts: receipts, removed: removed)
+        for listener in listeners.values { listener.yield(event) }
+    }
+
+    func pruneIfDue() throws {
+        guard case .recent = retention, head.number > 0, head.number % pruneInterval == 0 else { return }
+        try StatePruner(store: chain.store).prune(chain: chain, retention: retention)
+    }
+
+    // MARK: Events
+
+    /// Canonical head changes as they happen.
+    public func headEvents() -> AsyncStream<HeadEvent> {
+        let (stream, continuation) = AsyncStream<HeadEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        nextListener += 1
+        let id = nextListener
+        listeners[id] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.removeListener(id) } }
+        return stream
+    }
+
+    func removeListener(_ id: UInt64) { listeners[id] = nil }
+}
+
+/// The chain as consensus engines see it: headers by hash and canonical headers by number.
+public struct StoredHeaders: ChainHeaderReader {
+    public let chain: ChainStore
+
+    public init(chain: ChainStore) { self.chain = chain }
+
+    public func header(_ hash: Hash32) throws -> BlockHeader? { try chain.header(hash) }
+    public func canonicalHeader(_ number: UInt64) throws -> BlockHeader? { try chain.canonicalHeader(number) }
+}

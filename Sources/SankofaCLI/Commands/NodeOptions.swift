@@ -1,0 +1,66 @@
+import ArgumentParser
+import SankofaNode
+
+/// The node flags DESIGN.md lists, with Besu's names. Each one given on the command line becomes a (key, value)
+/// pair applied over `--config-file`, so flags override the file.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .customLong("genesis-file"), help: "Genesis JSON (Besu format).") var genesisFile: String?
+    @Option(name: .customLong("data-path"), help: "Directory for the database and node key.") var dataPath: String?
+    @Option(help: "Deployment tier: core (validator), regional (replica) or edge (light).") var tier: String?
+    @Option(help: "validator, replica or light (overrides --tier).") var mode: String?
+    @Option(name: .customLong("node-private-key-file"), help: "Node key (default: DATA_PATH/key, created if missing).") var nodePrivateKeyFile: String?
+    @Option(name: .customLong("p2p-host"), help: "P2P listening host (peer-to-peer networking is not available yet).") var p2pHost: String?
+    @Option(name: .customLong("p2p-port"), help: "P2P listening port (peer-to-peer networking is not available yet).") var p2pPort: Int?
+    @Option(help: "Comma-separated enode URLs (peer-to-peer networking is not available yet).") var bootnodes: String?
+    @Flag(name: .customLong("rpc-http-enabled"), help: "Serve JSON-RPC over HTTP (JSON-RPC is not available yet).") var rpcHTTPEnabled = false
+    @Option(name: .customLong("rpc-http-host")) var rpcHTTPHost: String?
+    @Option(name: .customLong("rpc-http-port")) var rpcHTTPPort: Int?
+    @Option(name: .customLong("rpc-http-api"), help: "Comma-separated namespaces, e.g. ETH,NET,WEB3.") var rpcHTTPAPI: String?
+    @Flag(name: .customLong("rpc-ws-enabled"), help: "Serve JSON-RPC over WebSocket (not available yet).") var rpcWSEnabled = false
+    @Option(name: .customLong("rpc-ws-port")) var rpcWSPort: Int?
+    @Option(name: .customLong("host-allowlist"), help: "Comma-separated hosts allowed to call RPC.") var hostAllowlist: String?
+    @Option(name: .customLong("rpc-http-cors-origins")) var rpcHTTPCorsOrigins: String?
+    @Flag(name: .customLong("metrics-enabled"), help: "Serve Prometheus metrics at /metrics.") var metricsEnabled = false
+    @Option(name: .customLong("metrics-host")) var metricsHost: String?
+    @Option(name: .customLong("metrics-port")) var metricsPort: Int?
+    @Option(name: .customLong("min-gas-price"), help: "Smallest gas price (wei) the pool accepts.") var minGasPrice: String?
+    @Option(name: .customLong("permissions-nodes-config-file")) var permissionsNodesConfigFile: String?
+    @Option(name: .customLong("permissions-accounts-config-file")) var permissionsAccountsConfigFile: String?
+    @Option(name: .customLong("pruning-enabled"), help: "Prune old state (true) or keep every state (false, archive).") var pruningEnabled: Bool?
+    @Option(name: .customLong("pruning-blocks-retained"), help: "States kept when pruning (default 128).") var pruningBlocksRetained: Int?
+    @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging: String?
+    @Option(name: .customLong("config-file"), help: "TOML file; keys are the flag names without dashes.") var configFile: String?
+
+    /// The flags actually given, as configuration pairs.
+    var pairs: [(String, ConfigValue)] {
+        var out: [(String, ConfigValue)] = []
+        func add(_ key: String, _ value: String?) { if let value { out.append((key, .string(value))) } }
+        func add(_ key: String, _ value: Int?) { if let value { out.append((key, .integer(value))) } }
+        add("genesis-file", genesisFile)
+        add("data-path", dataPath)
+        add("tier", tier)
+        add("mode", mode)
+        add("node-private-key-file", nodePrivateKeyFile)
+        add("p2p-host", p2pHost)
+        add("p2p-port", p2pPort)
+        add("bootnodes", bootnodes)
+        if rpcHTTPEnabled { out.append(("rpc-http-enabled", .bool(true))) }
+        add("rpc-http-host", rpcHTTPHost)
+        add("rpc-http-port", rpcHTTPPort)
+        add("rpc-http-api", rpcHTTPAPI)
+        if rpcWSEnabled { out.append(("rpc-ws-enabled", .bool(true))) }
+        add("rpc-ws-port", rpcWSPort)
+        add("host-allowlist", hostAllowlist)
+        add("rpc-http-cors-origins", rpcHTTPCorsOrigins)
+        if metricsEnabled { out.append(("metrics-enabled", .bool(true))) }
+        add("metrics-host", metricsHost)
+        add("metrics-port", metricsPort)
+        add("min-gas-price", minGasPrice)
+        add("permissions-nodes-config-file", permissionsNodesConfigFile)
+        add("permissions-accounts-config-file", permissionsAccountsConfigFile)
+        if let pruningEnabled { out.append(("pruning-enabled", .bool(pruningEnabled))) }
+        add("pruning-blocks-retained", pruningBlocksRetained)
+        add("logging", logging)
+        return out
+    }
+}

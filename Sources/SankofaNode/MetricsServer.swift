@@ -1,0 +1,80 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// Serves `GET /metrics` in Prometheus text format on `--metrics-host:--metrics-port`.
+public struct MetricsServer: Service {
+    let registry: PrometheusCollectorRegistry
+    let host: String
+    let port: Int
+    let logger: Logger
+
+    public init(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) {
+        self.registry = registry
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let channel = try await Self.bind(registry: registry, host: host, port: port)
+        logger.info("Metrics on http://\(host):\(channel.localAddress?.port ?? port)/metrics")
+        try await withGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Binds the listening socket (exposed for tests, which bind port 0).
+    static func bind(registry: PrometheusCollectorRegistry, host: String, port: Int) async throws -> Channel {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(MetricsHandler(registry: registry))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+}
+
+/// Answers one request per call: the registry's text for GET /metrics, 404 otherwise.
+final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let registry: PrometheusCollectorRegistry
+    var head: HTTPRequestHead?
+
+    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request): head = request
+        case .body: break
+        case .end:
+            guard let request = head else { return }
+            let found = request.method == .GET && request.uri.split(separator: "?").first == "/metrics"
+            var body = context.channel.allocator.buffer(capacity: 4_096)
+            if found { body.writeBytes(registry.emitToBuffer()) } else { body.writeString("not found\n") }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            let keepAlive = request.isKeepAlive
+            if !keepAlive { headers.add(name: "Connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: found ? .ok : .notFound,
+                                                                  headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                if !keepAlive { context.close(promise: nil) }
+            }
+            head = nil
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import SankofaBlockchain
+import SankofaChain
+import SankofaClique
+import SankofaConsensus
+import SankofaContracts
+import SankofaCrypto
+import SankofaExecution
+import SankofaPrimitives
+import SankofaState
+import SankofaStorage
+import SankofaTxPool
+import ServiceLifecycle
+
+/// Why the node could not start; one line an operator can act on.
+public struct NodeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A running node's parts, wired together: store → chain → consensus → blockchain → pool → services.
+public final class Node: Sendable {
+    public let config: NodeConfig
+    public let genesis: GenesisFile
+    public let store: RocksDBStore
+    public let chain: ChainStore
+    public let engine: CliqueEngine
+    public let blockchain: Blockchain
+    public let pool: TransactionPool
+    public let signer: PrivateKey?
+    let logger: Logger
+    let metrics: NodeMetrics
+    let registry: PrometheusCollectorRegistry
+    /// Seal as soon as transactions arrive (period 0: the dev chain).
+    let sealOnTransaction: Bool
+
+    /// Opens (or creates) the node's database and chain.
+    public init(config: NodeConfig, genesisJSON: Data, signer: PrivateKey?, logger: Logger,
+                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) throws {
+        guard config.mode != .light else {
+            throw NodeError("light mode is not available yet: run a validator or replica")
+        }
+        guard let dataPath = config.dataPath else { throw NodeError("--data-path is required") }
+        self.config = config
+        self.logger = logger
+        self.signer = signer
+        self.registry = registry
+        self.metrics = NodeMetrics()
+        do { genesis = try GenesisFile(json: genesisJSON) } catch { throw NodeError("genesis: \(error)") }
+        guard case .clique(let period, let epoch) = genesis.consensus else {
+            throw NodeError("QBFT genesis files are not supported yet: use a clique genesis")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
+        } catch {
+            throw NodeError("cannot create data path \(dataPath): \(error.localizedDescription)")
+        }
+        store = try RocksDBStore(path: (dataPath as NSString).appendingPathComponent("database"))
+        chain = try ChainStore(store: store)
+        let genesisBlock = try Genesis.initialize(genesis, chain: chain)
+        engine = CliqueEngine(config: CliqueConfig(period: period, epoch: epoch), store: StoredCliqueSnapshots(store: store))
+        let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: genesis.chainId))
+        let retention: StateRetention = config.pruningEnabled ? .recent(blocks: config.pruningBlocksRetained) : .archive
+        blockchain = try Blockchain(chain: chain, engine: engine, executor: executor, retention: retention)
+        guard let head = try chain.headHeader() else { throw NodeError("database has no head block") }
+        var poolConfig = TxPoolConfig(chainId: genesis.chainId)
+        poolConfig.minGasPrice = config.minGasPrice
+        pool = TransactionPool(config: poolConfig, state: try HeadStateReader(store: store, root: head.stateRoot),
+                               blockGasLimit: head.gasLimit)
+        sealOnTransaction = period == 0
+        logger.info("Chain \(genesis.chainId) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
+    }
+
+    /// The long-running parts, for a `ServiceGroup`.
+    public func services() -> [any Service] {
+        var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics, logger: logger)]
+        if config.mode == .validator, let signer {
+            services.append(BlockProducer(blockchain: blockchain, pool: pool, key: signer, period: engine.config.period,
+                                          logger: logger, metrics: metrics, sealOnTransaction: sealOnTransaction))
+        }
+        if config.metricsEnabled {
+            services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
+        }
+        return services
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down cleanly (RocksDB flushes its write-ahead log on close).
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services().map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        store.close()
+        logger.info("Stopped cleanly")
+    }
+}
+
+/// Keeps the pool and metrics in step with the chain head.
+struct HeadFollower: Service {
+    let blockchain: Blockchain
+    let pool: TransactionPool
+    let store: RocksDBStore
+    let metrics: NodeMetrics
+    let logger: Logger
+
+    func run() async throws {
+        let events = await blockchain.headEvents()
+        // Cancellation (on graceful shutdown) ends the stream's iteration.
+        try? await cancelWhenGracefulShutdown {
+            for await event in events {
+                let header = event.block.header
+                if let reader = try? HeadStateReader(store: store, root: header.stateRoot) {
+                    await pool.newHead(state: reader, blockGasLimit: header.gasLimit)
+                }
+                if !event.removed.isEmpty {
+                    let orphaned = event.removed.flatMap(\.transactions).compactMap { try? $0.recovered() }
+                    await pool.reinject(orphaned)
+                    logger.warning("Reorg: \(event.removed.count) blocks replaced, new head #\(header.number)")
+                }
+                let status = await pool.status
+                metrics.pool(pending: status.pending, queued: status.queued)
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import SankofaPrimitives
+
+/// What kind of node this is (DESIGN.md: core sites run validators, regional sites replicas, edge sites light
+/// clients).
+public enum NodeMode: String, Sendable, CaseIterable {
+    case validator, replica, light
+
+    /// The mode a deployment tier implies.
+    public static func forTier(_ tier: String) -> NodeMode? {
+        switch tier {
+        case "core": .validator
+        case "regional": .replica
+        case "edge": .light
+        default: nil
+        }
+    }
+}
+
+/// Everything a node is started with. Defaults are Besu's where Besu has the setting; `--config-file` TOML keys are
+/// the flag names without dashes, and flags override the file.
+public struct NodeConfig: Sendable, Equatable {
+    public var genesisFile: String?
+    public var dataPath: String?
+    public var mode: NodeMode = .validator
+    public var nodePrivateKeyFile: String?
+    public var p2pHost = "127.0.0.1"
+    public var p2pPort: UInt16 = 30303
+    public var bootnodes: [String] = []
+    public var rpcHTTPEnabled = false
+    public var rpcHTTPHost = "127.0.0.1"
+    public var rpcHTTPPort: UInt16 = 8545
+    public var rpcHTTPAPI = ["ETH", "NET", "WEB3"]
+    public var rpcWSEnabled = false
+    public var rpcWSHost = "127.0.0.1"
+    public var rpcWSPort: UInt16 = 8546
+    public var rpcWSAPI = ["ETH", "NET", "WEB3"]
+    public var hostAllowlist = ["localhost", "127.0.0.1"]
+    public var rpcHTTPCorsOrigins: [String] = []
+    public var metricsEnabled = false
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort: UInt16 = 9545
+    public var minGasPrice = UInt256.zero
+    public var permissionsNodesConfigFile: String?
+    public var permissionsAccountsConfigFile: String?
+    public var pruningEnabled = true
+    public var pruningBlocksRetained: UInt64 = 128
+    public var logging = "INFO"
+
+    public init() {}
+}
+
+/// A setting's value as TOML or a flag gives it.
+public enum ConfigValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case bool(Bool)
+    case list([String])
+}
+
+/// Why a configuration was refused: names the key and what it expects.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension NodeConfig {
+    /// Every key `apply` understands (the flag names without their dashes).
+    public static let keys = [
+        "genesis-file", "data-path", "tier", "mode", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
+        "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
+        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "metrics-enabled", "metrics-host",
+        "metrics-port", "min-gas-price", "permissions-nodes-config-file", "permissions-accounts-config-file",
+        "pruning-enabled", "pruning-blocks-retained", "logging",
+    ]
+
+    /// Sets one key; the single place where names map to fields, shared by TOML and flags.
+    public mutating func apply(_ key: String, _ value: ConfigValue) throws(ConfigError) {
+        switch key {
+        case "genesis-file": genesisFile = try string(key, value)
+        case "data-path": dataPath = try string(key, value)
+        case "tier":
+            let tier = try string(key, value)
+            guard let implied = NodeMode.forTier(tier) else { throw ConfigError("tier must be core, regional or edge, not \(tier)") }
+            mode = implied
+        case "mode":
+            let text = try string(key, value)
+            guard let parsed = NodeMode(rawValue: text) else { throw ConfigError("mode must be validator, replica or light, not \(text)") }
+            mode = parsed
+        case "node-private-key-file": nodePrivateKeyFile = try string(key, value)
+        case "p2p-host": p2pHost = try string(key, value)
+        case "p2p-port": p2pPort = try port(key, value)
+        case "bootnodes": bootnodes = try list(key, value)
+        case "rpc-http-enabled": rpcHTTPEnabled = try bool(key, value)
+        case "rpc-http-host": rpcHTTPHost = try string(key, value)
+        case "rpc-http-port": rpcHTTPPort = try port(key, value)
+        case "rpc-http-api": rpcHTTPAPI = try list(key, value).map { $0.uppercased() }
+        case "rpc-ws-enabled": rpcWSEnabled = try bool(key, value)
+        case "rpc-ws-host": rpcWSHost = try string(key, value)
+        case "rpc-ws-port": rpcWSPort = try port(key, value)
+        case "rpc-ws-api": rpcWSAPI = try list(key, value).map { $0.uppercased() }
+        case "host-allowlist": hostAllowlist = try list(key, value)
+        case "rpc-http-cors-origins": rpcHTTPCorsOrigins = try list(key, value)
+        case "metrics-enabled": metricsEnabled = try bool(key, value)
+        case "metrics-host": metricsHost = try string(key, value)
+        case "metrics-port": metricsPort = try port(key, value)
+        case "min-gas-price":
+            let text: String
+            switch value {
+            case .integer(let n) where n >= 0: text = String(n)
+            case .string(let s): text = s
+            default: throw ConfigError("min-gas-price must be a non-negative integer (wei)")
+            }
+            guard let price = UInt256(decimal: text) ?? UInt256(hex: text) else {
+                throw ConfigError("min-gas-price must be a non-negative integer (wei), not \(text)")
+            }
+            minGasPrice = price
+        case "permissions-nodes-config-file": permissionsNodesConfigFile = try string(key, value)
+        case "permissions-accounts-config-file": permissionsAccountsConfigFile = try string(key, value)
+        case "pruning-enabled": pruningEnabled = try bool(key, value)
+        case "pruning-blocks-retained":
+            guard case .integer(let n) = value, n >= 1 else { throw ConfigError("pruning-blocks-retained must be an integer ≥ 1") }
+            pruningBlocksRetained = UInt64(n)
+        case "logging":
+            let level = try string(key, value).uppercased()
+            guard ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"].contains(level) else {
+                throw ConfigError("logging must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF")
+            }
+            logging = level
+        default:
+            throw ConfigError("unknown setting \"\(key)\"")
+        }
+    }
+
+    private func string(_ key: String, _ value: ConfigValue) throws(ConfigError) -> String {
+        guard case .string(let text) = value else { throw ConfigError("\(key) must be a string") }
+        return text
+    }
+
+    private func bool(_ key: String, _ value: ConfigValue) throws(ConfigError) -> Bool {
+        guard case .bool(let flag) = value else { throw ConfigError("\(key) must be true or false") }
+        return flag
+    }
+
+    private func port(_ key: String, _ value: ConfigValue) throws(ConfigError) -> UInt16 {
+        guard case .integer(let n) = value, let port = UInt16(exactly: n) else {
+            throw ConfigError("\(key) must be a port number (0-65535)")
+        }
+        return port
+    }
+
+    private func list(_ key: String, _ value: ConfigValue) throws(ConfigError) -> [String] {
+        switch value {
+        case .list(let items): return items
+        case .string(let text): return text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        default: throw ConfigError("\(key) must be a list of strings")
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -57,10 +57,58 @@ struct CLITests {
         #expect(missing.status != 0 && missing.stderr.contains("does not exist"))
     }
 
-    @Test func pendingCommandsSaySo() throws {
-        let result = try SankofaBinary.run(["run"])
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("not available yet"))
+    @Test func runExplainsWhatIsMissing() throws {
+        let bare = try SankofaBinary.run(["run"])
+        #expect(bare.status != 0 && bare.stderr == "Error: --genesis-file is required\n")
+        let missing = try SankofaBinary.run(["run", "--genesis-file", "/nonexistent/genesis.json", "--data-path", "/tmp/x"])
+        #expect(missing.status != 0 && missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("genesis.json"))
+        let badPort = try SankofaBinary.run(["run", "--genesis-file", "g", "--data-path", "d", "--rpc-http-port", "70000"])
+        #expect(badPort.status != 0 && badPort.stderr.contains("rpc-http-port must be a port number"))
+    }
+
+    @Test func genesisNewWritesALoadableCliqueGenesis() throws {
+        let admin = "0x627306090abaB3A6e1400e9345bC60c78a8BEf57"
+        let result = try SankofaBinary.run(["genesis", "new", "--consensus", "clique", "--chain-id", "4242",
+                                            "--validator", admin, "0xf17f52151EbEF6C7334FAD080c5704D77216b732",
+                                            "--admin", admin, "--alloc", "\(admin)=1000000", "--block-period", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let config = try #require(json["config"] as? [String: Any])
+        #expect((config["chainId"] as? NSNumber)?.intValue == 4242)
+        let extraData = try #require(json["extraData"] as? String)
+        #expect(extraData.count == 2 + 2 * (32 + 2 * 20 + 65))
+        #expect(extraData.lowercased().contains("627306090abab3a6e1400e9345bc60c78a8bef57f17f52151ebef6c7334fad080c5704d77216b732"))
+        let qbft = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "1", "--validator", admin])
+        #expect(qbft.status != 0 && qbft.stderr.contains("QBFT"))
+        let badAddress = try SankofaBinary.run(["genesis", "new", "--chain-id", "1", "--validator", "0x1234"])
+        #expect(badAddress.status != 0 && badAddress.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// A second node on the same data path gets one clear line; the first stops cleanly on Ctrl-C.
+    @Test func devLocksItsDataPathAndStopsCleanlyOnInterrupt() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-dev-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
+        process.arguments = ["dev", "--data-path", path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        // Wait until the node reports its chain (the database is open by then).
+        var log = ""
+        for _ in 0..<100 where !log.contains("Chain 1337") {
+            log += String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(log.contains("Chain 1337"))
+        let second = try SankofaBinary.run(["dev", "--data-path", path])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("is already open"), "\(second.stderr)")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        log += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(log.contains("Stopped cleanly"))
     }
 
     @Test func contractsExportCheckDetectsDrift() throws {

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import SankofaNode
+
+@Suite("Node configuration")
+struct NodeConfigTests {
+    @Test func embeddedDevGenesisIsGenesisDevJSON() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Genesis/dev.json")
+        let onDisk = try String(contentsOf: file, encoding: .utf8)
+        #expect(onDisk.trimmingCharacters(in: .whitespacesAndNewlines) == DevGenesis.json.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test func tomlThenFlagsOverride() throws {
+        var config = NodeConfig()
+        try config.apply(toml: """
+            genesis-file = "/etc/sankofa/genesis.json"
+            data-path = "/var/lib/sankofa"
+            tier = "regional"
+            rpc-http-enabled = true
+            rpc-http-port = 8645
+            rpc-http-api = ["eth", "net", "txpool"]
+            bootnodes = ["enode://abc@10.0.0.1:30303"]
+            min-gas-price = 1000
+            pruning-enabled = false
+            """)
+        #expect(config.mode == .replica && config.rpcHTTPEnabled && config.rpcHTTPPort == 8645)
+        #expect(config.rpcHTTPAPI == ["ETH", "NET", "TXPOOL"] && config.bootnodes.count == 1)
+        #expect(config.minGasPrice == 1000 && !config.pruningEnabled)
+        // Flags come after the file and win.
+        try config.apply("rpc-http-port", .integer(9000))
+        try config.apply("mode", .string("validator"))
+        try config.apply("rpc-http-api", .string("ETH, ADMIN"))
+        #expect(config.rpcHTTPPort == 9000 && config.mode == .validator && config.rpcHTTPAPI == ["ETH", "ADMIN"])
+    }
+
+    @Test("bad settings name the key", arguments: [
+        ("rpc-http-port = 70000", "rpc-http-port must be a port number"),
+        ("unknown-thing = 1", "unknown setting \"unknown-thing\""),
+        ("tier = \"mars\"", "tier must be core, regional or edge"),
+        ("metrics-enabled = \"yes\"", "metrics-enabled must be true or false"),
+        ("this is not toml", "not valid TOML"),
+        ("logging = \"LOUD\"", "logging must be one of"),
+    ])
+    func badSettings(toml: String, message: String) {
+        var config = NodeConfig()
+        do {
+            try config.apply(toml: toml)
+            Issue.record("accepted: \(toml)")
+        } catch {
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+}

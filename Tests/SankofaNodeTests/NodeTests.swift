@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import SankofaChain
+import SankofaCrypto
+import SankofaPrimitives
+import SankofaState
+import ServiceLifecycle
+import Testing
+@testable import SankofaNode
+
+@Suite("Dev node (in-process)")
+struct NodeTests {
+    static let signer = try! PrivateKey(hex: DevGenesis.signerKey)
+    static let sender = try! PrivateKey(hex: DevGenesis.keys[1].privateKey)
+
+    static func transfer(_ nonce: UInt64) -> Transaction {
+        Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+            chainId: 1337, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000,
+            to: Address(low: 0xcafe), value: UInt256(7), data: [], accessList: [])).signed(with: sender)
+    }
+
+    static func node(at path: String) throws -> Node {
+        var config = NodeConfig()
+        try config.apply("data-path", .string(path))
+        return try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: Logger(label: "test"))
+    }
+
+    @Test func sealsSubmittedTransactionsAndKeepsThemAcrossRestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-node-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var node: Node? = try Self.node(at: path)
+        let running = try #require(node)
+        let group = ServiceGroup(configuration: .init(services: running.services().map { .init(service: $0) }, logger: Logger(label: "test")))
+        let task = Task { try await group.run() }
+        let hashes = (0..<5 as Range<UInt64>).map { Self.transfer($0).hash }
+        for nonce in 0..<5 as Range<UInt64> { try await running.pool.add(Self.transfer(nonce)) }
+        // The dev chain seals as soon as transactions are pending.
+        var included = false
+        for _ in 0..<200 where !included {
+            try await Task.sleep(for: .milliseconds(25))
+            included = try hashes.allSatisfy { try running.chain.transactionLocation($0) != nil }
+        }
+        #expect(included)
+        #expect(await running.pool.status.pending == 0)
+        await group.triggerGracefulShutdown()
+        try await task.value
+        let head = try #require(try running.chain.headHeader())
+        #expect(head.number >= 1)
+        running.store.close()
+        node = nil
+
+        let reopened = try Self.node(at: path)
+        #expect(try reopened.chain.headHeader() == head)
+        for hash in hashes { #expect(try reopened.chain.transactionLocation(hash) != nil) }
+        let state = try WorldState(reader: reopened.store, root: head.stateRoot, snapshot: true)
+        #expect(try state.balance(Address(low: 0xcafe)) == UInt256(35))
+        reopened.store.close()
+    }
+}

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// Seals blocks when this node's signer may: at each block period, in turn immediately and out of turn after the
 /// engine's wiggle delay; when the engine says no (signed too recently, or not a signer) it waits for another
 /// signer's block, logging why once per head.
-public struct BlockProducer: Service {
+public struct BlockProducer: Service, CustomStringConvertible {
+    public var description: String { "BlockProducer(\(key.address.checksummed))" }
     let blockchain: Blockchain
     let pool: TransactionPool
     let key: PrivateKey
@@ -42,6 +43,8 @@ public struct BlockProducer: Service {
     func loop() async throws {
         try await cancelWhenGracefulShutdown {
             var stalledAt: Hash32?
+            // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
+            var plan: (head: Hash32, sealAt: Double)?
             while !Task.isCancelled {
                 let head = await blockchain.head
                 guard let delay = try await blockchain.sealDelay(for: key.address) else {
@@ -54,7 +57,10 @@ public struct BlockProducer: Service {
                     continue
                 }
                 let now = Date().timeIntervalSince1970
-                let sealAt = max(now, Double(head.timestamp + period)) + delay.seconds
+                if plan?.head != head.hash {
+                    plan = (head.hash, max(now, Double(head.timestamp + period)) + delay.seconds)
+                }
+                let sealAt = plan?.sealAt ?? now
                 if now < sealAt {
                     // Re-check often: another signer's block may arrive and change the head.
                     try await Task.sleep(for: .seconds(min(sealAt - now, 0.25)))

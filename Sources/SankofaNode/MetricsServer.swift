@@ -6,7 +6,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// Serves `GET /metrics` in Prometheus text format on `--metrics-host:--metrics-port`.
-public struct MetricsServer: Service {
+public struct MetricsServer: Service, CustomStringConvertible {
+    public var description: String { "MetricsServer(\(host):\(port))" }
     let registry: PrometheusCollectorRegistry
     let host: String
     let port: Int

@@ -99,7 +99,8 @@ public final class Node: Sendable {
 }
 
 /// Keeps the pool and metrics in step with the chain head.
-struct HeadFollower: Service {
+struct HeadFollower: Service, CustomStringConvertible {
+    var description: String { "HeadFollower" }
     let blockchain: Blockchain
     let pool: TransactionPool
     let store: RocksDBStore

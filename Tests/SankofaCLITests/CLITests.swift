@@ -123,4 +123,35 @@ struct CLITests {
         #expect(written.status == 0)
         #expect(try SankofaBinary.run(["contracts", "export", "--check", "--output", empty]).status == 0)
     }
+
+    /// DESIGN/issue: a single `sankofa run` of a two-signer Clique network seals one block, then stalls — it may
+    /// sign only one of any two consecutive blocks — and says why.
+    @Test func loneSignerOfTwoStallsAsCliqueRequires() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-two-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyPath = directory.appendingPathComponent("key").path
+        try "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3\n".write(toFile: keyPath, atomically: true, encoding: .utf8)
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let genesis = try SankofaBinary.run(["genesis", "new", "--chain-id", "77", "--block-period", "1",
+                                             "--validator", "0x627306090abaB3A6e1400e9345bC60c78a8BEf57",
+                                             "0xf17f52151EbEF6C7334FAD080c5704D77216b732", "--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
+        process.arguments = ["run", "--genesis-file", genesisPath, "--data-path", directory.appendingPathComponent("data").path,
+                             "--node-private-key-file", keyPath]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        try await Task.sleep(for: .seconds(4))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("Produced block #1 "), "\(log)")
+        #expect(!log.contains("Produced block #2 "))
+        #expect(log.contains("Waiting for another signer"))
+        #expect(process.terminationStatus == 0)
+    }
 }

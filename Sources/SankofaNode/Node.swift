@@ -68,6 +68,10 @@ public final class Node: Sendable {
         guard let head = try chain.headHeader() else { throw NodeError("database has no head block") }
         var poolConfig = TxPoolConfig(chainId: genesis.chainId)
         poolConfig.minGasPrice = config.minGasPrice
+        if let path = config.permissionsAccountsConfigFile {
+            poolConfig.accountAllowlist = try AccountAllowlist.load(path: path)
+            logger.info("Account allowlist: \(poolConfig.accountAllowlist?.count ?? 0) senders")
+        }
         pool = TransactionPool(config: poolConfig, state: try HeadStateReader(store: store, root: head.stateRoot),
                                blockGasLimit: head.gasLimit)
         sealOnTransaction = period == 0

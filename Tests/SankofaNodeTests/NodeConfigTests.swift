@@ -52,3 +52,26 @@ struct NodeConfigTests {
         }
     }
 }
+
+@Suite("Account allowlist file")
+struct AccountAllowlistTests {
+    func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UUID().uuidString).toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func parsesBesuFormat() throws {
+        let path = try write("accounts-allowlist = [\"0x627306090abaB3A6e1400e9345bC60c78a8BEf57\", \"0xf17f52151ebef6c7334fad080c5704d77216b732\"]\n")
+        let allowed = try AccountAllowlist.load(path: path)
+        #expect(allowed.count == 2)
+    }
+
+    @Test func refusesBadFiles() throws {
+        for text in ["nodes-allowlist = []", "accounts-allowlist = [\"0x12\"]", "not toml ="] {
+            let path = try write(text)
+            #expect(throws: ConfigError.self) { _ = try AccountAllowlist.load(path: path) }
+        }
+        #expect(throws: ConfigError.self) { _ = try AccountAllowlist.load(path: "/nonexistent/accounts.toml") }
+    }
+}

@@ -18,11 +18,15 @@ public struct BlockProducer: Service, CustomStringConvertible {
     let period: UInt64
     let logger: Logger
     let metrics: NodeMetrics
+    /// The pool's view of a new head's state (so the pool learns of our block before we build the next one).
+    let headState: @Sendable (BlockHeader) throws -> any PoolStateReader
     /// Seal only when transactions are pending (Clique with period 0, as geth's dev mode): no empty blocks.
     let sealOnTransaction: Bool
 
     public init(blockchain: Blockchain, pool: TransactionPool, key: PrivateKey, period: UInt64, logger: Logger,
-                metrics: NodeMetrics, sealOnTransaction: Bool = false) {
+                metrics: NodeMetrics, sealOnTransaction: Bool = false,
+                headState: @escaping @Sendable (BlockHeader) throws -> any PoolStateReader) {
+        self.headState = headState
         self.blockchain = blockchain
         self.pool = pool
         self.key = key
@@ -85,6 +89,9 @@ public struct BlockProducer: Service, CustomStringConvertible {
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000
         logger.info("Produced block #\(block.number) \(block.hash.hex.prefix(10))… txs=\(block.transactions.count) gas=\(block.header.gasUsed) \(String(format: "%.1f", milliseconds))ms")
         metrics.blockProduced(block, milliseconds: milliseconds)
+        // Update the pool now rather than when the head follower gets to it: the next block must not re-propose
+        // transactions this one included.
+        if let reader = try? headState(block.header) { await pool.newHead(state: reader, blockGasLimit: block.header.gasLimit) }
         for (hash, error) in produced.rejected {
             if case .blockGasLimitExceeded = error { continue }
             logger.debug("Dropped transaction \(hash.hex): \(error)")

@@ -13,6 +13,7 @@ import SankofaPrimitives
 import SankofaState
 import SankofaStorage
 import SankofaTxPool
+import SankofaRPC
 import ServiceLifecycle
 
 /// Why the node could not start; one line an operator can act on.
@@ -36,10 +37,14 @@ public final class Node: Sendable {
     let registry: PrometheusCollectorRegistry
     /// Seal as soon as transactions arrive (period 0: the dev chain).
     let sealOnTransaction: Bool
+    /// The dev chain: ready without peers.
+    let isDev: Bool
+    let filters = FilterRegistry()
 
     /// Opens (or creates) the node's database and chain.
     public init(config: NodeConfig, genesisJSON: Data, signer: PrivateKey?, logger: Logger,
-                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) throws {
+                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), isDev: Bool = false) throws {
+        self.isDev = isDev
         guard config.mode != .light else {
             throw NodeError("light mode is not available yet: run a validator or replica")
         }
@@ -82,13 +87,50 @@ public final class Node: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics, logger: logger)]
         if config.mode == .validator, let signer {
+            let store = self.store
             services.append(BlockProducer(blockchain: blockchain, pool: pool, key: signer, period: engine.config.period,
-                                          logger: logger, metrics: metrics, sealOnTransaction: sealOnTransaction))
+                                          logger: logger, metrics: metrics, sealOnTransaction: sealOnTransaction,
+                                          headState: { try HeadStateReader(store: store, root: $0.stateRoot) }))
+        }
+        if config.rpcHTTPEnabled {
+            var settings = RPCHTTPSettings()
+            settings.host = config.rpcHTTPHost
+            settings.port = Int(config.rpcHTTPPort)
+            settings.hostAllowlist = config.hostAllowlist
+            settings.corsOrigins = config.rpcHTTPCorsOrigins
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
+            services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))
+        }
+        if config.rpcWSEnabled {
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI))
+            services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
+                                               hostAllowlist: config.hostAllowlist, logger: logger))
         }
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
         }
         return services
+    }
+
+    /// What RPC reads through.
+    var backend: FullBackend {
+        FullBackend(chain: chain, blockchain: blockchain, txPool: pool, engine: engine, chainId: genesis.chainId,
+                    nodeKey: signer, config: config, isDev: isDev)
+    }
+
+    /// Every RPC method, shared by HTTP and WebSocket.
+    var rpcTable: RPCMethodTable {
+        let full = backend
+        let rpc = RPCBackend(chain: full, state: full, pool: full, node: full, consensus: full)
+        var table = RPCMethodTable()
+        table.register(EthNamespace(backend: rpc, filters: filters).methods)
+        table.register(Web3NetNamespaces(backend: rpc).methods)
+        table.register(TxPoolNamespace(backend: rpc).methods)
+        table.register(AdminNamespace(backend: rpc).methods)
+        table.register(CliqueNamespace(backend: rpc).methods)
+        table.register(SankofaNamespace(backend: rpc).methods)
+        table.register(SubscriptionNamespace(backend: rpc).methods)
+        return table
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down cleanly (RocksDB flushes its write-ahead log on close).

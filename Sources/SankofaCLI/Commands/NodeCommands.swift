@@ -13,6 +13,11 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-path"), help: "Database directory (default: a new temporary directory).")
     var dataPath: String?
+    @Option(name: .customLong("rpc-http-host")) var rpcHTTPHost = "127.0.0.1"
+    @Option(name: .customLong("rpc-http-port")) var rpcHTTPPort = 8545
+    @Option(name: .customLong("rpc-ws-port")) var rpcWSPort = 8546
+    @Option(name: .customLong("rpc-http-api"), help: "Namespaces to serve (ADMIN and PERM are off unless listed).")
+    var rpcAPI = "ETH,NET,WEB3,TXPOOL,CLIQUE,SANKOFA"
     @Flag(name: .customLong("metrics-enabled")) var metricsEnabled = false
     @Option(name: .customLong("metrics-port")) var metricsPort: Int?
     @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging = "INFO"
@@ -22,6 +27,12 @@ struct DevCommand: AsyncParsableCommand {
         let path = dataPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-dev-\(UUID().uuidString.prefix(8))").path
         try cli { try config.apply("data-path", .string(path)) }
         try cli { try config.apply("logging", .string(logging)) }
+        for (key, value) in [("rpc-http-enabled", ConfigValue.bool(true)), ("rpc-ws-enabled", .bool(true)),
+                             ("rpc-http-host", .string(rpcHTTPHost)), ("rpc-ws-host", .string(rpcHTTPHost)),
+                             ("rpc-http-port", .integer(rpcHTTPPort)), ("rpc-ws-port", .integer(rpcWSPort)),
+                             ("rpc-http-api", .string(rpcAPI)), ("rpc-ws-api", .string(rpcAPI))] {
+            try cli { try config.apply(key, value) }
+        }
         if metricsEnabled { try cli { try config.apply("metrics-enabled", .bool(true)) } }
         if let metricsPort { try cli { try config.apply("metrics-port", .integer(metricsPort)) } }
         let logger = Bootstrap.logging(level: config.logging)
@@ -33,7 +44,7 @@ struct DevCommand: AsyncParsableCommand {
             print("  \(address)  \(key)  (\(name))")
         }
         let signer = try cli { try PrivateKey(hex: DevGenesis.signerKey) }
-        let node = try cli { try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: logger, registry: registry) }
+        let node = try cli { try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: logger, registry: registry, isDev: true) }
         try await cliAsync { try await node.run() }
     }
 }
@@ -106,7 +117,6 @@ enum Bootstrap {
     /// Flags accepted now whose layers have not landed yet: said plainly, never silently ignored.
     static func pendingFeatures(_ config: NodeConfig) -> [String] {
         var notes: [String] = []
-        if config.rpcHTTPEnabled || config.rpcWSEnabled { notes.append("JSON-RPC is not available yet: --rpc-* flags are accepted but nothing listens") }
         if !config.bootnodes.isEmpty { notes.append("peer-to-peer networking is not available yet: --bootnodes ignored") }
         if config.permissionsNodesConfigFile != nil { notes.append("node permissioning needs peer-to-peer networking, which is not available yet") }
         return notes

@@ -12,12 +12,13 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("p2p-host"), help: "P2P listening host (peer-to-peer networking is not available yet).") var p2pHost: String?
     @Option(name: .customLong("p2p-port"), help: "P2P listening port (peer-to-peer networking is not available yet).") var p2pPort: Int?
     @Option(help: "Comma-separated enode URLs (peer-to-peer networking is not available yet).") var bootnodes: String?
-    @Flag(name: .customLong("rpc-http-enabled"), help: "Serve JSON-RPC over HTTP (JSON-RPC is not available yet).") var rpcHTTPEnabled = false
+    @Flag(name: .customLong("rpc-http-enabled"), help: "Serve JSON-RPC over HTTP.") var rpcHTTPEnabled = false
     @Option(name: .customLong("rpc-http-host")) var rpcHTTPHost: String?
     @Option(name: .customLong("rpc-http-port")) var rpcHTTPPort: Int?
     @Option(name: .customLong("rpc-http-api"), help: "Comma-separated namespaces, e.g. ETH,NET,WEB3.") var rpcHTTPAPI: String?
-    @Flag(name: .customLong("rpc-ws-enabled"), help: "Serve JSON-RPC over WebSocket (not available yet).") var rpcWSEnabled = false
+    @Flag(name: .customLong("rpc-ws-enabled"), help: "Serve JSON-RPC over WebSocket.") var rpcWSEnabled = false
     @Option(name: .customLong("rpc-ws-port")) var rpcWSPort: Int?
+    @Option(name: .customLong("rpc-ws-api"), help: "Comma-separated namespaces for WebSocket.") var rpcWSAPI: String?
     @Option(name: .customLong("host-allowlist"), help: "Comma-separated hosts allowed to call RPC.") var hostAllowlist: String?
     @Option(name: .customLong("rpc-http-cors-origins")) var rpcHTTPCorsOrigins: String?
     @Flag(name: .customLong("metrics-enabled"), help: "Serve Prometheus metrics at /metrics.") var metricsEnabled = false
@@ -50,6 +51,7 @@ struct NodeOptions: ParsableArguments {
         add("rpc-http-api", rpcHTTPAPI)
         if rpcWSEnabled { out.append(("rpc-ws-enabled", .bool(true))) }
         add("rpc-ws-port", rpcWSPort)
+        add("rpc-ws-api", rpcWSAPI)
         add("host-allowlist", hostAllowlist)
         add("rpc-http-cors-origins", rpcHTTPCorsOrigins)
         if metricsEnabled { out.append(("metrics-enabled", .bool(true))) }

@@ -1,0 +1,108 @@
+import SankofaChain
+import SankofaContracts
+import SankofaPrimitives
+import SankofaState
+
+/// A canonical-chain change as subscribers see it.
+public struct ChainUpdate: Sendable {
+    public let block: Block
+    public let receipts: [Receipt]
+    /// Blocks that left the canonical chain (their logs are re-sent with `removed: true`).
+    public let removed: [Block]
+
+    public init(block: Block, receipts: [Receipt], removed: [Block]) {
+        self.block = block
+        self.receipts = receipts
+        self.removed = removed
+    }
+}
+
+/// Blocks, receipts and lookups: what `eth_getBlock*`, receipts, logs and filters read.
+public protocol ChainQueries: Sendable {
+    var chainId: UInt64 { get }
+    func headHeader() async throws -> BlockHeader
+    /// Resolves a tag or number to a canonical header (`pending` reads as `latest`; `safe`/`finalized` as the
+    /// finalized head, which for Clique is the head).
+    func header(_ tag: BlockTag) async throws -> BlockHeader?
+    func header(hash: Hash32) async throws -> BlockHeader?
+    func block(hash: Hash32) async throws -> Block?
+    func receipts(blockHash: Hash32) async throws -> [Receipt]?
+    func transactionLocation(_ hash: Hash32) async throws -> TransactionLocation?
+    /// Canonical changes as they happen.
+    func updates() async -> AsyncStream<ChainUpdate>
+}
+
+/// A simulated call's inputs (`eth_call`, `eth_estimateGas`).
+public struct CallRequest: Sendable {
+    public var from: Address
+    public var to: Address?
+    public var data: [UInt8]
+    public var value: UInt256
+    public var gas: UInt64?
+
+    public init(from: Address, to: Address?, data: [UInt8], value: UInt256, gas: UInt64?) {
+        self.from = from
+        self.to = to
+        self.data = data
+        self.value = value
+        self.gas = gas
+    }
+}
+
+/// State at any kept block: accounts, storage, proofs and simulated calls.
+public protocol StateQueries: Sendable {
+    func account(_ address: Address, at header: BlockHeader) async throws -> Account
+    func storage(_ address: Address, _ key: Hash32, at header: BlockHeader) async throws -> [UInt8]
+    func proof(_ address: Address, slots: [Hash32], at header: BlockHeader) async throws -> AccountProof
+    /// Runs a call against the state of `header` without keeping any change; state-changing functions run too
+    /// (as on geth), only the result is returned.
+    func call(_ request: CallRequest, at header: BlockHeader) async throws -> CallOutcome
+    func isSystemContract(_ address: Address) -> Bool
+}
+
+/// The pool: submission and pending views.
+public protocol TransactionSubmitter: Sendable {
+    func submit(_ raw: [UInt8]) async throws -> Hash32
+    func pendingTransaction(_ hash: Hash32) async -> RecoveredTransaction?
+    func nextNonce(_ address: Address) async -> UInt64
+    func poolStatus() async -> (pending: Int, queued: Int)
+    func poolContent() async -> (pending: [Address: [RecoveredTransaction]], queued: [Address: [RecoveredTransaction]])
+    func pendingHashes() async -> AsyncStream<Hash32>
+}
+
+/// About this node (net_, admin_, sankofa_ namespaces).
+public protocol NodeQueries: Sendable {
+    var clientVersion: String { get }
+    var mode: String { get }
+    var tier: String { get }
+    var enode: String { get }
+    var peerCount: Int { get }
+    var minGasPrice: UInt256 { get }
+}
+
+/// Clique administration (clique_ namespace).
+public protocol ConsensusAdmin: Sendable {
+    var consensusName: String { get }
+    func signers(at header: BlockHeader) async throws -> [Address]
+    func propose(_ address: Address, authorize: Bool) async
+    func discard(_ address: Address) async
+    func proposals() async -> [Address: Bool]
+}
+
+/// Everything the namespaces read through; the node supplies a full backend.
+public struct RPCBackend: Sendable {
+    public let chain: any ChainQueries
+    public let state: any StateQueries
+    public let pool: any TransactionSubmitter
+    public let node: any NodeQueries
+    public let consensus: any ConsensusAdmin
+
+    public init(chain: any ChainQueries, state: any StateQueries, pool: any TransactionSubmitter, node: any NodeQueries,
+                consensus: any ConsensusAdmin) {
+        self.chain = chain
+        self.state = state
+        self.pool = pool
+        self.node = node
+        self.consensus = consensus
+    }
+}

@@ -1,0 +1,105 @@
+/// Turns a request body into a response body: parse, validate JSON-RPC 2.0, batch, dispatch, serialise.
+/// The same dispatcher serves HTTP (one body per request) and WebSocket (one body per message).
+public struct RPCDispatcher: Sendable {
+    public let table: RPCMethodTable
+    /// Upper-case namespaces this endpoint serves (`--rpc-http-api` / `--rpc-ws-api`).
+    public let enabledNamespaces: Set<String>
+    public let maxBatchSize: Int
+    public let limits: JSONLimits
+
+    public init(table: RPCMethodTable, enabledNamespaces: Set<String>, maxBatchSize: Int = 1_024,
+                limits: JSONLimits = JSONLimits()) {
+        self.table = table
+        self.enabledNamespaces = enabledNamespaces
+        self.maxBatchSize = maxBatchSize
+        self.limits = limits
+    }
+
+    /// The response body, or nil when the body held only notifications (calls without an id).
+    public func handle(_ body: [UInt8], context: RPCCallContext = RPCCallContext(notifier: nil)) async -> [UInt8]? {
+        let parsed: JSON
+        do { parsed = try JSONParser.parse(body, limits: limits) } catch {
+            return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
+        }
+        if let calls = parsed.arrayValue {
+            guard !calls.isEmpty else { return JSONWriter.encode(Self.response(id: .null, error: .invalidRequest("empty batch"))) }
+            guard calls.count <= maxBatchSize else {
+                return JSONWriter.encode(Self.response(id: .null, error: .batchTooLarge(maxBatchSize)))
+            }
+            var responses: [JSON] = []
+            for call in calls {
+                if let response = await handleOne(call, context: context) { responses.append(response) }
+            }
+            return responses.isEmpty ? nil : JSONWriter.encode(.array(responses))
+        }
+        return await handleOne(parsed, context: context).map(JSONWriter.encode)
+    }
+
+    /// One call; nil for a notification.
+    func handleOne(_ call: JSON, context: RPCCallContext) async -> JSON? {
+        guard let object = call.objectValue else { return Self.response(id: .null, error: .invalidRequest("a call must be an object")) }
+        let id = object["id"]
+        if let id, !(id.isNull || id.stringValue != nil || Self.isNumber(id)) {
+            return Self.response(id: .null, error: .invalidRequest("id must be a string, number or null"))
+        }
+        let replyID = id ?? .null
+        guard object["jsonrpc"]?.stringValue == "2.0" else {
+            return Self.response(id: replyID, error: .invalidRequest("jsonrpc must be \"2.0\""))
+        }
+        guard let method = object["method"]?.stringValue else {
+            return Self.response(id: replyID, error: .invalidRequest("method must be a string"))
+        }
+        let params: [JSON]
+        switch object["params"] {
+        case nil, .null?: params = []
+        case .array(let values)?: params = values
+        default: return Self.response(id: replyID, error: .invalidParams("params must be an array"))
+        }
+        let outcome: JSON
+        if let entry = table.entries[method] {
+            if enabledNamespaces.contains(entry.namespace) {
+                do {
+                    outcome = Self.response(id: replyID, result: try await entry.handler(RPCParams(params, method: method), context))
+                } catch let error as RPCError {
+                    outcome = Self.response(id: replyID, error: error)
+                } catch {
+                    outcome = Self.response(id: replyID, error: RPCErrorMapping.map(error))
+                }
+            } else {
+                outcome = Self.response(id: replyID, error: .namespaceDisabled(method))
+            }
+        } else {
+            outcome = Self.response(id: replyID, error: .methodNotFound(method))
+        }
+        return id == nil ? nil : outcome
+    }
+
+    static func isNumber(_ value: JSON) -> Bool {
+        if case .number = value { return true }
+        return false
+    }
+
+    static func response(id: JSON, result: JSON) -> JSON {
+        .object(JSONObject([("jsonrpc", "2.0"), ("id", id), ("result", result)]))
+    }
+
+    static func response(id: JSON, error: RPCError) -> JSON {
+        var fields: [(String, JSON)] = [("code", .number(JSONNumber(error.code))), ("message", .string(error.message))]
+        if let data = error.data { fields.append(("data", data)) }
+        return .object(JSONObject([("jsonrpc", "2.0"), ("id", id), ("error", .object(JSONObject(fields)))]))
+    }
+}
+
+/// Maps errors from lower layers onto JSON-RPC errors the way geth reports them.
+public enum RPCErrorMapping {
+    /// Registered by the node for its layers' error types; anything else is an internal error.
+    public static func map(_ error: any Error) -> RPCError {
+        if let described = error as? any RPCErrorConvertible { return described.rpcError }
+        return .internalError(String(describing: error))
+    }
+}
+
+/// An error that knows its JSON-RPC form.
+public protocol RPCErrorConvertible: Error {
+    var rpcError: RPCError { get }
+}

@@ -1,0 +1,41 @@
+/// What a method handler may use beyond its parameters: the connection it was called on, for subscriptions.
+public struct RPCCallContext: Sendable {
+    /// Pushes `eth_subscription` notifications to the caller's connection (WebSocket only; nil over HTTP).
+    public let notifier: (any RPCNotifier)?
+
+    public init(notifier: (any RPCNotifier)?) { self.notifier = notifier }
+}
+
+/// A connection that can receive server-initiated messages (subscription notifications).
+public protocol RPCNotifier: Sendable {
+    /// Sends one JSON message; false once the connection has closed.
+    func send(_ message: JSON) async -> Bool
+    /// Runs when the connection closes (subscriptions are cleaned up then).
+    func onClose(_ action: @escaping @Sendable () -> Void)
+}
+
+public typealias RPCHandler = @Sendable (RPCParams, RPCCallContext) async throws -> JSON
+
+/// Every method the node serves, by wire name, each tagged with its namespace. Namespaces register their wire
+/// names once and visibly; HTTP and WebSocket share the table and enable namespaces per endpoint.
+public struct RPCMethodTable: Sendable {
+    struct Entry: Sendable {
+        let namespace: String
+        let handler: RPCHandler
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// Adds a namespace's methods; the namespace is the method name's prefix before `_` (`eth`, `net`, …).
+    public mutating func register(_ methods: [(String, RPCHandler)]) {
+        for (name, handler) in methods {
+            let namespace = name.split(separator: "_", maxSplits: 1).first.map(String.init)?.uppercased() ?? ""
+            precondition(entries[name] == nil, "RPC method \(name) registered twice")
+            entries[name] = Entry(namespace: namespace, handler: handler)
+        }
+    }
+
+    public var methodNames: [String] { entries.keys.sorted() }
+}

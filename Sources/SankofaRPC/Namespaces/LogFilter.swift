@@ -1,0 +1,117 @@
+import SankofaChain
+import SankofaPrimitives
+
+/// An `eth_getLogs` / `eth_newFilter` criteria object: block range or block hash, addresses, and topics by position
+/// (each position null = any, a hash, or a list of alternatives).
+public struct LogFilter: Sendable, Equatable {
+    public var fromBlock: BlockTag
+    public var toBlock: BlockTag
+    public var blockHash: Hash32?
+    public var addresses: [Address]
+    public var topics: [[Hash32]?]
+
+    /// The widest range one query may scan.
+    public static let maxBlockRange: UInt64 = 10_000
+
+    public init(_ object: JSONObject) throws(RPCError) {
+        fromBlock = try object["fromBlock"].map { tag throws(RPCError) in try BlockTag(tag, position: "fromBlock") } ?? .latest
+        toBlock = try object["toBlock"].map { tag throws(RPCError) in try BlockTag(tag, position: "toBlock") } ?? .latest
+        if let text = object["blockHash"]?.stringValue {
+            guard let hash = try? Hash32(hex: text) else { throw RPCError.invalidParams("blockHash: \(text) is not a hash") }
+            guard object["fromBlock"] == nil, object["toBlock"] == nil else {
+                throw RPCError.invalidParams("cannot specify both blockHash and fromBlock/toBlock")
+            }
+            blockHash = hash
+        }
+        switch object["address"] {
+        case nil, .null?: addresses = []
+        case .string(let text)?:
+            guard let address = try? Address(hex: text) else { throw RPCError.invalidParams("address: \(text) is not an address") }
+            addresses = [address]
+        case .array(let list)?:
+            addresses = try list.map { value throws(RPCError) in
+                guard let text = value.stringValue, let address = try? Address(hex: text) else {
+                    throw RPCError.invalidParams("address list must hold addresses")
+                }
+                return address
+            }
+        default: throw RPCError.invalidParams("address must be an address or a list of addresses")
+        }
+        let positions = object["topics"]?.arrayValue ?? []
+        guard positions.count <= 4 else { throw RPCError.invalidParams("at most 4 topic positions") }
+        topics = try positions.map { position throws(RPCError) -> [Hash32]? in
+            if position.isNull { return nil }
+            let choices = position.arrayValue ?? [position]
+            return try choices.map { value throws(RPCError) in
+                guard let text = value.stringValue, let hash = try? Hash32(hex: text) else {
+                    throw RPCError.invalidParams("topics must be 32-byte hashes")
+                }
+                return hash
+            }
+        }
+    }
+
+    /// Whether a block's bloom may contain matching logs (false means certainly not).
+    public func mayMatch(_ bloom: Bloom) -> Bool {
+        if !addresses.isEmpty, !addresses.contains(where: { bloom.mayContain($0.bytes) }) { return false }
+        for case let choices? in topics where !choices.isEmpty {
+            if !choices.contains(where: { bloom.mayContain($0.bytes) }) { return false }
+        }
+        return true
+    }
+
+    public func matches(_ log: Log) -> Bool {
+        if !addresses.isEmpty, !addresses.contains(log.address) { return false }
+        for (position, choices) in topics.enumerated() {
+            guard let choices, !choices.isEmpty else { continue }
+            guard log.topics.indices.contains(position), choices.contains(log.topics[position]) else { return false }
+        }
+        return true
+    }
+
+    /// The matching logs of one block, as JSON.
+    public func logs(in block: Block, receipts: [Receipt], removed: Bool = false) -> [JSON] {
+        guard mayMatch(block.header.logsBloom) else { return [] }
+        var out: [JSON] = []
+        var logIndex = 0
+        for (txIndex, receipt) in receipts.enumerated() where txIndex < block.transactions.count {
+            for entry in receipt.logs {
+                if matches(entry) {
+                    out.append(RPCShapes.log(entry, block: block.header, transactionHash: block.transactions[txIndex].hash,
+                                             transactionIndex: txIndex, logIndex: logIndex, removed: removed))
+                }
+                logIndex += 1
+            }
+        }
+        return out
+    }
+}
+
+extension EthNamespace {
+    func logs(_ params: RPCParams) async throws -> JSON {
+        .array(try await Self.collect(try LogFilter(try params.object(0)), backend: backend))
+    }
+
+    /// Every matching log in the filter's range (or block), scanning only blocks whose bloom may match.
+    static func collect(_ filter: LogFilter, backend: RPCBackend, from: UInt64? = nil) async throws -> [JSON] {
+        if let hash = filter.blockHash {
+            guard let block = try await backend.chain.block(hash: hash) else { throw RPCError.server("unknown block") }
+            return filter.logs(in: block, receipts: try await backend.chain.receipts(blockHash: hash) ?? [])
+        }
+        guard let first = try await backend.chain.header(filter.fromBlock),
+              let last = try await backend.chain.header(filter.toBlock) else { return [] }
+        let start = max(from ?? first.number, first.number)
+        guard start <= last.number else { return [] }
+        guard last.number - start < LogFilter.maxBlockRange else {
+            throw RPCError.server("block range too large: at most \(LogFilter.maxBlockRange) blocks per query")
+        }
+        var out: [JSON] = []
+        for number in start...last.number {
+            guard let header = try await backend.chain.header(.number(number)), filter.mayMatch(header.logsBloom),
+                  let block = try await backend.chain.block(hash: header.hash),
+                  let receipts = try await backend.chain.receipts(blockHash: header.hash) else { continue }
+            out += filter.logs(in: block, receipts: receipts)
+        }
+        return out
+    }
+}

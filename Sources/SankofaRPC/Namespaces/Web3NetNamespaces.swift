@@ -1,0 +1,132 @@
+import SankofaChain
+import SankofaPrimitives
+
+/// `web3_` and `net_`.
+public struct Web3NetNamespaces: Sendable {
+    let backend: RPCBackend
+
+    public init(backend: RPCBackend) { self.backend = backend }
+
+    public var methods: [(String, RPCHandler)] {
+        [
+            ("web3_clientVersion", { _, _ in .string(backend.node.clientVersion) }),
+            ("web3_sha3", { params, _ in .hash(Keccak256.hash(try params.data(0))) }),
+            ("net_version", { _, _ in .string(String(backend.chain.chainId)) }),
+            ("net_listening", { _, _ in .bool(true) }),
+            ("net_peerCount", { _, _ in .quantity(backend.node.peerCount) }),
+        ]
+    }
+}
+
+/// `txpool_`: what the pool holds, in geth's shapes.
+public struct TxPoolNamespace: Sendable {
+    let backend: RPCBackend
+
+    public init(backend: RPCBackend) { self.backend = backend }
+
+    public var methods: [(String, RPCHandler)] {
+        [
+            ("txpool_status", { _, _ in
+                let status = await backend.pool.poolStatus()
+                return .object(JSONObject([("pending", .quantity(status.pending)), ("queued", .quantity(status.queued))]))
+            }),
+            ("txpool_content", { _, _ in
+                let content = await backend.pool.poolContent()
+                func group(_ bySender: [Address: [RecoveredTransaction]]) -> JSON {
+                    .object(JSONObject(bySender.sorted { $0.key < $1.key }.map { sender, txs in
+                        (sender.checksummed, .object(JSONObject(txs.map { tx in
+                            (String(tx.transaction.nonce), RPCShapes.transaction(tx.transaction, sender: tx.sender, block: nil, index: nil))
+                        })))
+                    }))
+                }
+                return .object(JSONObject([("pending", group(content.pending)), ("queued", group(content.queued))]))
+            }),
+        ]
+    }
+}
+
+/// `admin_` (peer management answers from local state until peer-to-peer networking lands).
+public struct AdminNamespace: Sendable {
+    let backend: RPCBackend
+
+    public init(backend: RPCBackend) { self.backend = backend }
+
+    public var methods: [(String, RPCHandler)] {
+        [
+            ("admin_nodeInfo", { _, _ in
+                .object(JSONObject([
+                    ("enode", .string(backend.node.enode)), ("name", .string(backend.node.clientVersion)),
+                    ("protocols", .object(JSONObject([]))),
+                ]))
+            }),
+            ("admin_peers", { _, _ in .array([]) }),
+            ("admin_addPeer", { params, _ in
+                _ = try params.string(0)
+                throw RPCError.server("peer-to-peer networking is not available yet")
+            }),
+            ("admin_removePeer", { params, _ in
+                _ = try params.string(0)
+                throw RPCError.server("peer-to-peer networking is not available yet")
+            }),
+        ]
+    }
+}
+
+/// `clique_`: signers and the local signer's votes.
+public struct CliqueNamespace: Sendable {
+    let backend: RPCBackend
+
+    public init(backend: RPCBackend) { self.backend = backend }
+
+    public var methods: [(String, RPCHandler)] {
+        [
+            ("clique_getSigners", { params, _ in
+                guard let header = try await backend.chain.header(try params.block(0)) else { throw RPCError.server("unknown block") }
+                return .array(try await backend.consensus.signers(at: header).map { .address($0) })
+            }),
+            ("clique_getSignersAtHash", { params, _ in
+                guard let header = try await backend.chain.header(hash: try params.hash(0)) else { throw RPCError.server("unknown block") }
+                return .array(try await backend.consensus.signers(at: header).map { .address($0) })
+            }),
+            ("clique_propose", { params, _ in
+                guard let authorize = params.optional(1)?.boolValue else { throw RPCError.invalidParams("argument 1 must be true (add) or false (remove)") }
+                await backend.consensus.propose(try params.address(0), authorize: authorize)
+                return .bool(true)
+            }),
+            ("clique_discard", { params, _ in
+                await backend.consensus.discard(try params.address(0))
+                return .bool(true)
+            }),
+            ("clique_proposals", { _, _ in
+                .object(JSONObject(await backend.consensus.proposals().sorted { $0.key < $1.key }.map { ($0.key.hex, .bool($0.value)) }))
+            }),
+        ]
+    }
+}
+
+/// `sankofa_nodeInfo`: mode, tier, head, finalized head, peers, consensus.
+public struct SankofaNamespace: Sendable {
+    let backend: RPCBackend
+
+    public init(backend: RPCBackend) { self.backend = backend }
+
+    public var methods: [(String, RPCHandler)] {
+        [
+            ("sankofa_nodeInfo", { _, _ in
+                let head = try await backend.chain.headHeader()
+                let finalized = try await backend.chain.header(.finalized) ?? head
+                return .object(JSONObject([
+                    ("clientVersion", .string(backend.node.clientVersion)),
+                    ("mode", .string(backend.node.mode)),
+                    ("tier", .string(backend.node.tier)),
+                    ("chainId", .quantity(backend.chain.chainId)),
+                    ("consensus", .string(backend.consensus.consensusName)),
+                    ("head", .object(JSONObject([("number", .quantity(head.number)), ("hash", .hash(head.hash))]))),
+                    ("finalized", .object(JSONObject([("number", .quantity(finalized.number)), ("hash", .hash(finalized.hash))]))),
+                    ("peers", .quantity(backend.node.peerCount)),
+                    ("enode", .string(backend.node.enode)),
+                ]))
+            }),
+        ]
+    }
+}

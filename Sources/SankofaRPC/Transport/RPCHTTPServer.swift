@@ -1,0 +1,206 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The HTTP endpoint's settings (Besu's flags).
+public struct RPCHTTPSettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8545
+    /// Largest request body accepted; larger ones get `-32600` without being buffered.
+    public var maxBodyBytes = 5 * 1024 * 1024
+    /// Open connections beyond this are closed at once.
+    public var maxConnections = 1_024
+    /// `--host-allowlist`: values of the Host header that may call; "*" allows any.
+    public var hostAllowlist = ["localhost", "127.0.0.1"]
+    /// `--rpc-http-cors-origins`: browser origins allowed; "*" allows any; empty disables CORS.
+    public var corsOrigins: [String] = []
+
+    public init() {}
+}
+
+/// What the health endpoints report (`/liveness`, `/readiness`).
+public protocol HealthProvider: Sendable {
+    /// Ready to serve reads: synced to within a few blocks and (outside dev) connected to a peer.
+    func isReady() async -> Bool
+}
+
+/// JSON-RPC over HTTP/1.1 (POST, batches, keep-alive, pipelining in order) plus the load-balancer health checks.
+public struct RPCHTTPServer: Service, CustomStringConvertible {
+    let settings: RPCHTTPSettings
+    let dispatcher: RPCDispatcher
+    let health: any HealthProvider
+    let logger: Logger
+    let connections = ConnectionCounter()
+
+    public var description: String { "RPCHTTPServer(\(settings.host):\(settings.port))" }
+
+    public init(settings: RPCHTTPSettings, dispatcher: RPCDispatcher, health: any HealthProvider, logger: Logger) {
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.health = health
+        self.logger = logger
+    }
+
+    public typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// Binds the socket; `run()` serves it. Split so tests can bind port 0 and learn the port.
+    public func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: settings.host, port: settings.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    public func run() async throws {
+        let server = try await bind()
+        try await serve(server)
+    }
+
+    /// Accepts connections until graceful shutdown.
+    public func serve(_ server: NIOAsyncChannel<Connection, Never>) async throws {
+        logger.info("JSON-RPC HTTP on http://\(settings.host):\(server.channel.localAddress?.port ?? settings.port)")
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        guard connections.open(limit: settings.maxConnections) else {
+                            try? await connection.channel.close()
+                            continue
+                        }
+                        group.addTask {
+                            defer { connections.close() }
+                            // Keep-alive connections end on shutdown too, or they would hold the server open.
+                            try? await cancelWhenGracefulShutdown { try await handle(connection) }
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+
+    func handle(_ connection: Connection) async throws {
+        try await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = ByteBuffer()
+            var tooLarge = false
+            for try await part in inbound {
+                switch part {
+                case .head(let request):
+                    head = request
+                    body.clear()
+                    tooLarge = false
+                case .body(var chunk):
+                    if tooLarge || body.readableBytes + chunk.readableBytes > settings.maxBodyBytes {
+                        tooLarge = true
+                    } else {
+                        body.writeBuffer(&chunk)
+                    }
+                case .end:
+                    guard let request = head else { continue }
+                    let response = await respond(to: request, body: body, tooLarge: tooLarge)
+                    try await write(response, for: request, to: outbound)
+                    if !request.isKeepAlive { return }
+                    head = nil
+                }
+            }
+        }
+    }
+
+    struct Response {
+        var status: HTTPResponseStatus
+        var body: [UInt8]
+        var headers: [(String, String)] = []
+    }
+
+    func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) async -> Response {
+        let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        if request.method == .GET, path == "/liveness" {
+            return Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8))
+        }
+        if request.method == .GET, path == "/readiness" {
+            let ready = await health.isReady()
+            return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
+        }
+        guard hostAllowed(request.headers.first(name: "Host")) else {
+            return Response(status: .forbidden, body: Array(#"{"message":"Host not authorized."}"#.utf8))
+        }
+        var cors: [(String, String)] = []
+        if let origin = request.headers.first(name: "Origin") {
+            guard originAllowed(origin) else {
+                return Response(status: .forbidden, body: Array(#"{"message":"Origin not allowed."}"#.utf8))
+            }
+            cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        }
+        if request.method == .OPTIONS {
+            return Response(status: .noContent, body: [], headers: cors + [
+                ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+                ("Access-Control-Allow-Headers", "Content-Type, Authorization"), ("Access-Control-Max-Age", "600"),
+            ])
+        }
+        guard request.method == .POST else {
+            return Response(status: .methodNotAllowed, body: Array(#"{"message":"JSON-RPC requests use POST"}"#.utf8))
+        }
+        if tooLarge {
+            return Response(status: .payloadTooLarge, body: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .requestTooLarge)),
+                            headers: cors)
+        }
+        let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
+        let reply = await dispatcher.handle(bytes) ?? []
+        return Response(status: .ok, body: reply, headers: cors)
+    }
+
+    func write(_ response: Response, for request: HTTPRequestHead,
+               to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
+        if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+        try await outbound.write(.end(nil))
+    }
+
+    func hostAllowed(_ host: String?) -> Bool {
+        if settings.hostAllowlist.contains("*") { return true }
+        guard let host else { return false }
+        var name = Substring(host)
+        if name.hasPrefix("[") {
+            name = name.dropFirst().prefix { $0 != "]" }   // [::1]:8545
+        } else if let colon = name.lastIndex(of: ":") {
+            name = name[..<colon]
+        }
+        return settings.hostAllowlist.contains { $0.lowercased() == name.lowercased() }
+    }
+
+    func originAllowed(_ origin: String) -> Bool {
+        settings.corsOrigins.contains("*") || settings.corsOrigins.contains(origin)
+    }
+}
+
+/// Counts open connections against a limit.
+final class ConnectionCounter: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var open = 0
+
+    func open(limit: Int) -> Bool {
+        lock.withLock {
+            guard open < limit else { return false }
+            open += 1
+            return true
+        }
+    }
+
+    func close() { lock.withLock { open -= 1 } }
+}

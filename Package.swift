@@ -103,7 +103,9 @@ let package = Package(
         .executableTarget(name: "SankofaBenchmarks",
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
-                                         "CSecp256k1", "CRocksDB"],
+                                         "CSecp256k1", "CRocksDB", "SankofaRPC", "SankofaNode",
+                                         .product(name: "NIOCore", package: "swift-nio"),
+                                         .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
 
         // Tests mirror Sources; vector loading is shared through a small test-only library.
@@ -124,6 +126,9 @@ let package = Package(
         .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaTestSupport"]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
-        .testTarget(name: "SankofaCLITests", dependencies: ["SankofaCLI", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaCLITests", dependencies: [
+            "SankofaCLI", "SankofaTestSupport", "SankofaChain", "SankofaCrypto", "SankofaContracts", "SankofaState", "SankofaTrie",
+            "SankofaRPC",
+        ]),
     ]
 )

@@ -39,6 +39,9 @@ public struct RPCDispatcher: Sendable {
     func handleOne(_ call: JSON, context: RPCCallContext) async -> JSON? {
         guard let object = call.objectValue else { return Self.response(id: .null, error: .invalidRequest("a call must be an object")) }
         let id = object["id"]
+        // A call without an id is a notification: it runs, but nothing is sent back, not even an error.
+        let isNotification: Bool
+        if case .none = id { isNotification = true } else { isNotification = false }
         if let id, !(id.isNull || id.stringValue != nil || Self.isNumber(id)) {
             return Self.response(id: .null, error: .invalidRequest("id must be a string, number or null"))
         }
@@ -53,7 +56,10 @@ public struct RPCDispatcher: Sendable {
         switch object["params"] {
         case nil, .null?: params = []
         case .array(let values)?: params = values
-        default: return Self.response(id: replyID, error: .invalidParams("params must be an array"))
+        default:
+            // `Optional.none` spelled out: JSON is nil-literal convertible, so a bare nil here would mean JSON.null.
+            if isNotification { return Optional<JSON>.none }
+            return Self.response(id: replyID, error: .invalidParams("params must be an array"))
         }
         let outcome: JSON
         if let entry = table.entries[method] {
@@ -71,7 +77,8 @@ public struct RPCDispatcher: Sendable {
         } else {
             outcome = Self.response(id: replyID, error: .methodNotFound(method))
         }
-        return id == nil ? nil : outcome
+        if isNotification { return Optional<JSON>.none }
+        return outcome
     }
 
     static func isNumber(_ value: JSON) -> Bool {

@@ -30,6 +30,8 @@ public actor FilterRegistry {
     }
 
     func newLogFilter(_ filter: LogFilter, backend: RPCBackend) async throws -> JSON {
+        // A single-block filter's block is already mined: it has no changes to poll (eth_getFilterLogs reads it).
+        if filter.blockHash != nil { return install(.logs(filter, next: .max)) }
         let head = try await backend.chain.headHeader().number
         let start = try await backend.chain.header(filter.fromBlock)?.number ?? head + 1
         return install(.logs(filter, next: max(start, head + 1)))
@@ -74,14 +76,20 @@ public actor FilterRegistry {
             filters[id]?.kind = .blocks(next: max(next, head + 1))
             return .array(hashes)
         case .logs(let filter, let next):
+            if filter.blockHash != nil { return .array([]) }
+            // Up to the filter's own toBlock, and at most one range cap per poll, so a long gap between polls
+            // (a replica catching up) is worked through over several polls instead of failing forever.
+            var last = head
+            if case .number(let limit) = filter.toBlock { last = min(last, limit) }
+            last = min(last, next &+ LogFilter.maxBlockRange &- 1)
             var logs: [JSON] = []
-            if next <= head {
+            if next <= last {
                 var range = filter
                 range.fromBlock = .number(next)
-                range.toBlock = .number(head)
+                range.toBlock = .number(last)
                 logs = try await EthNamespace.collect(range, backend: backend)
             }
-            filters[id]?.kind = .logs(filter, next: max(next, head + 1))
+            filters[id]?.kind = .logs(filter, next: max(next, last &+ 1))
             return .array(logs)
         case .pending(let hashes, let task):
             filters[id]?.kind = .pending([], task: task)

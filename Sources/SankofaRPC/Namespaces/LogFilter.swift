@@ -14,11 +14,14 @@ public struct LogFilter: Sendable, Equatable {
     public static let maxBlockRange: UInt64 = 10_000
 
     public init(_ object: JSONObject) throws(RPCError) {
-        fromBlock = try object["fromBlock"].map { tag throws(RPCError) in try BlockTag(tag, position: "fromBlock") } ?? .latest
-        toBlock = try object["toBlock"].map { tag throws(RPCError) in try BlockTag(tag, position: "toBlock") } ?? .latest
+        // null means absent, as in geth.
+        let from: JSON? = object["fromBlock"].flatMap { $0.isNull ? Optional<JSON>.none : $0 }
+        let to: JSON? = object["toBlock"].flatMap { $0.isNull ? Optional<JSON>.none : $0 }
+        fromBlock = try from.map { tag throws(RPCError) in try BlockTag(tag, position: "fromBlock") } ?? .latest
+        toBlock = try to.map { tag throws(RPCError) in try BlockTag(tag, position: "toBlock") } ?? .latest
         if let text = object["blockHash"]?.stringValue {
             guard let hash = try? Hash32(hex: text) else { throw RPCError.invalidParams("blockHash: \(text) is not a hash") }
-            guard object["fromBlock"] == nil, object["toBlock"] == nil else {
+            guard from == nil, to == nil else {
                 throw RPCError.invalidParams("cannot specify both blockHash and fromBlock/toBlock")
             }
             blockHash = hash

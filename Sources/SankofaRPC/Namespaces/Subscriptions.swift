@@ -24,9 +24,12 @@ public struct SubscriptionNamespace: Sendable {
                     throw RPCError.invalidParams("unknown subscription \(kind) (newHeads, logs, newPendingTransactions, syncing)")
                 }
                 let id = await registry.nextID()
+                // Attach to the stream before answering, so nothing that happens after the reply is missed.
+                let source: Source = kind == "newPendingTransactions" ? .pending(await backend.pool.pendingHashes())
+                    : kind == "syncing" ? .none : .chain(await backend.chain.updates())
                 let backend = self.backend
                 let task = Task {
-                    await Self.pump(kind: kind, filter: filter, id: id, backend: backend, notifier: notifier)
+                    await Self.pump(source, filter: filter, heads: kind == "newHeads", id: id, backend: backend, notifier: notifier)
                 }
                 await registry.add(id, task)
                 notifier.onClose { Task { await registry.cancel(id) } }
@@ -41,17 +44,24 @@ public struct SubscriptionNamespace: Sendable {
                             ("params", .object(JSONObject([("subscription", .string(id)), ("result", result)])))]))
     }
 
-    static func pump(kind: String, filter: LogFilter?, id: String, backend: RPCBackend, notifier: any RPCNotifier) async {
-        switch kind {
-        case "newPendingTransactions":
-            for await hash in await backend.pool.pendingHashes() {
+    enum Source: Sendable {
+        case chain(AsyncStream<ChainUpdate>)
+        case pending(AsyncStream<Hash32>)
+        case none
+    }
+
+    static func pump(_ source: Source, filter: LogFilter?, heads: Bool, id: String, backend: RPCBackend,
+                     notifier: any RPCNotifier) async {
+        switch source {
+        case .pending(let hashes):
+            for await hash in hashes {
                 guard await notifier.send(notification(id, .hash(hash))) else { return }
             }
-        case "syncing":
+        case .none:
             _ = await notifier.send(notification(id, .bool(false)))
-        default:
-            for await update in await backend.chain.updates() {
-                if kind == "newHeads" {
+        case .chain(let updates):
+            for await update in updates {
+                if heads {
                     guard case .object(var header) = RPCShapes.block(update.block, senders: nil, totalDifficulty: nil) else { continue }
                     header = JSONObject(header.filter { $0.0 != "transactions" && $0.0 != "uncles" && $0.0 != "size" })
                     guard await notifier.send(notification(id, .object(header))) else { return }

@@ -1,0 +1,97 @@
+import Foundation
+import SankofaPrimitives
+import Testing
+@testable import SankofaRPC
+
+/// The node's method table over a fake backend, driven through `RPCDispatcher.handle` with real request bytes.
+struct RPCHarness {
+    static let allNamespaces: Set<String> = ["ETH", "NET", "WEB3", "TXPOOL", "ADMIN", "CLIQUE", "SANKOFA"]
+
+    let fake: RPCFakeBackend
+    let filters: FilterRegistry
+    let subscriptions: SubscriptionRegistry
+    let table: RPCMethodTable
+    let dispatcher: RPCDispatcher
+
+    init(fake: RPCFakeBackend = RPCFakeBackend(), namespaces: Set<String> = RPCHarness.allNamespaces,
+         maxBatchSize: Int = 1_024, filterTimeout: TimeInterval = 300) {
+        self.fake = fake
+        filters = FilterRegistry(timeout: filterTimeout)
+        subscriptions = SubscriptionRegistry()
+        table = Self.table(fake: fake, filters: filters, subscriptions: subscriptions)
+        dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, maxBatchSize: maxBatchSize)
+    }
+
+    /// The same registrations as `Node.rpcTable`.
+    static func table(fake: RPCFakeBackend, filters: FilterRegistry = FilterRegistry(),
+                      subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
+        let backend = RPCBackend(chain: fake, state: fake, pool: fake, node: fake, consensus: fake)
+        var table = RPCMethodTable()
+        table.register(EthNamespace(backend: backend, filters: filters).methods)
+        table.register(Web3NetNamespaces(backend: backend).methods)
+        table.register(TxPoolNamespace(backend: backend).methods)
+        table.register(AdminNamespace(backend: backend).methods)
+        table.register(CliqueNamespace(backend: backend).methods)
+        table.register(SankofaNamespace(backend: backend).methods)
+        table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
+        return table
+    }
+
+    /// A raw body in, the raw reply out (nil when the server stays silent).
+    func raw(_ body: String, context: RPCCallContext = RPCCallContext(notifier: nil)) async -> String? {
+        await dispatcher.handle(Array(body.utf8), context: context).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// One call; the whole response object.
+    func send(_ method: String, _ params: JSON = [], id: JSON = 1,
+              context: RPCCallContext = RPCCallContext(notifier: nil)) async throws -> JSON {
+        let request: JSON = ["jsonrpc": "2.0", "id": id, "method": .string(method), "params": params]
+        let reply = try #require(await dispatcher.handle(JSONWriter.encode(request), context: context),
+                                 "no reply to \(method)")
+        return try JSONParser.parse(reply)
+    }
+
+    /// The result of a call that must succeed.
+    func result(_ method: String, _ params: JSON = [], context: RPCCallContext = RPCCallContext(notifier: nil),
+                sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSON {
+        let response = try await send(method, params, context: context)
+        #expect(response["error"] == nil, "\(method) \(params) failed: \(response)", sourceLocation: sourceLocation)
+        return try #require(response["result"], "\(method): no result in \(response)", sourceLocation: sourceLocation)
+    }
+
+    /// The error of a call that must fail.
+    func error(_ method: String, _ params: JSON = [], context: RPCCallContext = RPCCallContext(notifier: nil),
+               sourceLocation: SourceLocation = #_sourceLocation) async throws -> RPCError {
+        let response = try await send(method, params, context: context)
+        #expect(response["result"] == nil, "\(method) \(params) succeeded: \(response)", sourceLocation: sourceLocation)
+        return try Self.decodeError(response, sourceLocation: sourceLocation)
+    }
+
+    static func decodeError(_ response: JSON, sourceLocation: SourceLocation = #_sourceLocation) throws -> RPCError {
+        let error = try #require(response["error"], "no error in \(response)", sourceLocation: sourceLocation)
+        let code = try #require(error["code"]?.intValue, "error without an integer code: \(error)", sourceLocation: sourceLocation)
+        let message = try #require(error["message"]?.stringValue, "error without a message: \(error)", sourceLocation: sourceLocation)
+        return RPCError(code: code, message: message, data: error["data"])
+    }
+}
+
+/// JSON spelled the way the wire spells it.
+enum RPCJSON {
+    static func hex(_ bytes: [UInt8]) -> JSON { .string(Hex.encode(bytes)) }
+    static func hash(_ hash: Hash32) -> JSON { .string(hash.hex) }
+    static func address(_ address: Address) -> JSON { .string(address.hex) }
+    static func qty(_ value: UInt64) -> JSON { .string("0x" + String(value, radix: 16)) }
+    /// Parses a JSON text (for expected values written as literals).
+    static func parse(_ text: String) -> JSON { try! JSONParser.parse(text) }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; true if it held.
+func rpcEventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return await condition()
+}

@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "SankofaCrypto", dependencies: ["SankofaPrimitives", "CSecp256k1", "COpenSSL"],
                 swiftSettings: releaseSpeed),
         .target(name: "SankofaChain", dependencies: ["SankofaPrimitives", "SankofaCrypto"], swiftSettings: releaseSpeed),
-        .target(name: "SankofaStorage", dependencies: ["CRocksDB"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaStorage", dependencies: ["SankofaPrimitives", "CRocksDB"], swiftSettings: releaseSpeed),
         .target(name: "SankofaTrie", dependencies: ["SankofaPrimitives"], swiftSettings: releaseSpeed),
         .target(name: "SankofaState", dependencies: ["SankofaPrimitives", "SankofaChain", "SankofaStorage", "SankofaTrie"],
                 swiftSettings: releaseSpeed),

@@ -39,7 +39,7 @@ public final class CliqueEngine: ConsensusEngine, @unchecked Sendable {
     let snapshots = LRUCache<Hash32, Snapshot>(capacity: CliqueEngine.cachedSnapshots)
     let signersByBlock = LRUCache<Hash32, Address>(capacity: CliqueEngine.cachedSigners)
     private var pendingProposals: [Address: Bool] = [:]
-    private let lock = CliqueLock()
+    private let lock = PThreadMutex()
 
     /// An engine for a chain with `config`, persisting snapshots into `store`. `clock` gives the current Unix
     /// time in seconds (the system clock by default) for the future-block check and block timestamps.

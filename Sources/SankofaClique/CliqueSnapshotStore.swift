@@ -15,7 +15,7 @@ public protocol CliqueSnapshotStore: Sendable {
 /// `@unchecked Sendable` is sound because `entries` is only touched under `lock`.
 public final class InMemoryCliqueSnapshotStore: CliqueSnapshotStore, @unchecked Sendable {
     private var entries: [Hash32: [UInt8]] = [:]
-    private let lock = CliqueLock()
+    private let lock = PThreadMutex()
 
     /// An empty store.
     public init() {}

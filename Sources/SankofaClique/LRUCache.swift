@@ -1,3 +1,4 @@
+import SankofaPrimitives
 /// A bounded least-recently-used map: the engine keeps recent snapshots (128) and recovered signers (4096)
 /// like geth's `lru` caches, so reorgs and repeated lookups do not replay or re-recover.
 ///
@@ -17,7 +18,7 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Send
     private var index: [Key: Int] = [:]
     private var head = -1  // most recently used
     private var tail = -1  // least recently used
-    private let lock = CliqueLock()
+    private let lock = PThreadMutex()
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)

@@ -9,7 +9,7 @@ import SankofaTxPool
 /// it from its own actor anyway.
 final class HeadStateReader: PoolStateReader, @unchecked Sendable {
     private let state: WorldState
-    private let lock = NSLockLike()
+    private let lock = PThreadMutex()
 
     init(store: any KeyValueReader, root: Hash32) throws {
         state = try WorldState(reader: store, root: root, snapshot: true)
@@ -18,21 +18,3 @@ final class HeadStateReader: PoolStateReader, @unchecked Sendable {
     func nonce(of address: Address) throws -> UInt64 { try lock.withLock { try state.nonce(address) } }
     func balance(of address: Address) throws -> UInt256 { try lock.withLock { try state.balance(address) } }
 }
-
-/// A minimal mutex over pthread (Foundation-free).
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

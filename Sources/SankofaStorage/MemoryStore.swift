@@ -1,3 +1,4 @@
+import SankofaPrimitives
 /// An in-memory `KeyValueStore` for unit tests and tools: every column is a sorted array, so iteration order is
 /// the same byte-wise order RocksDB uses. Thread-safe (one lock); a batch is applied under one lock hold, so
 /// readers see all of it or none of it. Nothing is persisted.

@@ -13,7 +13,7 @@ import SankofaPrimitives
 /// `@unchecked Sendable` is sound because every access to `nodes` happens under `lock`.
 public final class InMemoryTrieNodes: TrieNodeReader, @unchecked Sendable {
     private var nodes: [Hash32: [UInt8]]
-    private let lock = NodeStoreLock()
+    private let lock = PThreadMutex()
 
     /// An empty store, or one holding `nodes`.
     public init(_ nodes: [TrieNode] = []) {
@@ -43,28 +43,5 @@ public final class InMemoryTrieNodes: TrieNodeReader, @unchecked Sendable {
 
     public func trieNode(_ hash: Hash32) throws -> [UInt8]? {
         lock.withLock { nodes[hash] }
-    }
-}
-
-/// A plain pthread mutex (the library avoids Foundation, and `Synchronization.Mutex` needs macOS 15).
-final class NodeStoreLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
-    }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
     }
 }

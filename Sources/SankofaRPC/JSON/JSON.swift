@@ -83,7 +83,7 @@ extension JSON: Equatable {
         case (.null, .null): return true
         case (.bool(let l), .bool(let r)): return l == r
         case (.number(let l), .number(let r)): return l == r
-        case (.string(let l), .string(let r)): return utf8Equal(l, r)
+        case (.string(let l), .string(let r)): return JSONByte.utf8Equal(l, r)
         case (.array(let l), .array(let r)): return l == r
         case (.object(let l), .object(let r)): return l == r
         default: return false

@@ -4,7 +4,7 @@
 /// client's malformed bytes into U+FFFD, so two different inputs would parse to the same request; a strict
 /// parser reports `invalidUTF8` with the offending offset instead. After validation the bytes are known good,
 /// so `String(decoding:as:)` is only a copy (plus its own quick check).
-extension Parser {
+extension JSONParser.Reader {
     /// Reads a string whose opening quote has been consumed, leaving `i` after the closing quote.
     ///
     /// Fast path: JSON-RPC strings are overwhelmingly ASCII without escapes (method names, hex quantities,
@@ -14,7 +14,7 @@ extension Parser {
     mutating func parseString() throws(JSONParseError) -> String {
         let start = i
         i = skipPlainASCII(from: i)
-        if i < end, bytes[i] == ASCII.quote {
+        if i < end, bytes[i] == JSONByte.quote {
             let length = i - start
             guard length <= maxStringBytes else { throw stringTooLong(length) }
             let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
@@ -40,7 +40,7 @@ extension Parser {
         }
         while j < end {
             let b = bytes[j]
-            if b == ASCII.quote || b == ASCII.backslash || b < 0x20 || b >= 0x80 { break }
+            if b == JSONByte.quote || b == JSONByte.backslash || b < 0x20 || b >= 0x80 { break }
             j += 1
         }
         return j
@@ -66,7 +66,7 @@ extension Parser {
             i = skipPlainASCII(from: i)
             guard i < end else { throw .unexpectedEnd(offset: end) }
             let b = bytes[i]
-            if b == ASCII.quote {
+            if b == JSONByte.quote {
                 let result: String
                 if escaped {
                     scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
@@ -78,7 +78,7 @@ extension Parser {
                 }
                 i += 1
                 return result
-            } else if b == ASCII.backslash {
+            } else if b == JSONByte.backslash {
                 if !escaped {
                     escaped = true
                     scratch.removeAll(keepingCapacity: true)
@@ -134,9 +134,9 @@ extension Parser {
         let e = bytes[i + 1]
         i += 2
         switch e {
-        case ASCII.quote: scratch.append(ASCII.quote)
-        case ASCII.backslash: scratch.append(ASCII.backslash)
-        case ASCII.slash: scratch.append(ASCII.slash)
+        case JSONByte.quote: scratch.append(JSONByte.quote)
+        case JSONByte.backslash: scratch.append(JSONByte.backslash)
+        case JSONByte.slash: scratch.append(JSONByte.slash)
         case UInt8(ascii: "b"): scratch.append(0x08)
         case UInt8(ascii: "f"): scratch.append(0x0C)
         case UInt8(ascii: "n"): scratch.append(0x0A)
@@ -146,7 +146,7 @@ extension Parser {
             let unit = try readHex4(escapeAt: at)
             switch unit {
             case 0xD800...0xDBFF:
-                guard i + 1 < end, bytes[i] == ASCII.backslash, bytes[i + 1] == UInt8(ascii: "u") else {
+                guard i + 1 < end, bytes[i] == JSONByte.backslash, bytes[i + 1] == UInt8(ascii: "u") else {
                     throw .invalidEscape(offset: at)
                 }
                 i += 2

@@ -37,12 +37,18 @@ public enum JSONParser {
 
     /// The single implementation behind every entry point. Returns a `Result` because the standard library's
     /// buffer closures rethrow untyped errors.
+    ///
+    /// The open-container stack lives on the machine stack (at most `JSONLimits.depthCeiling` small frames, 8 KiB),
+    /// which saves a heap allocation per parse.
     static func run(_ bytes: UnsafeBufferPointer<UInt8>, _ limits: JSONLimits) -> Result<JSON, JSONParseError> {
-        var parser = Parser(bytes: bytes, limits: limits)
-        do throws(JSONParseError) {
-            return .success(try parser.parseDocument())
-        } catch {
-            return .failure(error)
+        withUnsafeTemporaryAllocation(of: Frame.self, capacity: max(1, limits.effectiveMaxDepth)) { frames in
+            guard let frames = frames.baseAddress else { return .failure(.tooDeep(limit: 0)) }  // capacity ≥ 1
+            var parser = Reader(bytes: bytes, limits: limits, frames: frames)
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument())
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
@@ -51,34 +57,34 @@ public enum JSONParser {
     static func scanNumber(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Result<Int, JSONParseError> {
         let end = p.count
         var i = start
-        if i < end, p[i] == ASCII.minus { i += 1 }
+        if i < end, p[i] == JSONByte.minus { i += 1 }
         guard i < end else { return .failure(.invalidNumber(offset: i)) }
-        if p[i] == ASCII.zero {
+        if p[i] == JSONByte.zero {
             i += 1
-            if i < end, ASCII.isDigit(p[i]) { return .failure(.invalidNumber(offset: i)) }  // leading zero
-        } else if ASCII.isDigit(p[i]) {
+            if i < end, JSONByte.isDigit(p[i]) { return .failure(.invalidNumber(offset: i)) }  // leading zero
+        } else if JSONByte.isDigit(p[i]) {
             i += 1
-            while i < end, ASCII.isDigit(p[i]) { i += 1 }
+            while i < end, JSONByte.isDigit(p[i]) { i += 1 }
         } else {
             return .failure(.invalidNumber(offset: i))  // "-x", "+1", ".5"
         }
-        if i < end, p[i] == ASCII.dot {
+        if i < end, p[i] == JSONByte.dot {
             i += 1
-            guard i < end, ASCII.isDigit(p[i]) else { return .failure(.invalidNumber(offset: i)) }  // "1."
-            while i < end, ASCII.isDigit(p[i]) { i += 1 }
+            guard i < end, JSONByte.isDigit(p[i]) else { return .failure(.invalidNumber(offset: i)) }  // "1."
+            while i < end, JSONByte.isDigit(p[i]) { i += 1 }
         }
-        if i < end, p[i] | 0x20 == ASCII.lowerE {
+        if i < end, p[i] | 0x20 == JSONByte.lowerE {
             i += 1
-            if i < end, p[i] == ASCII.plus || p[i] == ASCII.minus { i += 1 }
-            guard i < end, ASCII.isDigit(p[i]) else { return .failure(.invalidNumber(offset: i)) }  // "1e", "1e+"
-            while i < end, ASCII.isDigit(p[i]) { i += 1 }
+            if i < end, p[i] == JSONByte.plus || p[i] == JSONByte.minus { i += 1 }
+            guard i < end, JSONByte.isDigit(p[i]) else { return .failure(.invalidNumber(offset: i)) }  // "1e", "1e+"
+            while i < end, JSONByte.isDigit(p[i]) { i += 1 }
         }
         return .success(i)
     }
 }
 
-/// Byte constants, so the scanning code reads as the grammar does.
-enum ASCII {
+/// Byte constants, so the scanning code reads as the grammar does, and byte-level helpers shared by the files.
+enum JSONByte {
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), slash = UInt8(ascii: "/")
     static let comma = UInt8(ascii: ","), colon = UInt8(ascii: ":"), minus = UInt8(ascii: "-"), plus = UInt8(ascii: "+")
     static let dot = UInt8(ascii: "."), zero = UInt8(ascii: "0"), lowerE = UInt8(ascii: "e")
@@ -88,189 +94,200 @@ enum ASCII {
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- zero < 10 }
 }
 
-/// One open array or object: where its entries start on the value stack.
-struct Frame {
-    let isObject: Bool
-    let valueStart: Int
+extension JSONParser {
+    /// One open array or object: where its entries start on the value stack.
+    struct Frame {
+        let isObject: Bool
+        let valueStart: Int
+    }
 }
 
-/// The state of one parse. Reads `bytes` only at indices checked against `end`; the unsafe buffer's own bounds
-/// checks vanish in release builds, so every `bytes[i]` below is preceded by an `i < end` test.
-struct Parser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let end: Int
-    var i = 0
-    let maxDepth: Int
-    let maxStringBytes: Int
-    let maxElements: Int
-    /// Array elements plus object members seen so far, for `maxElements`.
-    var elements = 0
-    /// Finished values whose container is still open, innermost last; an open object's entries alternate
-    /// key (as `.string`) and value, which saves a second stack and its allocation.
-    var values: [JSON] = []
-    var frames: [Frame] = []
-    /// Reused to decode strings that contain escapes.
-    var scratch: [UInt8] = []
+extension JSONParser {
+    /// The state of one parse. Reads `bytes` only at indices checked against `end`; the unsafe buffer's own bounds
+    /// checks vanish in release builds, so every `bytes[i]` below is preceded by an `i < end` test.
+    struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let end: Int
+        var i = 0
+        let maxDepth: Int
+        let maxStringBytes: Int
+        let maxElements: Int
+        /// Array elements plus object members seen so far, for `maxElements`.
+        var elements = 0
+        /// Finished values whose container is still open, innermost last; an open object's entries alternate
+        /// key (as `.string`) and value, which saves a second stack and its allocation.
+        var values: [JSON] = []
+        /// The open containers, innermost at `depth - 1`; room for `maxDepth` of them (`Frame` is trivial,
+        /// so slots are simply overwritten).
+        let frames: UnsafeMutablePointer<JSONParser.Frame>
+        var depth = 0
+        /// Reused to decode strings that contain escapes.
+        var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
-        self.bytes = bytes
-        self.end = bytes.count
-        self.maxDepth = limits.effectiveMaxDepth
-        self.maxStringBytes = limits.maxStringBytes
-        self.maxElements = limits.maxElements
-        // One allocation each up front instead of several while growing: a typical request never outgrows these.
-        values.reserveCapacity(16)
-        frames.reserveCapacity(8)
-    }
+        init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits, frames: UnsafeMutablePointer<JSONParser.Frame>) {
+            self.frames = frames
+            self.bytes = bytes
+            self.end = bytes.count
+            self.maxDepth = limits.effectiveMaxDepth
+            self.maxStringBytes = limits.maxStringBytes
+            self.maxElements = limits.maxElements
+            // One allocation up front instead of several while growing: a typical request never outgrows it.
+            values.reserveCapacity(16)
+        }
 
-    /// Parses the whole input as exactly one value surrounded by optional whitespace.
-    mutating func parseDocument() throws(JSONParseError) -> JSON {
-        skipWhitespace()
-        nextValue: while true {
-            // A value starts at `i` (whitespace already skipped).
-            guard i < end else { throw .unexpectedEnd(offset: end) }
-            switch bytes[i] {
-            case ASCII.quote:
-                i += 1
-                values.append(.string(try parseString()))
-            case ASCII.openBrace, ASCII.openBracket:
-                let isObject = bytes[i] == ASCII.openBrace
-                guard frames.count < maxDepth else { throw .tooDeep(limit: maxDepth) }
-                i += 1
-                skipWhitespace()
-                if i < end, bytes[i] == (isObject ? ASCII.closeBrace : ASCII.closeBracket) {
-                    i += 1
-                    values.append(isObject ? .object(JSONObject()) : .array([]))
-                } else {
-                    frames.append(Frame(isObject: isObject, valueStart: values.count))
-                    if isObject { try parseKeyAndColon() }
-                    continue nextValue
-                }
-            case UInt8(ascii: "t"):
-                try expectLiteral("true")
-                values.append(.bool(true))
-            case UInt8(ascii: "f"):
-                try expectLiteral("false")
-                values.append(.bool(false))
-            case UInt8(ascii: "n"):
-                try expectLiteral("null")
-                values.append(.null)
-            case ASCII.minus, ASCII.zero...UInt8(ascii: "9"):
-                values.append(.number(try parseNumber()))
-            case let other:
-                throw .unexpectedCharacter(offset: i, found: other)
-            }
-
-            // A value has just been completed; each pass closes at most one container.
-            while true {
-                guard let top = frames.last else {
-                    skipWhitespace()
-                    guard i == end else { throw .trailingData(offset: i) }
-                    return values.removeLast()
-                }
-                elements += 1
-                guard elements <= maxElements else {
-                    throw .tooLarge("more than \(maxElements) array elements and object members")
-                }
-                skipWhitespace()
+        /// Parses the whole input as exactly one value surrounded by optional whitespace.
+        mutating func parseDocument() throws(JSONParseError) -> JSON {
+            skipWhitespace()
+            nextValue: while true {
+                // A value starts at `i` (whitespace already skipped).
                 guard i < end else { throw .unexpectedEnd(offset: end) }
-                let b = bytes[i]
-                if b == ASCII.comma {
+                switch bytes[i] {
+                case JSONByte.quote:
+                    i += 1
+                    values.append(.string(try parseString()))
+                case JSONByte.openBrace, JSONByte.openBracket:
+                    let isObject = bytes[i] == JSONByte.openBrace
+                    guard depth < maxDepth else { throw .tooDeep(limit: maxDepth) }
                     i += 1
                     skipWhitespace()
-                    if top.isObject { try parseKeyAndColon() }
-                    continue nextValue
+                    if i < end, bytes[i] == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
+                        i += 1
+                        values.append(isObject ? .object(JSONObject()) : .array([]))
+                    } else {
+                        frames[depth] = JSONParser.Frame(isObject: isObject, valueStart: values.count)
+                        depth += 1
+                        if isObject { try parseKeyAndColon() }
+                        continue nextValue
+                    }
+                case UInt8(ascii: "t"):
+                    try expectLiteral("true")
+                    values.append(.bool(true))
+                case UInt8(ascii: "f"):
+                    try expectLiteral("false")
+                    values.append(.bool(false))
+                case UInt8(ascii: "n"):
+                    try expectLiteral("null")
+                    values.append(.null)
+                case JSONByte.minus, JSONByte.zero...UInt8(ascii: "9"):
+                    values.append(.number(try parseNumber()))
+                case let other:
+                    throw .unexpectedCharacter(offset: i, found: other)
                 }
-                guard b == (top.isObject ? ASCII.closeBrace : ASCII.closeBracket) else {
-                    throw .unexpectedCharacter(offset: i, found: b)
+
+                // A value has just been completed; each pass closes at most one container.
+                while true {
+                    guard depth > 0 else {
+                        skipWhitespace()
+                        guard i == end else { throw .trailingData(offset: i) }
+                        return values.removeLast()
+                    }
+                    let top = frames[depth - 1]
+                    elements += 1
+                    guard elements <= maxElements else {
+                        throw .tooLarge("more than \(maxElements) array elements and object members")
+                    }
+                    skipWhitespace()
+                    guard i < end else { throw .unexpectedEnd(offset: end) }
+                    let b = bytes[i]
+                    if b == JSONByte.comma {
+                        i += 1
+                        skipWhitespace()
+                        if top.isObject { try parseKeyAndColon() }
+                        continue nextValue
+                    }
+                    guard b == (top.isObject ? JSONByte.closeBrace : JSONByte.closeBracket) else {
+                        throw .unexpectedCharacter(offset: i, found: b)
+                    }
+                    i += 1
+                    depth -= 1
+                    top.isObject ? closeObject(top) : closeArray(top)
                 }
-                i += 1
-                frames.removeLast()
-                top.isObject ? closeObject(top) : closeArray(top)
             }
         }
-    }
 
-    /// Reads `"key"` `:` and leaves `i` at the member's value.
-    @inline(__always)
-    mutating func parseKeyAndColon() throws(JSONParseError) {
-        guard i < end else { throw .unexpectedEnd(offset: end) }
-        guard bytes[i] == ASCII.quote else { throw .unexpectedCharacter(offset: i, found: bytes[i]) }
-        i += 1
-        values.append(.string(try parseString()))
-        skipWhitespace()
-        guard i < end else { throw .unexpectedEnd(offset: end) }
-        guard bytes[i] == ASCII.colon else { throw .unexpectedCharacter(offset: i, found: bytes[i]) }
-        i += 1
-        skipWhitespace()
-    }
-
-    /// Moves the open array's elements off the value stack into an array of exactly their number.
-    ///
-    /// Moving (rather than copying and then popping) spares a retain and a release per element, which is most
-    /// of the cost of closing a container whose elements are long strings or containers.
-    @inline(__always)
-    mutating func closeArray(_ frame: Frame) {
-        let n = values.count - frame.valueStart
-        var array = [JSON]()
-        array.reserveCapacity(n)
-        values.withUnsafeMutableBufferPointer { stack in
-            let v = stack.baseAddress! + frame.valueStart
-            for m in 0..<n { array.append((v + m).move()) }
-            v.initialize(repeating: .null, count: n)  // refill the moved-from slots for removeLast to destroy
-        }
-        values.removeLast(n)
-        values.append(.array(array))
-    }
-
-    /// Moves the open object's alternating keys and values off the stack into one member array of exactly their number.
-    @inline(__always)
-    mutating func closeObject(_ frame: Frame) {
-        let n = (values.count - frame.valueStart) / 2
-        var members = [JSONObject.Element]()
-        members.reserveCapacity(n)
-        values.withUnsafeMutableBufferPointer { stack in
-            let v = stack.baseAddress! + frame.valueStart
-            for m in 0..<n {
-                let key: String
-                if case .string(let s) = (v + 2 * m).move() { key = s } else { key = "" }  // always a string
-                members.append((key: key, value: (v + 2 * m + 1).move()))
-            }
-            v.initialize(repeating: .null, count: 2 * n)
-        }
-        values.removeLast(2 * n)
-        values.append(.object(JSONObject(members: members)))
-    }
-
-    /// Checks the rest of `true`, `false` or `null`; the first byte has already been matched by the caller.
-    @inline(__always)
-    mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
-        let w = word.utf8Start
-        for k in 1..<word.utf8CodeUnitCount {
-            guard i + k < end else { throw .unexpectedEnd(offset: end) }
-            guard bytes[i + k] == w[k] else { throw .unexpectedCharacter(offset: i + k, found: bytes[i + k]) }
-        }
-        i += word.utf8CodeUnitCount
-    }
-
-    /// Reads a number literal, keeping its text.
-    @inline(__always)
-    mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
-        let start = i
-        i = try JSONParser.scanNumber(bytes, from: start).get()
-        guard i - start <= maxStringBytes else {
-            throw .tooLarge("number literal longer than \(maxStringBytes) bytes")
-        }
-        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-    }
-
-    /// RFC 8259 whitespace only: space, tab, LF, CR (no NBSP, no form feed, no BOM).
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while i < end {
-            let b = bytes[i]
-            guard b <= 0x20, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+        /// Reads `"key"` `:` and leaves `i` at the member's value.
+        @inline(__always)
+        mutating func parseKeyAndColon() throws(JSONParseError) {
+            guard i < end else { throw .unexpectedEnd(offset: end) }
+            guard bytes[i] == JSONByte.quote else { throw .unexpectedCharacter(offset: i, found: bytes[i]) }
             i += 1
+            values.append(.string(try parseString()))
+            skipWhitespace()
+            guard i < end else { throw .unexpectedEnd(offset: end) }
+            guard bytes[i] == JSONByte.colon else { throw .unexpectedCharacter(offset: i, found: bytes[i]) }
+            i += 1
+            skipWhitespace()
+        }
+
+        /// Moves the open array's elements off the value stack into an array of exactly their number.
+        ///
+        /// Moving (rather than copying and then popping) spares a retain and a release per element, which is most
+        /// of the cost of closing a container whose elements are long strings or containers.
+        @inline(__always)
+        mutating func closeArray(_ frame: JSONParser.Frame) {
+            let n = values.count - frame.valueStart
+            var array = [JSON]()
+            array.reserveCapacity(n)
+            values.withUnsafeMutableBufferPointer { stack in
+                guard let v = stack.baseAddress?.advanced(by: frame.valueStart) else { return }  // n ≥ 1: never nil
+                for m in 0..<n { array.append((v + m).move()) }
+                v.initialize(repeating: .null, count: n)  // refill the moved-from slots for removeLast to destroy
+            }
+            values.removeLast(n)
+            values.append(.array(array))
+        }
+
+        /// Moves the open object's alternating keys and values off the stack into one member array of exactly
+        /// their number.
+        @inline(__always)
+        mutating func closeObject(_ frame: JSONParser.Frame) {
+            let n = (values.count - frame.valueStart) / 2
+            var members = [JSONObject.Element]()
+            members.reserveCapacity(n)
+            values.withUnsafeMutableBufferPointer { stack in
+                guard let v = stack.baseAddress?.advanced(by: frame.valueStart) else { return }  // n ≥ 1: never nil
+                for m in 0..<n {
+                    let key: String
+                    if case .string(let s) = (v + 2 * m).move() { key = s } else { key = "" }  // always a string
+                    members.append((key: key, value: (v + 2 * m + 1).move()))
+                }
+                v.initialize(repeating: .null, count: 2 * n)
+            }
+            values.removeLast(2 * n)
+            values.append(.object(JSONObject(members: members)))
+        }
+
+        /// Checks the rest of `true`, `false` or `null`; the first byte has already been matched by the caller.
+        @inline(__always)
+        mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+            let w = word.utf8Start
+            for k in 1..<word.utf8CodeUnitCount {
+                guard i + k < end else { throw .unexpectedEnd(offset: end) }
+                guard bytes[i + k] == w[k] else { throw .unexpectedCharacter(offset: i + k, found: bytes[i + k]) }
+            }
+            i += word.utf8CodeUnitCount
+        }
+
+        /// Reads a number literal, keeping its text.
+        @inline(__always)
+        mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+            let start = i
+            i = try JSONParser.scanNumber(bytes, from: start).get()
+            guard i - start <= maxStringBytes else {
+                throw .tooLarge("number literal longer than \(maxStringBytes) bytes")
+            }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            return JSONNumber(unchecked: text)
+        }
+
+        /// RFC 8259 whitespace only: space, tab, LF, CR (no NBSP, no form feed, no BOM).
+        @inline(__always)
+        mutating func skipWhitespace() {
+            while i < end {
+                let b = bytes[i]
+                guard b <= 0x20, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+                i += 1
+            }
         }
     }
 }

@@ -41,12 +41,12 @@ struct JSONFoundationCrossCheckTests {
     /// The comparison must be able to fail, or the two tests above prove nothing.
     @Test func comparisonDetectsDifferences() throws {
         let theirs = try JSONSerialization.jsonObject(with: Data(#"{"a":[1,"x",true,null,2.5]}"#.utf8))
-        #expect(same(["a": [1, "x", true, nil, .number(JSONNumber(literal: "2.5")!)]], theirs))
-        #expect(!same(["a": [1, "x", true, nil, .number(JSONNumber(literal: "2.25")!)]], theirs))
-        #expect(!same(["a": [1, "x", 1, nil, .number(JSONNumber(literal: "2.5")!)]], theirs))
-        #expect(!same(["a": [1, "y", true, nil, .number(JSONNumber(literal: "2.5")!)]], theirs))
-        #expect(!same(["b": [1, "x", true, nil, .number(JSONNumber(literal: "2.5")!)]], theirs))
-        #expect(!same(["a": [1, "x", true, nil]], theirs))
+        #expect(same(["a": [1, "x", true, .null, .number(JSONNumber(literal: "2.5")!)]], theirs))
+        #expect(!same(["a": [1, "x", true, .null, .number(JSONNumber(literal: "2.25")!)]], theirs))
+        #expect(!same(["a": [1, "x", 1, .null, .number(JSONNumber(literal: "2.5")!)]], theirs))
+        #expect(!same(["a": [1, "y", true, .null, .number(JSONNumber(literal: "2.5")!)]], theirs))
+        #expect(!same(["b": [1, "x", true, .null, .number(JSONNumber(literal: "2.5")!)]], theirs))
+        #expect(!same(["a": [1, "x", true, .null]], theirs))
     }
 
     /// Structural equality between our value and Foundation's `Any` tree. Objects compare as unordered maps

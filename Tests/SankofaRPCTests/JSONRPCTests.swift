@@ -50,7 +50,7 @@ struct JSONRPCTests {
         #expect(JSONWriter.string(response) ==
             #"{"jsonrpc":"2.0","id":1,"result":{"number":"0x1b4","hash":"0x"# + String(repeating: "ab", count: 32)
             + #"","transactions":[]}}"#)
-        let error: JSON = ["jsonrpc": "2.0", "id": nil, "error": ["code": -32700, "message": "Parse error"]]
+        let error: JSON = ["jsonrpc": "2.0", "id": .null, "error": ["code": -32700, "message": "Parse error"]]
         #expect(JSONWriter.string(error) == #"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#)
     }
 

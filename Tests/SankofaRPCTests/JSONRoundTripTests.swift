@@ -65,7 +65,7 @@ struct JSONRoundTripTests {
 
     @Test func writerAppendsToExistingBuffer() {
         var buffer: [UInt8] = Array("prefix:".utf8)
-        JSONWriter.write(["a": [1, nil, true]], into: &buffer)
+        JSONWriter.write(["a": [1, .null, true]], into: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == #"prefix:{"a":[1,null,true]}"#)
     }
 

@@ -4,7 +4,7 @@ import Testing
 @Suite("Values, objects and numbers")
 struct JSONValueTests {
     @Test func literalsAndAccessors() {
-        let v: JSON = ["s": "x", "i": 7, "b": false, "n": nil, "a": [1, 2], "o": ["k": "v"]]
+        let v: JSON = ["s": "x", "i": 7, "b": false, "n": .null, "a": [1, 2], "o": ["k": "v"]]
         #expect(v["s"]?.stringValue == "x")
         #expect(v["i"]?.intValue == 7)
         #expect(v["b"]?.boolValue == false)
@@ -24,7 +24,7 @@ struct JSONValueTests {
 
     /// Equality must tell apart every pair of different values, or round-trip tests prove nothing.
     @Test func equalityDistinguishesValues() throws {
-        let distinct: [JSON] = [nil, true, false, 0, 1, "0", "1", "", [], [nil], [0], [1], [0, 1], [1, 0], [:], ["a": 1],
+        let distinct: [JSON] = [.null, true, false, 0, 1, "0", "1", "", [], [.null], [0], [1], [0, 1], [1, 0], [:], ["a": 1],
                                 ["b": 1], ["a": 2], ["a": 1, "b": 1], ["b": 1, "a": 1], ["a": [:]], ["a": []], [[]], [[:]]]
         for (i, a) in distinct.enumerated() {
             for (j, b) in distinct.enumerated() {
@@ -109,7 +109,7 @@ struct JSONValueTests {
     }
 
     @Test func descriptionIsCompactJSON() {
-        let v: JSON = ["a": [true, nil, "x\n"]]
+        let v: JSON = ["a": [true, .null, "x\n"]]
         #expect(v.description == #"{"a":[true,null,"x\n"]}"#)
         #expect(JSONNumber(literal: "2.50")?.description == "2.50")
     }

@@ -153,16 +153,16 @@ struct RPCEthBlocksTests {
         // EIP-155 v = 2 × 2024 + 35 + parity.
         let legacyV = JSON.string("0x" + String(4_083 + UInt64(legacy.signature.recoveryId), radix: 16))
         #expect(try await rpc.result("eth_getTransactionByHash", [RPCJSON.hash(legacy.hash)]) == [
-            "blockHash": nil, "blockNumber": nil, "from": E.sender, "gas": "0x5208", "gasPrice": "0x5",
+            "blockHash": .null, "blockNumber": .null, "from": E.sender, "gas": "0x5208", "gasPrice": "0x5",
             "hash": RPCJSON.hash(legacy.hash), "input": "0x", "nonce": "0x3", "to": .string(E.recipient),
-            "transactionIndex": nil, "value": "0x1", "type": "0x0", "chainId": "0x7e8", "v": legacyV,
+            "transactionIndex": .null, "value": "0x1", "type": "0x0", "chainId": "0x7e8", "v": legacyV,
             "r": .string(legacy.signature.r.hexString), "s": .string(legacy.signature.s.hexString),
         ])
         let parity = JSON.string(typed1.signature.recoveryId == 0 ? "0x0" : "0x1")
         #expect(try await rpc.result("eth_getTransactionByHash", [RPCJSON.hash(typed1.hash)]) == [
-            "blockHash": nil, "blockNumber": nil, "from": E.sender, "gas": "0x7530", "gasPrice": "0x6",
+            "blockHash": .null, "blockNumber": .null, "from": E.sender, "gas": "0x7530", "gasPrice": "0x6",
             "hash": RPCJSON.hash(typed1.hash), "input": "0xab", "nonce": "0x4", "to": .string(E.contract),
-            "transactionIndex": nil, "value": "0x0", "type": "0x1",
+            "transactionIndex": .null, "value": "0x0", "type": "0x1",
             "accessList": [["address": .string(E.contract), "storageKeys": []]], "chainId": "0x7e8", "v": parity,
             "r": .string(typed1.signature.r.hexString), "s": .string(typed1.signature.s.hexString), "yParity": parity,
         ])

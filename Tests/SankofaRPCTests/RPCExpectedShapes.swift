@@ -44,8 +44,8 @@ enum RPCExpected {
     static func transaction(_ f: TxFields, block: Block?, index: Int?) -> JSON {
         let parity = JSON.string(f.tx.signature.recoveryId == 0 ? "0x0" : "0x1")
         return [
-            "blockHash": block.map { .string($0.hash.hex) } ?? nil,
-            "blockNumber": block.map { .string("0x" + String($0.number, radix: 16)) } ?? nil,
+            "blockHash": block.map { .string($0.hash.hex) } ?? .null,
+            "blockNumber": block.map { .string("0x" + String($0.number, radix: 16)) } ?? .null,
             "from": sender,
             "gas": .string(f.gas),
             "gasPrice": .string(block == nil ? f.maxFee : f.minedGasPrice),
@@ -55,7 +55,7 @@ enum RPCExpected {
             "input": .string(f.input),
             "nonce": .string(f.nonce),
             "to": .string(f.to),
-            "transactionIndex": index.map { .string("0x" + String($0, radix: 16)) } ?? nil,
+            "transactionIndex": index.map { .string("0x" + String($0, radix: 16)) } ?? .null,
             "value": .string(f.value),
             "type": "0x2",
             "accessList": f.accessList,
@@ -138,7 +138,7 @@ enum RPCExpected {
         return [
             "blockHash": .string(block.hash.hex),
             "blockNumber": .string("0x" + String(block.number, radix: 16)),
-            "contractAddress": nil,
+            "contractAddress": .null,
             "cumulativeGasUsed": .string(row.cumulative),
             "effectiveGasPrice": .string(row.0.minedGasPrice),
             "from": sender,

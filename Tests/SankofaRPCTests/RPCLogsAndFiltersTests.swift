@@ -55,18 +55,18 @@ struct RPCLogsAndFiltersTests {
         let alice = RPCJSON.hash(F.topicAlice), bob = RPCJSON.hash(F.topicBob)
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [transfer]]) == [logs[0], logs[2]])
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [[transfer]]]) == [logs[0], logs[2]])
-        #expect(try await getLogs(["fromBlock": "0x0", "topics": [nil, alice]]) == [logs[0]])
+        #expect(try await getLogs(["fromBlock": "0x0", "topics": [.null, alice]]) == [logs[0]])
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [[approval, transfer], [bob]]]) == [logs[2]])
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [[approval, transfer]]]) == .array(logs))
         // An empty alternative list is a wildcard.
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [[], alice]]) == [logs[0]])
         // A position beyond a log's topics does not match.
-        #expect(try await getLogs(["fromBlock": "0x0", "topics": [approval, nil]]) == [logs[1]])
+        #expect(try await getLogs(["fromBlock": "0x0", "topics": [approval, .null]]) == [logs[1]])
         #expect(try await getLogs(["fromBlock": "0x0", "topics": [approval, alice]]) == [])
-        #expect(try await getLogs(["fromBlock": "0x0", "topics": [transfer, alice, nil, bob]]) == [])
+        #expect(try await getLogs(["fromBlock": "0x0", "topics": [transfer, alice, .null, bob]]) == [])
         // Address and topics together.
         #expect(try await getLogs(["fromBlock": "0x0", "address": .string(E.contract2), "topics": [transfer]]) == [logs[2]])
-        #expect(try await getLogs(["fromBlock": "0x0", "address": .string(E.contract), "topics": [nil, bob]]) == [])
+        #expect(try await getLogs(["fromBlock": "0x0", "address": .string(E.contract), "topics": [.null, bob]]) == [])
     }
 
     @Test func byRange() async throws {
@@ -83,7 +83,7 @@ struct RPCLogsAndFiltersTests {
 
     @Test func byBlockHash() async throws {
         #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash)]) == .array(logs))
-        #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash), "topics": [nil, RPCJSON.hash(F.topicBob)]]) ==
+        #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash), "topics": [.null, RPCJSON.hash(F.topicBob)]]) ==
             [logs[2]])
         #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(2).hash)]) == [])
         #expect(try await rpc.error("eth_getLogs", [["blockHash": .string(E.zeroHash)]]) == RPCError(code: -32000, message: "unknown block"))
@@ -98,7 +98,7 @@ struct RPCLogsAndFiltersTests {
         #expect(try await rpc.error("eth_getLogs", [["blockHash": "0x1234"]]) == RPCError.invalidParams("blockHash: 0x1234 is not a hash"))
         #expect(try await rpc.error("eth_getLogs", [["address": "0x12"]]) == RPCError.invalidParams("address: 0x12 is not an address"))
         #expect(try await rpc.error("eth_getLogs", [["address": ["0x12"]]]) == RPCError.invalidParams("address list must hold addresses"))
-        #expect(try await rpc.error("eth_getLogs", [["topics": [nil, nil, nil, nil, nil]]]) ==
+        #expect(try await rpc.error("eth_getLogs", [["topics": [.null, .null, .null, .null, .null]]]) ==
             RPCError.invalidParams("at most 4 topic positions"))
         #expect(try await rpc.error("eth_getLogs", [["topics": [["0x12"]]]]) == RPCError.invalidParams("topics must be 32-byte hashes"))
         #expect(try await rpc.error("eth_getLogs", [["fromBlock": "first"]]) ==
@@ -109,9 +109,9 @@ struct RPCLogsAndFiltersTests {
 
     @Test
     func nullRangeBoundsMeanAbsent() async throws {
-        #expect(try await getLogs(["fromBlock": nil, "toBlock": nil]) == [])
-        #expect(try await getLogs(["fromBlock": "0x0", "toBlock": nil]) == .array(logs))
-        #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash), "fromBlock": nil]) == .array(logs))
+        #expect(try await getLogs(["fromBlock": .null, "toBlock": .null]) == [])
+        #expect(try await getLogs(["fromBlock": "0x0", "toBlock": .null]) == .array(logs))
+        #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash), "fromBlock": .null]) == .array(logs))
     }
 
     @Test func rangeCap() async throws {

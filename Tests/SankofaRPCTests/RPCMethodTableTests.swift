@@ -75,19 +75,19 @@ enum RPCMethodCases {
         RPCMethodCase("eth_getUncleCountByBlockNumber", ["0x1"], "0x0", bad: 5, "params must be an array"),
         RPCMethodCase("eth_getUncleCountByBlockHash", params: { h in [RPCJSON.hash(h.fake.block(1).hash)] },
                       expected: { _ in .result("0x0") }, bad: 5, "params must be an array"),
-        RPCMethodCase("eth_getTransactionByHash", [RPCJSON.hash(RPCFixture.tx1.hash)], nil, bad: ["0x1234"],
+        RPCMethodCase("eth_getTransactionByHash", [RPCJSON.hash(RPCFixture.tx1.hash)], .null, bad: ["0x1234"],
                       "argument 0: 0x1234 is not a 32-byte hex hash")
             .expecting { h in E.transaction(E.tx1, block: h.fake.block(1), index: 1) },
-        RPCMethodCase("eth_getTransactionByBlockNumberAndIndex", ["0x2", "0x0"], nil, bad: ["0x2"],
+        RPCMethodCase("eth_getTransactionByBlockNumberAndIndex", ["0x2", "0x0"], .null, bad: ["0x2"],
                       "missing value for required argument 1 (quantity)")
             .expecting { h in E.transaction(E.tx2, block: h.fake.block(2), index: 0) },
         RPCMethodCase("eth_getTransactionByBlockHashAndIndex", params: { h in [RPCJSON.hash(h.fake.block(1).hash), "0x0"] },
                       expected: { h in .result(E.transaction(E.tx0, block: h.fake.block(1), index: 0)) },
                       bad: [RPCJSON.hash(RPCFixture.tx0.hash), "0xg"], "argument 1: 0xg is not a hex quantity"),
-        RPCMethodCase("eth_getTransactionReceipt", [RPCJSON.hash(RPCFixture.tx1.hash)], nil, bad: [],
+        RPCMethodCase("eth_getTransactionReceipt", [RPCJSON.hash(RPCFixture.tx1.hash)], .null, bad: [],
                       "missing value for required argument 0 (string)")
             .expecting { h in E.receipt(block: h.fake.block(1), index: 1) },
-        RPCMethodCase("eth_getBlockReceipts", ["0x1"], nil, bad: [["foo": 1]],
+        RPCMethodCase("eth_getBlockReceipts", ["0x1"], .null, bad: [["foo": 1]],
                       "argument 0: block object needs blockHash or blockNumber")
             .expecting { h in [E.receipt(block: h.fake.block(1), index: 0), E.receipt(block: h.fake.block(1), index: 1)] },
         RPCMethodCase("eth_sendRawTransaction", [RPCJSON.hex(tx3.encoded)], RPCJSON.hash(tx3.hash), bad: ["0xzz"],
@@ -114,7 +114,7 @@ enum RPCMethodCases {
     ]
 
     static let filters: [RPCMethodCase] = [
-        RPCMethodCase("eth_getLogs", [["fromBlock": "0x0", "toBlock": "latest", "address": contract]], nil,
+        RPCMethodCase("eth_getLogs", [["fromBlock": "0x0", "toBlock": "latest", "address": contract]], .null,
                       bad: [["topics": [1]]], "topics must be 32-byte hashes")
             .expecting { h in .array(Array(E.block1Logs(h.fake.block(1))[0...1])) },
         RPCMethodCase("eth_newFilter", [["address": contract]], "0x1001", bad: [["address": 5]],

@@ -36,7 +36,7 @@ struct RPCSubscriptionTests {
 
     /// newHeads' header: the block JSON without transactions, uncles and size.
     func head(_ block: Block) -> JSON {
-        guard case .object(let full) = E.block(block, full: false, fields: []) else { return nil }
+        guard case .object(let full) = E.block(block, full: false, fields: []) else { return .null }
         return .object(JSONObject(full.filter { !["transactions", "uncles", "size"].contains($0.key) }.map { ($0.key, $0.value) }))
     }
 

@@ -96,12 +96,8 @@ extension JSON: CustomStringConvertible {
     public var description: String { JSONWriter.string(self) }
 }
 
-// Literals, so responses and test fixtures read like the JSON they produce.
-
-extension JSON: ExpressibleByNilLiteral {
-    /// `nil` is JSON `null`.
-    public init(nilLiteral: ()) { self = .null }
-}
+// Literals, so responses and test fixtures read like the JSON they produce. There is deliberately no nil literal:
+// it would turn a bare `nil` meant as `Optional.none` into JSON `null` wherever a `JSON?` is inferred.
 
 extension JSON: ExpressibleByBooleanLiteral {
     /// `true` / `false`.

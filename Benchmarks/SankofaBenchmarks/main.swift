@@ -16,7 +16,10 @@ while let argument = iterator.next() {
 // --filter takes comma-separated name prefixes, so a case and its baseline can run together.
 let prefixes = filter?.split(separator: ",").map(String.init)
 let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { bench.name.hasPrefix($0) } } ?? true }
-let cases = (FoundationCases.all() + StateCases.all() + ExecutionCases.all()).filter(selected)
+// The RPC load test (RPCLoad.swift) runs only when a prefix selects it; a filter of only RPC prefixes skips the rest.
+let rpcSelected = prefixes?.contains(where: RPCLoad.selects) ?? false
+let rpcOnly = rpcSelected && prefixes!.allSatisfy(RPCLoad.selects)
+let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)
@@ -26,4 +29,5 @@ for bench in cases {
     results.append(result)
     if !json { print("measured \(bench.name)") }
 }
-print(Harness.report(results, json: json))
+if !rpcOnly { print(Harness.report(results, json: json)) }
+if rpcSelected { print(RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json)) }

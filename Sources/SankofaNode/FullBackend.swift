@@ -23,6 +23,8 @@ struct FullBackend: ChainQueries, StateQueries, TransactionSubmitter, NodeQuerie
     let config: NodeConfig
     /// The dev chain is ready without peers.
     let isDev: Bool
+    /// Recovered senders per block hash, shared by every request (recovery dominates full-block requests).
+    let senderCache: Locked<[Hash32: [Address]]>
 
     // MARK: ChainQueries
 
@@ -41,6 +43,16 @@ struct FullBackend: ChainQueries, StateQueries, TransactionSubmitter, NodeQuerie
     func block(hash: Hash32) async throws -> Block? { try chain.block(hash) }
     func receipts(blockHash: Hash32) async throws -> [Receipt]? { try chain.receipts(blockHash) }
     func transactionLocation(_ hash: Hash32) async throws -> TransactionLocation? { try chain.transactionLocation(hash) }
+
+    func senders(of block: Block) async throws -> [Address] {
+        if let known = senderCache.withLock({ $0[block.hash] }) { return known }
+        let recovered = try block.transactions.map { try $0.recoverSender() }
+        senderCache.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }   // bounded: blocks are re-read rarely
+            cache[block.hash] = recovered
+        }
+        return recovered
+    }
 
     func updates() async -> AsyncStream<ChainUpdate> {
         let events = await blockchain.headEvents()

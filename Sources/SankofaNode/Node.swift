@@ -40,6 +40,7 @@ public final class Node: Sendable {
     /// The dev chain: ready without peers.
     let isDev: Bool
     let filters = FilterRegistry()
+    let senderCache = Locked<[Hash32: [Address]]>([:])
 
     /// Opens (or creates) the node's database and chain.
     public init(config: NodeConfig, genesisJSON: Data, signer: PrivateKey?, logger: Logger,
@@ -115,7 +116,7 @@ public final class Node: Sendable {
     /// What RPC reads through.
     var backend: FullBackend {
         FullBackend(chain: chain, blockchain: blockchain, txPool: pool, engine: engine, chainId: genesis.chainId,
-                    nodeKey: signer, config: config, isDev: isDev)
+                    nodeKey: signer, config: config, isDev: isDev, senderCache: senderCache)
     }
 
     /// Every RPC method, shared by HTTP and WebSocket.

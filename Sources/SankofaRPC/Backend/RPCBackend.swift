@@ -30,6 +30,22 @@ public protocol ChainQueries: Sendable {
     func transactionLocation(_ hash: Hash32) async throws -> TransactionLocation?
     /// Canonical changes as they happen.
     func updates() async -> AsyncStream<ChainUpdate>
+    /// The senders of a block's transactions, in order. Recovery is the expensive part of serving full blocks, so
+    /// backends should cache it; the default recovers every time.
+    func senders(of block: Block) async throws -> [Address]
+}
+
+extension ChainQueries {
+    public func senders(of block: Block) async throws -> [Address] {
+        try block.transactions.map { try $0.recoverSender() }
+    }
+
+    /// The sender of one transaction of `block`.
+    public func sender(of block: Block, at index: Int) async throws -> Address {
+        let all = try await senders(of: block)
+        guard all.indices.contains(index) else { throw RPCError.internalError("transaction index out of range") }
+        return all[index]
+    }
 }
 
 /// A simulated call's inputs (`eth_call`, `eth_estimateGas`).

@@ -13,7 +13,7 @@ extension EthNamespace {
 
     func blockJSON(_ hash: Hash32, full: Bool) async throws -> JSON {
         guard let block = try await backend.chain.block(hash: hash) else { return .null }
-        let senders = full ? try block.transactions.map { try $0.recoverSender() } : nil
+        let senders = full ? try await backend.chain.senders(of: block) : nil
         return RPCShapes.block(block, senders: senders, totalDifficulty: nil)
     }
 
@@ -27,7 +27,8 @@ extension EthNamespace {
         if let location = try await backend.chain.transactionLocation(hash),
            let block = try await backend.chain.block(hash: location.blockHash), block.transactions.indices.contains(location.index) {
             let tx = block.transactions[location.index]
-            return RPCShapes.transaction(tx, sender: try tx.recoverSender(), block: block.header, index: location.index)
+            return RPCShapes.transaction(tx, sender: try await backend.chain.sender(of: block, at: location.index),
+                                         block: block.header, index: location.index)
         }
         if let pending = await backend.pool.pendingTransaction(hash) {
             return RPCShapes.transaction(pending.transaction, sender: pending.sender, block: nil, index: nil)
@@ -41,7 +42,7 @@ extension EthNamespace {
             return .null
         }
         let tx = block.transactions[position]
-        return RPCShapes.transaction(tx, sender: try tx.recoverSender(), block: header, index: position)
+        return RPCShapes.transaction(tx, sender: try await backend.chain.sender(of: block, at: position), block: header, index: position)
     }
 
     func transactionReceipt(_ params: RPCParams) async throws -> JSON {
@@ -51,21 +52,24 @@ extension EthNamespace {
               receipts.indices.contains(location.index), block.transactions.indices.contains(location.index) else {
             return .null
         }
-        return try receiptJSON(block: block, receipts: receipts, index: location.index)
+        return try receiptJSON(block: block, receipts: receipts, index: location.index,
+                               senders: try await backend.chain.senders(of: block))
     }
 
     func blockReceipts(_ params: RPCParams) async throws -> JSON {
         guard let header = try await header(try params.block(0)),
               let block = try await backend.chain.block(hash: header.hash),
               let receipts = try await backend.chain.receipts(blockHash: header.hash) else { return .null }
-        return .array(try receipts.indices.map { try receiptJSON(block: block, receipts: receipts, index: $0) })
+        let senders = try await backend.chain.senders(of: block)
+        return .array(try receipts.indices.map { try receiptJSON(block: block, receipts: receipts, index: $0, senders: senders) })
     }
 
-    func receiptJSON(block: Block, receipts: [Receipt], index: Int) throws -> JSON {
+    func receiptJSON(block: Block, receipts: [Receipt], index: Int, senders: [Address]) throws -> JSON {
         let tx = block.transactions[index]
+        guard senders.indices.contains(index) else { throw RPCError.internalError("missing sender") }
         let previous = index == 0 ? 0 : receipts[index - 1].cumulativeGasUsed
         let firstLog = receipts.prefix(index).reduce(0) { $0 + $1.logs.count }
-        return RPCShapes.receipt(receipts[index], of: tx, sender: try tx.recoverSender(), index: index, block: block.header,
+        return RPCShapes.receipt(receipts[index], of: tx, sender: senders[index], index: index, block: block.header,
                                  previousCumulativeGas: previous, firstLogIndex: firstLog)
     }
 

@@ -50,9 +50,12 @@ public final class CliqueEngine: ConsensusEngine, @unchecked Sendable {
         self.clock = clock
     }
 
-    /// The system wall clock in whole seconds since the Unix epoch.
+    /// The system wall clock in whole seconds since the Unix epoch. Read with `clock_gettime(CLOCK_REALTIME)`,
+    /// not `time()`, whose coarse clock can lag by a tick and make a block sealed at a second boundary look early.
     @Sendable public static func systemTime() -> UInt64 {
-        UInt64(clamping: time(nil))
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(clamping: now.tv_sec)
     }
 
     // MARK: HeaderVerifier

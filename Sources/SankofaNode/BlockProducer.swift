@@ -75,7 +75,16 @@ public struct BlockProducer: Service, CustomStringConvertible {
                     continue
                 }
                 guard await blockchain.head.hash == head.hash else { continue }
-                try await produce(on: head, timestamp: max(UInt64(now), head.timestamp + period))
+                do {
+                    try await produce(on: head, timestamp: max(UInt64(now), head.timestamp + period))
+                } catch let error as CancellationError {
+                    throw error
+                } catch {
+                    // A failed attempt (e.g. refused by our own verification) must not stop the node: log, pause, retry.
+                    logger.warning("Could not seal block #\(head.number + 1) on parent time \(head.timestamp) at \(Date().timeIntervalSince1970): \(error)")
+                    metrics.consensusEvent("seal_failed")
+                    try await Task.sleep(for: .seconds(1))
+                }
             }
         }
     }

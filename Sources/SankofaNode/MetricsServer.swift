@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+import SankofaRPC
 import ServiceLifecycle
 
 /// Serves `GET /metrics` in Prometheus text format on `--metrics-host:--metrics-port`.
@@ -21,7 +22,10 @@ public struct MetricsServer: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let channel = try await Self.bind(registry: registry, host: host, port: port)
+        let channel: Channel
+        do { channel = try await Self.bind(registry: registry, host: host, port: port) } catch {
+            throw ListenError(endpoint: "metrics", host: host, port: port, cause: error)
+        }
         logger.info("Metrics on http://\(host):\(channel.localAddress?.port ?? port)/metrics")
         try await withGracefulShutdownHandler {
             try await channel.closeFuture.get()

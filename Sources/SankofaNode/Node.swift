@@ -139,8 +139,8 @@ public final class Node: Sendable {
         let group = ServiceGroup(configuration: .init(
             services: services().map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { store.close() }
         try await group.run()
-        store.close()
         logger.info("Stopped cleanly")
     }
 }

@@ -154,4 +154,43 @@ struct CLITests {
         #expect(log.contains("Waiting for another signer"))
         #expect(process.terminationStatus == 0)
     }
+
+    /// `sankofa dev --block-period 1` seals empty blocks on a timer instead of waiting for transactions.
+    @Test func devBlockPeriodSealsOnATimer() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-period-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
+        process.arguments = ["dev", "--data-path", path, "--block-period", "1", "--rpc-http-port", "0", "--rpc-ws-port", "0"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        try await Task.sleep(for: .seconds(3.5))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("Produced block #2 "), "\(log)")
+        #expect(log.contains("genesis 0x9e43a1b85c20e076327a992db11f97b6741eb755b646d061ec0ac7a53f3cdeff"))
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func portInUseIsOneClearLine() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        listen(fd, 1)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-port-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try SankofaBinary.run(["dev", "--data-path", path, "--rpc-http-port", String(port), "--rpc-ws-port", "0"])
+        #expect(result.status == 1)
+        let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last == "Error: cannot listen for JSON-RPC HTTP on 127.0.0.1:\(port): the port is already in use (choose another port with its --…-port flag)")
+    }
 }

@@ -20,7 +20,23 @@ struct DevCommand: AsyncParsableCommand {
     var rpcAPI = "ETH,NET,WEB3,TXPOOL,CLIQUE,SANKOFA"
     @Flag(name: .customLong("metrics-enabled")) var metricsEnabled = false
     @Option(name: .customLong("metrics-port")) var metricsPort: Int?
+    @Option(name: .customLong("block-period"), help: "Seal every N seconds instead of as soon as transactions arrive (0).")
+    var blockPeriod: UInt64 = 0
     @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging = "INFO"
+
+    /// The embedded dev genesis with the block period set. The period is chain configuration, not a header field,
+    /// so the genesis hash (and an existing dev database) is unchanged.
+    static func genesis(period: UInt64) throws -> Data {
+        guard period > 0 else { return Data(DevGenesis.json.utf8) }
+        guard var root = try JSONSerialization.jsonObject(with: Data(DevGenesis.json.utf8)) as? [String: Any],
+              var config = root["config"] as? [String: Any], var clique = config["clique"] as? [String: Any] else {
+            throw CLIError("the embedded dev genesis is malformed")
+        }
+        clique["blockperiodseconds"] = period
+        config["clique"] = clique
+        root["config"] = config
+        return try JSONSerialization.data(withJSONObject: root)
+    }
 
     func run() async throws {
         var config = NodeConfig()
@@ -44,7 +60,8 @@ struct DevCommand: AsyncParsableCommand {
             print("  \(address)  \(key)  (\(name))")
         }
         let signer = try cli { try PrivateKey(hex: DevGenesis.signerKey) }
-        let node = try cli { try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: logger, registry: registry, isDev: true) }
+        let genesis = try cli { try Self.genesis(period: blockPeriod) }
+        let node = try cli { try Node(config: config, genesisJSON: genesis, signer: signer, logger: logger, registry: registry, isDev: true) }
         try await cliAsync { try await node.run() }
     }
 }

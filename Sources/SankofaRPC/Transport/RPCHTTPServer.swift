@@ -61,7 +61,10 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let server = try await bind()
+        let server: NIOAsyncChannel<Connection, Never>
+        do { server = try await bind() } catch {
+            throw ListenError(endpoint: "JSON-RPC HTTP", host: settings.host, port: settings.port, cause: error)
+        }
         try await serve(server)
     }
 

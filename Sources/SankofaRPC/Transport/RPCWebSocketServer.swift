@@ -68,7 +68,10 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let server = try await bind()
+        let server: NIOAsyncChannel<EventLoopFuture<Upgrade>, Never>
+        do { server = try await bind() } catch {
+            throw ListenError(endpoint: "JSON-RPC WebSocket", host: host, port: port, cause: error)
+        }
         try await serve(server)
     }
 

@@ -113,6 +113,12 @@ public final class Node: Sendable {
         return services
     }
 
+    /// The pool's view of the current head (for tools and benchmarks that drive the node directly).
+    public func headStateReader() throws -> any PoolStateReader {
+        guard let head = try chain.headHeader() else { throw NodeError("no head block") }
+        return try HeadStateReader(store: store, root: head.stateRoot)
+    }
+
     /// What RPC reads through.
     var backend: FullBackend {
         FullBackend(chain: chain, blockchain: blockchain, txPool: pool, engine: engine, chainId: genesis.chainId,

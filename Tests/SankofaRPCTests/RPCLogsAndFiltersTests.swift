@@ -130,7 +130,7 @@ struct RPCLogsAndFiltersTests {
 
     @Test func logFilterLifecycle() async throws {
         let id = try await rpc.result("eth_newFilter", [["address": .string(E.contract)]])
-        #expect(id == "0x1001")
+        #expect(id.stringValue?.hasPrefix("0x") == true)
         #expect(try await rpc.result("eth_getFilterChanges", [id]) == [])
         let block3 = mintBlock()
         // Only the new block's matching log, with its block-wide index.
@@ -158,14 +158,16 @@ struct RPCLogsAndFiltersTests {
         #expect(try await rpc.result("eth_getFilterChanges", [id]) == [])
     }
 
-    @Test func filterIDsCountUp() async throws {
-        #expect(try await rpc.result("eth_newFilter", [[:]]) == "0x1001")
-        #expect(try await rpc.result("eth_newBlockFilter") == "0x1002")
-        #expect(try await rpc.result("eth_newPendingTransactionFilter") == "0x1003")
-        #expect(try await rpc.result("eth_uninstallFilter", ["0x1002"]) == true)
-        #expect(try await rpc.result("eth_newBlockFilter") == "0x1004")
-        #expect(try await rpc.result("eth_uninstallFilter", ["0x9999"]) == false)
-        #expect(try await rpc.result("eth_uninstallFilter", [4099]) == true)  // 0x1003, as a JSON integer
+    /// Filter ids are random quantities (another client cannot guess and poll one), unique, and uninstall once.
+    @Test func filterIDsAreRandomAndUninstallOnce() async throws {
+        let ids = [try await rpc.result("eth_newFilter", [[:]]), try await rpc.result("eth_newBlockFilter"),
+                   try await rpc.result("eth_newPendingTransactionFilter")]
+        #expect(Set(ids.compactMap(\.stringValue)).count == 3)
+        #expect(ids.allSatisfy { ($0.stringValue?.count ?? 0) > 10 })
+        #expect(try await rpc.result("eth_uninstallFilter", [ids[1]]) == true)
+        #expect(try await rpc.result("eth_uninstallFilter", [ids[1]]) == false)
+        #expect(try await rpc.result("eth_uninstallFilter", ["0x1001"]) == false)
+        #expect(try await rpc.error("eth_getFilterChanges", [ids[1]]) == RPCError.server("filter not found"))
     }
 
     @Test

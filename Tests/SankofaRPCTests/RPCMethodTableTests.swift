@@ -8,6 +8,8 @@ import Testing
 enum RPCOutcome: Sendable {
     case result(JSON)
     case error(RPCError)
+    /// A fresh random id (filters and subscriptions): a 0x hex string too long to guess.
+    case randomID
 }
 
 /// One registered method: a request that succeeds with an exact result, and one with bad params and its exact message.
@@ -36,13 +38,25 @@ struct RPCMethodCase: Sendable, CustomTestStringConvertible {
         self.init(method, params: { _ in params }, expected: { _ in .result(result) }, bad: bad, badMessage)
     }
 
+    /// Fixed params, any outcome (e.g. a random id).
+    init(_ method: String, _ params: JSON, _ outcome: RPCOutcome, bad: JSON, _ badMessage: String) {
+        self.init(method, params: { _ in params }, expected: { _ in outcome }, bad: bad, badMessage)
+    }
+
     /// A method without parameters: its only bad-params request is params that are not an array.
     init(noParams method: String, _ result: JSON) {
         self.init(method, [], result, bad: 5, "params must be an array")
     }
+
+    init(noParams method: String, _ outcome: RPCOutcome) {
+        self.init(method, [], outcome, bad: 5, "params must be an array")
+    }
 }
 
 enum RPCMethodCases {
+    /// One WebSocket-like connection shared by the cases that subscribe and unsubscribe.
+    static let connection = RPCFakeNotifier()
+
     typealias F = RPCFixture
     typealias E = RPCExpected
 
@@ -117,10 +131,10 @@ enum RPCMethodCases {
         RPCMethodCase("eth_getLogs", [["fromBlock": "0x0", "toBlock": "latest", "address": contract]], .null,
                       bad: [["topics": [1]]], "topics must be 32-byte hashes")
             .expecting { h in .array(Array(E.block1Logs(h.fake.block(1))[0...1])) },
-        RPCMethodCase("eth_newFilter", [["address": contract]], "0x1001", bad: [["address": 5]],
+        RPCMethodCase("eth_newFilter", [["address": contract]], .randomID, bad: [["address": 5]],
                       "address must be an address or a list of addresses"),
-        RPCMethodCase(noParams: "eth_newBlockFilter", "0x1001"),
-        RPCMethodCase(noParams: "eth_newPendingTransactionFilter", "0x1001"),
+        RPCMethodCase(noParams: "eth_newBlockFilter", .randomID),
+        RPCMethodCase(noParams: "eth_newPendingTransactionFilter", .randomID),
         RPCMethodCase("eth_getFilterChanges", params: { h in
                           let id = try await h.result("eth_newBlockFilter")
                           h.fake.appendBlock()
@@ -136,10 +150,10 @@ enum RPCMethodCases {
     ]
 
     static let subscriptions: [RPCMethodCase] = [
-        RPCMethodCase("eth_subscribe", ["syncing"], "0x9e3779b97f4a7c15", bad: ["newBlocks"],
+        RPCMethodCase("eth_subscribe", ["syncing"], .randomID, bad: ["newBlocks"],
                       "unknown subscription newBlocks (newHeads, logs, newPendingTransactions, syncing)"),
         RPCMethodCase("eth_unsubscribe", params: { h in
-                          [try await h.result("eth_subscribe", ["syncing"], context: RPCCallContext(notifier: RPCFakeNotifier()))]
+                          [try await h.result("eth_subscribe", ["syncing"], context: RPCCallContext(notifier: RPCMethodCases.connection))]
                       }, expected: { _ in .result(true) }, bad: [1], "argument 0 must be a string"),
     ]
 
@@ -215,7 +229,7 @@ struct RPCMethodTableTests {
     @Test(arguments: RPCMethodCases.all)
     func succeeds(_ testCase: RPCMethodCase) async throws {
         let rpc = RPCHarness()
-        let context = RPCCallContext(notifier: RPCFakeNotifier())
+        let context = RPCCallContext(notifier: RPCMethodCases.connection)
         let params = try await testCase.params(rpc)
         let response = try await rpc.send(testCase.method, params, id: "good", context: context)
         #expect(response["jsonrpc"] == "2.0")
@@ -227,6 +241,10 @@ struct RPCMethodTableTests {
         case .error(let expected):
             #expect(response["result"] == nil)
             #expect(try RPCHarness.decodeError(response) == expected)
+        case .randomID:
+            #expect(response["error"] == nil)
+            let id = response["result"]?.stringValue ?? ""
+            #expect(id.hasPrefix("0x") && id.count > 10 && id.dropFirst(2).allSatisfy(\.isHexDigit), "\(id)")
         }
     }
 

@@ -7,11 +7,20 @@ public struct RPCCallContext: Sendable {
 }
 
 /// A connection that can receive server-initiated messages (subscription notifications).
-public protocol RPCNotifier: Sendable {
+public protocol RPCNotifier: AnyObject, Sendable {
     /// Sends one JSON message; false once the connection has closed.
     func send(_ message: JSON) async -> Bool
     /// Runs when the connection closes (subscriptions are cleaned up then).
     func onClose(_ action: @escaping @Sendable () -> Void)
+    /// Identifies the request being handled now, so a subscription can wait for its reply to go out first.
+    func replyTicket() -> UInt64
+    /// Returns once the reply to the request with `ticket` has been written.
+    func waitForReply(_ ticket: UInt64) async
+}
+
+extension RPCNotifier {
+    public func replyTicket() -> UInt64 { 0 }
+    public func waitForReply(_ ticket: UInt64) async {}
 }
 
 public typealias RPCHandler = @Sendable (RPCParams, RPCCallContext) async throws -> JSON

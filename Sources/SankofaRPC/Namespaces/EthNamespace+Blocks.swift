@@ -82,6 +82,16 @@ extension EthNamespace {
         var ratios: [JSON] = []
         var rewards: [JSON] = []
         let percentiles = params.optional(2)?.arrayValue ?? []
+        // geth's rules: at most 100 percentiles, each in [0, 100], ascending.
+        guard percentiles.count <= 100 else { throw RPCError.invalidParams("at most 100 reward percentiles") }
+        var previous = -1.0
+        for value in percentiles {
+            guard case .number(let number) = value, case let percentile = number.doubleValue, percentile >= 0, percentile <= 100,
+                  percentile >= previous else {
+                throw RPCError.invalidParams("reward percentiles must be numbers in [0, 100], ascending")
+            }
+            previous = percentile
+        }
         for number in (newest.number + 1 - blocks)...newest.number {
             guard let header = try await backend.chain.header(.number(number)) else { continue }
             baseFees.append(.quantity(header.baseFeePerGas ?? .zero))

@@ -7,6 +7,8 @@ extension EthNamespace {
     /// The code of system contracts as seen by tools that probe for a contract: one `INVALID` byte, since there is
     /// no EVM bytecode behind them. Plain accounts have no code.
     static let systemContractCode: [UInt8] = [0xfe]
+    /// Storage keys one eth_getProof may ask for (each adds several trie nodes to the response).
+    static let maxProofKeys = 1_024
 
     func balance(_ params: RPCParams) async throws -> JSON {
         let address = try params.address(0)
@@ -38,6 +40,7 @@ extension EthNamespace {
     func proof(_ params: RPCParams) async throws -> JSON {
         let address = try params.address(0)
         guard let keyList = params.optional(1)?.arrayValue else { throw RPCError.invalidParams("argument 1 must be an array of storage keys") }
+        guard keyList.count <= Self.maxProofKeys else { throw RPCError.invalidParams("at most \(Self.maxProofKeys) storage keys per proof") }
         let keys = try keyList.enumerated().map { offset, value in
             guard let text = value.stringValue else { throw RPCError.invalidParams("storage key \(offset) must be a hex string") }
             return try Self.slot(text, position: 1)

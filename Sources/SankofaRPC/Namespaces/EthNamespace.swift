@@ -44,7 +44,7 @@ public struct EthNamespace: Sendable {
             ("eth_getLogs", { params, _ in try await logs(params) }),
             ("eth_newFilter", { params, _ in try await filters.newLogFilter(try LogFilter(params.object(0)), backend: backend) }),
             ("eth_newBlockFilter", { _, _ in try await filters.newBlockFilter(backend: backend) }),
-            ("eth_newPendingTransactionFilter", { _, _ in await filters.newPendingFilter(backend: backend) }),
+            ("eth_newPendingTransactionFilter", { _, _ in try await filters.newPendingFilter(backend: backend) }),
             ("eth_getFilterChanges", { params, _ in try await filters.changes(params.quantity(0), backend: backend) }),
             ("eth_getFilterLogs", { params, _ in try await filters.allLogs(params.quantity(0), backend: backend) }),
             ("eth_uninstallFilter", { params, _ in .bool(await filters.uninstall(try params.quantity(0))) }),

@@ -16,39 +16,45 @@ public actor FilterRegistry {
     }
 
     var filters: [UInt256: Installed] = [:]
-    var nextID: UInt64 = 0x1000
     let timeout: TimeInterval
+    /// Filters installed at once across all clients.
+    public static let maxFilters = 10_000
 
     public init(timeout: TimeInterval = 300) { self.timeout = timeout }
 
-    func install(_ kind: Kind) -> JSON {
+    /// A random id, so one client cannot guess and poll (and so advance) another's filter.
+    func newID() throws(RPCError) -> UInt256 {
         expire()
-        nextID += 1
-        let id = UInt256(nextID)
+        guard filters.count < Self.maxFilters else { throw RPCError.server("too many installed filters; uninstall some or let them expire") }
+        var id: UInt256
+        repeat { id = UInt256(limbs: (UInt64.random(in: 1...UInt64.max), UInt64.random(in: 0...UInt64.max), 0, 0)) } while filters[id] != nil
+        return id
+    }
+
+    func install(_ kind: Kind) throws(RPCError) -> JSON {
+        let id = try newID()
         filters[id] = Installed(kind: kind, lastPoll: Date())
         return .quantity(id)
     }
 
     func newLogFilter(_ filter: LogFilter, backend: RPCBackend) async throws -> JSON {
         // A single-block filter's block is already mined: it has no changes to poll (eth_getFilterLogs reads it).
-        if filter.blockHash != nil { return install(.logs(filter, next: .max)) }
+        if filter.blockHash != nil { return try install(.logs(filter, next: .max)) }
         let head = try await backend.chain.headHeader().number
         let start = try await backend.chain.header(filter.fromBlock)?.number ?? head + 1
-        return install(.logs(filter, next: max(start, head + 1)))
+        return try install(.logs(filter, next: max(start, head + 1)))
     }
 
     func newBlockFilter(backend: RPCBackend) async throws -> JSON {
-        install(.blocks(next: try await backend.chain.headHeader().number + 1))
+        try install(.blocks(next: try await backend.chain.headHeader().number + 1))
     }
 
-    func newPendingFilter(backend: RPCBackend) async -> JSON {
+    func newPendingFilter(backend: RPCBackend) async throws -> JSON {
         let stream = await backend.pool.pendingHashes()
-        nextID += 1
-        let id = UInt256(nextID)
+        let id = try newID()
         let task = Task { [weak self] in
             for await hash in stream { await self?.appendPending(id, hash) }
         }
-        expire()
         filters[id] = Installed(kind: .pending([], task: task), lastPoll: Date())
         return .quantity(id)
     }
@@ -59,21 +65,28 @@ public actor FilterRegistry {
         filters[id]?.kind = .pending(hashes, task: task)
     }
 
-    /// What happened since the last poll.
+    /// What happened since the last poll. The actor may run other calls while this one awaits the chain, so the
+    /// filter is re-read after every suspension and its cursor moved before the results are gathered.
     func changes(_ id: UInt256, backend: RPCBackend) async throws -> JSON {
         expire()
         guard let installed = filters[id] else { throw RPCError.server("filter not found") }
         filters[id]?.lastPoll = Date()
+        if case .pending(let hashes, let task) = installed.kind {
+            // Taken out without suspending, so hashes appended meanwhile are kept for the next poll.
+            filters[id]?.kind = .pending([], task: task)
+            return .array(hashes.map { .hash($0) })
+        }
         let head = try await backend.chain.headHeader().number
-        switch installed.kind {
+        guard let current = filters[id] else { throw RPCError.server("filter not found") }
+        switch current.kind {
         case .blocks(let next):
+            filters[id]?.kind = .blocks(next: max(next, head + 1))
             var hashes: [JSON] = []
             if next <= head {
                 for number in next...head {
                     if let header = try await backend.chain.header(.number(number)) { hashes.append(.hash(header.hash)) }
                 }
             }
-            filters[id]?.kind = .blocks(next: max(next, head + 1))
             return .array(hashes)
         case .logs(let filter, let next):
             if filter.blockHash != nil { return .array([]) }
@@ -82,18 +95,14 @@ public actor FilterRegistry {
             var last = head
             if case .number(let limit) = filter.toBlock { last = min(last, limit) }
             last = min(last, next &+ LogFilter.maxBlockRange &- 1)
-            var logs: [JSON] = []
-            if next <= last {
-                var range = filter
-                range.fromBlock = .number(next)
-                range.toBlock = .number(last)
-                logs = try await EthNamespace.collect(range, backend: backend)
-            }
             filters[id]?.kind = .logs(filter, next: max(next, last &+ 1))
-            return .array(logs)
-        case .pending(let hashes, let task):
-            filters[id]?.kind = .pending([], task: task)
-            return .array(hashes.map { .hash($0) })
+            guard next <= last else { return .array([]) }
+            var range = filter
+            range.fromBlock = .number(next)
+            range.toBlock = .number(last)
+            return .array(try await EthNamespace.collect(range, backend: backend))
+        case .pending:
+            return .array([])
         }
     }
 

@@ -12,7 +12,12 @@ public struct LogFilter: Sendable, Equatable {
 
     /// The widest range one query may scan.
     public static let maxBlockRange: UInt64 = 10_000
+    /// Addresses, and alternatives per topic position, one filter may list (each is probed against every bloom).
+    public static let maxCriteria = 1_000
 
+    /// Bloom bits of each address and topic alternative, computed once per filter rather than per block.
+    var addressProbes: [Bloom] = []
+    var topicProbes: [[Bloom]?] = []
     public init(_ object: JSONObject) throws(RPCError) {
         // null means absent, as in geth.
         let from: JSON? = object["fromBlock"].flatMap { $0.isNull ? Optional<JSON>.none : $0 }
@@ -40,11 +45,15 @@ public struct LogFilter: Sendable, Equatable {
             }
         default: throw RPCError.invalidParams("address must be an address or a list of addresses")
         }
+        guard addresses.count <= Self.maxCriteria else { throw RPCError.invalidParams("at most \(Self.maxCriteria) addresses per filter") }
         let positions = object["topics"]?.arrayValue ?? []
         guard positions.count <= 4 else { throw RPCError.invalidParams("at most 4 topic positions") }
         topics = try positions.map { position throws(RPCError) -> [Hash32]? in
             if position.isNull { return nil }
             let choices = position.arrayValue ?? [position]
+            guard choices.count <= Self.maxCriteria else {
+                throw RPCError.invalidParams("at most \(Self.maxCriteria) alternatives per topic position")
+            }
             return try choices.map { value throws(RPCError) in
                 guard let text = value.stringValue, let hash = try? Hash32(hex: text) else {
                     throw RPCError.invalidParams("topics must be 32-byte hashes")
@@ -52,15 +61,23 @@ public struct LogFilter: Sendable, Equatable {
                 return hash
             }
         }
+        addressProbes = addresses.map { Self.probe($0.bytes) }
+        topicProbes = topics.map { $0?.map { Self.probe($0.bytes) } }
     }
 
     /// Whether a block's bloom may contain matching logs (false means certainly not).
     public func mayMatch(_ bloom: Bloom) -> Bool {
-        if !addresses.isEmpty, !addresses.contains(where: { bloom.mayContain($0.bytes) }) { return false }
-        for case let choices? in topics where !choices.isEmpty {
-            if !choices.contains(where: { bloom.mayContain($0.bytes) }) { return false }
+        if !addressProbes.isEmpty, !addressProbes.contains(where: { bloom.contains($0) }) { return false }
+        for case let probes? in topicProbes where !probes.isEmpty {
+            if !probes.contains(where: { bloom.contains($0) }) { return false }
         }
         return true
+    }
+
+    static func probe(_ bytes: [UInt8]) -> Bloom {
+        var bloom = Bloom()
+        bloom.add(bytes)
+        return bloom
     }
 
     public func matches(_ log: Log) -> Bool {

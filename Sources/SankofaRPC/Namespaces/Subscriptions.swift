@@ -19,23 +19,37 @@ public struct SubscriptionNamespace: Sendable {
                     throw RPCError(code: -32601, message: "notifications not supported: subscribe over WebSocket")
                 }
                 let kind = try params.string(0)
-                let filter: LogFilter? = kind == "logs" ? try LogFilter(params.optional(1)?.objectValue ?? JSONObject([])) : nil
                 guard ["newHeads", "logs", "newPendingTransactions", "syncing"].contains(kind) else {
                     throw RPCError.invalidParams("unknown subscription \(kind) (newHeads, logs, newPendingTransactions, syncing)")
                 }
-                let id = await registry.nextID()
+                var filter: LogFilter?
+                if kind == "logs" {
+                    let criteria = params.optional(1)
+                    guard criteria == nil || criteria?.objectValue != nil else {
+                        throw RPCError.invalidParams("logs subscription criteria must be an object")
+                    }
+                    filter = try LogFilter(criteria?.objectValue ?? JSONObject([]))
+                }
+                let owner = ObjectIdentifier(notifier)
+                let ticket = notifier.replyTicket()
+                let id = try await registry.nextID(owner: owner)
                 // Attach to the stream before answering, so nothing that happens after the reply is missed.
                 let source: Source = kind == "newPendingTransactions" ? .pending(await backend.pool.pendingHashes())
                     : kind == "syncing" ? .none : .chain(await backend.chain.updates())
                 let backend = self.backend
                 let task = Task {
+                    // The client must receive the subscription id before any notification that carries it.
+                    await notifier.waitForReply(ticket)
                     await Self.pump(source, filter: filter, heads: kind == "newHeads", id: id, backend: backend, notifier: notifier)
                 }
-                await registry.add(id, task)
-                notifier.onClose { Task { await registry.cancel(id) } }
+                await registry.add(id, owner: owner, task)
+                notifier.onClose { Task { await registry.cancelAll(owner: owner) } }
                 return .string(id)
             }),
-            ("eth_unsubscribe", { params, _ in .bool(await registry.cancel(try params.string(0))) }),
+            ("eth_unsubscribe", { params, context in
+                guard let notifier = context.notifier else { return .bool(false) }
+                return .bool(await registry.cancel(try params.string(0), owner: ObjectIdentifier(notifier)))
+            }),
         ]
     }
 
@@ -58,7 +72,8 @@ public struct SubscriptionNamespace: Sendable {
                 guard await notifier.send(notification(id, .hash(hash))) else { return }
             }
         case .none:
-            _ = await notifier.send(notification(id, .bool(false)))
+            // Never syncing until peer-to-peer sync exists; geth sends nothing until the status changes.
+            return
         case .chain(let updates):
             for await update in updates {
                 if heads {
@@ -80,23 +95,44 @@ public struct SubscriptionNamespace: Sendable {
     }
 }
 
-/// Live subscriptions by id.
+/// Live subscriptions by id, each owned by the connection that created it.
 public actor SubscriptionRegistry {
-    var tasks: [String: Task<Void, Never>] = [:]
-    var counter: UInt64 = 0
+    struct Entry {
+        let owner: ObjectIdentifier
+        let task: Task<Void, Never>
+    }
+
+    var entries: [String: Entry] = [:]
+    /// Subscriptions one connection may hold at once.
+    public static let maxPerConnection = 1_000
 
     public init() {}
 
-    func nextID() -> String {
-        counter += 1
-        return "0x" + String(counter &* 0x9E37_79B9_7F4A_7C15, radix: 16)
+    /// A random id (unguessable by other clients).
+    func nextID(owner: ObjectIdentifier) throws(RPCError) -> String {
+        guard entries.values.filter({ $0.owner == owner }).count < Self.maxPerConnection else {
+            throw RPCError.server("too many subscriptions on this connection (at most \(Self.maxPerConnection))")
+        }
+        var id: String
+        repeat { id = "0x" + String(UInt64.random(in: 1...UInt64.max), radix: 16) + String(UInt64.random(in: 0...UInt64.max), radix: 16) }
+        while entries[id] != nil
+        return id
     }
 
-    func add(_ id: String, _ task: Task<Void, Never>) { tasks[id] = task }
+    func add(_ id: String, owner: ObjectIdentifier, _ task: Task<Void, Never>) { entries[id] = Entry(owner: owner, task: task) }
 
-    func cancel(_ id: String) -> Bool {
-        guard let task = tasks.removeValue(forKey: id) else { return false }
-        task.cancel()
+    /// Cancels a subscription of `owner`'s; another connection's ids are not found.
+    func cancel(_ id: String, owner: ObjectIdentifier) -> Bool {
+        guard let entry = entries[id], entry.owner == owner else { return false }
+        entries[id] = nil
+        entry.task.cancel()
         return true
+    }
+
+    func cancelAll(owner: ObjectIdentifier) {
+        for (id, entry) in entries where entry.owner == owner {
+            entry.task.cancel()
+            entries[id] = nil
+        }
     }
 }

@@ -16,6 +16,9 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
     let logger: Logger
     /// Largest message accepted (frames are aggregated up to this).
     let maxMessageBytes = 5 * 1024 * 1024
+    /// Open WebSocket connections beyond this are closed at once.
+    let maxConnections = 1_024
+    let connections = ConnectionCounter()
 
     public var description: String { "RPCWebSocketServer(\(host):\(port))" }
 
@@ -81,7 +84,12 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await negotiation in inbound {
+                        guard connections.open(limit: maxConnections) else {
+                            _ = try? await negotiation.get()   // let NIO finish the handshake it started, then drop it
+                            continue
+                        }
                         group.addTask {
+                            defer { connections.close() }
                             guard let upgrade = try? await negotiation.get() else { return }
                             switch upgrade {
                             case .websocket(let channel): try? await cancelWhenGracefulShutdown { try await session(channel) }
@@ -123,7 +131,9 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
                 case .text, .binary:
                     var data = frame.unmaskedData
                     let bytes = data.readBytes(length: data.readableBytes) ?? []
+                    let ticket = connection.beginRequest()
                     if let reply = await dispatcher.handle(bytes, context: context) { _ = await connection.sendRaw(reply) }
+                    connection.replied(ticket)
                 case .ping:
                     _ = await connection.sendFrame(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
                 case .connectionClose:
@@ -151,6 +161,10 @@ final class WebSocketConnection: RPCNotifier, @unchecked Sendable {
     private let lock = NIOLock()
     private var isOpen = true
     private var closeActions: [@Sendable () -> Void] = []
+    /// Requests are handled one at a time per connection; `current` is the one in flight, `replied` the last answered.
+    private var current: UInt64 = 0
+    private var repliedThrough: UInt64 = 0
+    private var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = []
 
     init(outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) { self.outbound = outbound }
 
@@ -171,6 +185,31 @@ final class WebSocketConnection: RPCNotifier, @unchecked Sendable {
         }
     }
 
+    func beginRequest() -> UInt64 { lock.withLock { current += 1; return current } }
+
+    func replied(_ ticket: UInt64) {
+        let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            repliedThrough = max(repliedThrough, ticket)
+            let (done, waiting) = (waiters.filter { $0.0 <= repliedThrough }, waiters.filter { $0.0 > repliedThrough })
+            waiters = waiting
+            return done.map(\.1)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    func replyTicket() -> UInt64 { lock.withLock { current } }
+
+    func waitForReply(_ ticket: UInt64) async {
+        await withCheckedContinuation { continuation in
+            let now = lock.withLock { () -> Bool in
+                if !isOpen || repliedThrough >= ticket { return true }
+                waiters.append((ticket, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
     func onClose(_ action: @escaping @Sendable () -> Void) {
         let runNow = lock.withLock { () -> Bool in
             guard isOpen else { return true }
@@ -181,11 +220,15 @@ final class WebSocketConnection: RPCNotifier, @unchecked Sendable {
     }
 
     func closed() {
-        let actions = lock.withLock { () -> [@Sendable () -> Void] in
+        let (actions, pending) = lock.withLock { () -> ([@Sendable () -> Void], [CheckedContinuation<Void, Never>]) in
             isOpen = false
-            defer { closeActions.removeAll() }
-            return closeActions
+            defer {
+                closeActions.removeAll()
+                waiters.removeAll()
+            }
+            return (closeActions, waiters.map(\.1))
         }
+        for continuation in pending { continuation.resume() }
         for action in actions { action() }
     }
 }

@@ -171,7 +171,14 @@ public actor Blockchain {
         try chain.store.write(batch, sync: true)
         let newHeadState = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: false)
         try newHeadState.rebuildSnapshot(into: chain.store)
-        advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: removed)
+        // Subscribers see every block of the new branch in order (logs, new heads), with the abandoned blocks
+        // attached to the first, so filters and subscriptions can send their logs again with removed: true.
+        for (offset, branchBlock) in newBranch.enumerated().dropLast() {
+            let branchReceipts = try chain.receipts(branchBlock.hash) ?? []
+            let event = HeadEvent(block: branchBlock, receipts: branchReceipts, removed: offset == 0 ? removed : [])
+            for listener in listeners.values { listener.yield(event) }
+        }
+        advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: newBranch.count == 1 ? removed : [])
         return .newHead(reorgDepth: removed.count)
     }
 

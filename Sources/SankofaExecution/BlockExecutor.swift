@@ -88,6 +88,10 @@ public struct BlockExecutor: Sendable {
             } catch let error as ExecutionError {
                 try state.revert(to: checkpoint)
                 rejected.append((tx.transaction.hash, error))
+            } catch let error as StateError {
+                // A rule of the state (not the storage) refused this transaction: leave it out, keep building.
+                try state.revert(to: checkpoint)
+                rejected.append((tx.transaction.hash, .stateRule(error.description)))
             }
         }
         let outcome = ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,

@@ -13,6 +13,8 @@ public enum ExecutionError: Error, Equatable, Sendable, CustomStringConvertible 
     case feeCapBelowBaseFee(maxFee: UInt256, baseFee: UInt256)
     /// A block's header disagrees with what executing its transactions produced.
     case headerMismatch(field: String, got: String, expected: String)
+    /// The transaction broke a state rule while being applied (e.g. a balance would overflow).
+    case stateRule(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum ExecutionError: Error, Equatable, Sendable, CustomStringConvertible 
             "contract creation is not supported: Sankofa runs native system contracts, there is no EVM"
         case .feeCapBelowBaseFee(let maxFee, let baseFee): "max fee per gas \(maxFee) is below the base fee \(baseFee)"
         case .headerMismatch(let field, let got, let expected): "block \(field) mismatch: got \(got), expected \(expected)"
+        case .stateRule(let reason): "transaction cannot be applied: \(reason)"
         }
     }
 }

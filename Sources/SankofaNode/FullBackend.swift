@@ -69,8 +69,9 @@ struct FullBackend: ChainQueries, StateQueries, TransactionSubmitter, NodeQuerie
 
     // MARK: StateQueries
 
+    /// State through a point-in-time view of the store, so a block committed during a call cannot mix into it.
     func state(at header: BlockHeader) throws -> WorldState {
-        try WorldState(reader: chain.store, root: header.stateRoot, snapshot: true)
+        try WorldState(reader: chain.store.snapshot(), root: header.stateRoot, snapshot: true)
     }
 
     /// Reads state, turning a pruned trie into an error that says how to get history.

@@ -102,7 +102,8 @@ public struct ChainStore: Sendable {
             let number = try fields.readUInt64()
             let index = try fields.readUInt64()
             try fields.finish()
-            return TransactionLocation(blockHash: blockHash, blockNumber: number, index: Int(index))
+            guard let position = Int(exactly: index) else { throw RLPError.integerTooLarge(maxBytes: 8, got: 8) }
+            return TransactionLocation(blockHash: blockHash, blockNumber: number, index: position)
         } catch {
             throw corrupt(.transactionLookup, hash, error)
         }

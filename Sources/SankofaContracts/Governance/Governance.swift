@@ -3,6 +3,10 @@ import SankofaPrimitives
 /// The multi-party board: proposals, votes and thresholds for validator-set changes, pauses, role changes, board
 /// changes and parameters, plus an immediate emergency pause by any member (DESIGN.md `0x…1000`). Its own
 /// functions are never pausable, so the board can always act.
+///
+/// The validator set kept here (`validators()`, actions 1 and 2) is the list a QBFT network will follow. Clique
+/// networks change signers by signer votes (`clique_propose`), as EIP-225 requires; on them the governance list
+/// records the board's decision but does not by itself change who seals.
 public struct Governance: SystemContract {
     public let name = "Governance"
     public let address = SystemAddresses.governance

@@ -33,7 +33,7 @@ public struct StoredList: Sendable {
     public func all(_ slots: some SlotAccess) throws -> [[UInt8]] {
         let length = try count(slots)
         var items: [[UInt8]] = []
-        items.reserveCapacity(Int(length))
+        items.reserveCapacity(Int(min(length, 4_096)))   // a corrupt length must not reserve unbounded memory
         for index in 0..<length { items.append(try slots.load(itemKey(index))) }
         return items
     }

@@ -65,8 +65,10 @@ extension EthNamespace {
     }
 
     func receiptJSON(block: Block, receipts: [Receipt], index: Int, senders: [Address]) throws -> JSON {
+        guard block.transactions.indices.contains(index), receipts.indices.contains(index), senders.indices.contains(index) else {
+            throw RPCError.internalError("block \(block.hash.hex) has \(receipts.count) receipts for \(block.transactions.count) transactions")
+        }
         let tx = block.transactions[index]
-        guard senders.indices.contains(index) else { throw RPCError.internalError("missing sender") }
         let previous = index == 0 ? 0 : receipts[index - 1].cumulativeGasUsed
         let firstLog = receipts.prefix(index).reduce(0) { $0 + $1.logs.count }
         return RPCShapes.receipt(receipts[index], of: tx, sender: senders[index], index: index, block: block.header,

@@ -105,7 +105,14 @@ extension EthNamespace {
         let outcome = try await backend.state.call(request, at: header)
         guard outcome.succeeded else { throw Self.failure(outcome) }
         let zeros = UInt64(request.data.filter { $0 == 0 }.count)
-        let intrinsic = 21_000 + zeros * 4 + (UInt64(request.data.count) - zeros) * 16
+        var intrinsic = 21_000 + zeros * 4 + (UInt64(request.data.count) - zeros) * 16
+        // EIP-2930 access lists cost 2,400 per address and 1,900 per storage key, paid before execution.
+        for entry in try params.object(0)["accessList"]?.arrayValue ?? [] {
+            guard let keys = entry["storageKeys"]?.arrayValue ?? (entry["address"] != nil ? [] : nil) else {
+                throw RPCError.invalidParams("accessList entries need an address and storageKeys")
+            }
+            intrinsic += 2_400 + UInt64(keys.count) * 1_900
+        }
         return .quantity(intrinsic + outcome.gasUsed)
     }
 

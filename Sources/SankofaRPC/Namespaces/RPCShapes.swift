@@ -110,7 +110,7 @@ public enum RPCShapes {
             ("cumulativeGasUsed", .quantity(receipt.cumulativeGasUsed)),
             ("effectiveGasPrice", .quantity(price)),
             ("from", .address(sender)),
-            ("gasUsed", .quantity(receipt.cumulativeGasUsed - previousCumulativeGas)),
+            ("gasUsed", .quantity(receipt.cumulativeGasUsed &- min(previousCumulativeGas, receipt.cumulativeGasUsed))),
             ("logs", .array(receipt.logs.enumerated().map { offset, entry in
                 log(entry, block: block, transactionHash: tx.hash, transactionIndex: index, logIndex: firstLogIndex + offset)
             })),

@@ -182,3 +182,39 @@ struct TransactionsRootVectorTests {
         }
     }
 }
+
+@Suite("Block builder resilience")
+struct BlockBuilderResilienceTests {
+    /// A transaction that breaks a state rule (here: the recipient's balance would overflow) is left out; the
+    /// transactions around it still make the block, so one bad transaction cannot halt the chain.
+    @Test func stateRuleViolationIsLeftOutNotFatal() throws {
+        let sender = try PrivateKey.generate()
+        let rich = Address(low: 0xF00D)
+        let genesis = GenesisFile(chainId: 1337, consensus: .clique(blockPeriodSeconds: 0, epochLength: 30_000), timestamp: 0,
+                                  extraData: [UInt8](repeating: 0, count: 97), gasLimit: 30_000_000, difficulty: .one,
+                                  mixHash: .zero, nonce: 0, coinbase: .zero, baseFeePerGas: .zero,
+                                  alloc: [sender.address: UInt256(100), rich: .max - UInt256(5)], roles: [:], board: [],
+                                  threshold: 0, parameters: [:])
+        let chain = try ChainStore(store: MemoryStore())
+        let block = try Genesis.initialize(genesis, chain: chain)
+        let state = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: true)
+        func transfer(_ nonce: UInt64, to: Address, value: UInt64) throws -> RecoveredTransaction {
+            try Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                chainId: 1337, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000, to: to,
+                value: UInt256(value), data: [], accessList: [])).signed(with: sender).recovered()
+        }
+        let candidates = [try transfer(0, to: Address(low: 1), value: 1), try transfer(1, to: rich, value: 10),
+                          try transfer(1, to: Address(low: 2), value: 1)]
+        let header = BlockExecutorTests.header(after: block.header)
+        let built = try BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: 1337))
+            .build(candidates, header: header, state: state)
+        #expect(built.included.map(\.transaction.hash) == [candidates[0], candidates[2]].map(\.transaction.hash))
+        guard case .stateRule(let reason)? = built.rejected.first?.error else {
+            Issue.record("expected a state-rule rejection, got \(built.rejected)")
+            return
+        }
+        #expect(reason.contains("overflow"))
+        #expect(try state.balance(rich) == .max - UInt256(5))
+        #expect(try state.balance(sender.address) == UInt256(98))
+    }
+}

@@ -9,21 +9,14 @@ import random
 import subprocess
 import sys
 
+from checks import Checks
 from eth_account import Account
 from eth_utils import to_checksum_address
 
 SANKOFA = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/sankofa"
 rng = random.Random(20261121)
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def decode(raw_hex):
@@ -103,8 +96,7 @@ def main():
         truncated = decode(raw[:-2])
         check(name + " truncated", truncated.returncode != 0 and len(truncated.stderr.strip().splitlines()) == 1,
               truncated.stderr)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return CHECKS.finish()
 
 
 if __name__ == "__main__":

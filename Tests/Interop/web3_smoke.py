@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from checks import Checks
 from eth_account import Account
 from web3 import Web3
 from web3.exceptions import ContractLogicError
@@ -24,16 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SANKOFA = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build/debug/sankofa")
 ADMIN = Account.from_key("0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")   # every role, the board
 USER = Account.from_key("0xae6ae8e5ccbfb04590405997ee2d52d2b330726137b875053c36d94e974d162f")    # funded, no roles
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def free_port():
@@ -80,8 +73,7 @@ def main():
         except subprocess.TimeoutExpired:
             node.kill()
         check("node exits cleanly on SIGINT", node.returncode == 0, node.stderr.read().decode()[-500:] if node.stderr else "")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return CHECKS.finish()
 
 
 def run(w3):

@@ -18,18 +18,15 @@ struct RateRecord: RLPEncodable, RLPDecodable, Equatable {
     var pricePerUnit: UInt256
     var updatedAt: UInt64
 
-    init(pricePerUnit: UInt256, updatedAt: UInt64) {
-        self.pricePerUnit = pricePerUnit
-        self.updatedAt = updatedAt
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(pricePerUnit)
             w.write(updatedAt)
         }
     }
+}
 
+extension RateRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         pricePerUnit = try r.readUInt256()

@@ -23,17 +23,6 @@ struct ComplianceAttestationRecord: RLPEncodable, RLPDecodable, Equatable {
     var timestamp: UInt64
     var note: String
 
-    init(framework: Hash32, controlId: Hash32, compliant: Bool, evidenceHash: Hash32, auditor: Address,
-         timestamp: UInt64, note: String) {
-        self.framework = framework
-        self.controlId = controlId
-        self.compliant = compliant
-        self.evidenceHash = evidenceHash
-        self.auditor = auditor
-        self.timestamp = timestamp
-        self.note = note
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(framework)
@@ -45,7 +34,9 @@ struct ComplianceAttestationRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(bytes: Array(note.utf8))
         }
     }
+}
 
+extension ComplianceAttestationRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         framework = try r.readHash()

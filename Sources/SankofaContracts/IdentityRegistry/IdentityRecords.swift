@@ -8,14 +8,6 @@ struct IdentityRecord: RLPEncodable, RLPDecodable, Equatable {
     var active: Bool
     var registeredAt: UInt64
 
-    init(did: Hash32, metadataURI: String, attributesHash: Hash32, active: Bool, registeredAt: UInt64) {
-        self.did = did
-        self.metadataURI = metadataURI
-        self.attributesHash = attributesHash
-        self.active = active
-        self.registeredAt = registeredAt
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(did)
@@ -25,7 +17,9 @@ struct IdentityRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(registeredAt)
         }
     }
+}
 
+extension IdentityRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         did = try r.readHash()
@@ -44,13 +38,6 @@ struct AttestationRecord: RLPEncodable, RLPDecodable, Equatable {
     var expiresAt: UInt64
     var revoked: Bool
 
-    init(verifier: Address, claimHash: Hash32, expiresAt: UInt64, revoked: Bool) {
-        self.verifier = verifier
-        self.claimHash = claimHash
-        self.expiresAt = expiresAt
-        self.revoked = revoked
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(verifier)
@@ -59,7 +46,9 @@ struct AttestationRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(revoked)
         }
     }
+}
 
+extension AttestationRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         verifier = try r.readAddress()

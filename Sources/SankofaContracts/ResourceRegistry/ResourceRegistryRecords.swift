@@ -91,15 +91,6 @@ struct ResourceUsageRecord: RLPEncodable, RLPDecodable, Equatable {
     var recordedAt: UInt64
     var recorder: Address
 
-    init(metric: Hash32, quantity: UInt256, periodStart: UInt64, periodEnd: UInt64, recordedAt: UInt64, recorder: Address) {
-        self.metric = metric
-        self.quantity = quantity
-        self.periodStart = periodStart
-        self.periodEnd = periodEnd
-        self.recordedAt = recordedAt
-        self.recorder = recorder
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(metric)
@@ -110,7 +101,9 @@ struct ResourceUsageRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(recorder)
         }
     }
+}
 
+extension ResourceUsageRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         metric = try r.readHash()

@@ -73,13 +73,6 @@ struct MeasurementRecord: RLPEncodable, RLPDecodable, Equatable {
     var reporter: Address
     var reportedAt: UInt64
 
-    init(measuredBasisPoints: UInt32, breached: Bool, reporter: Address, reportedAt: UInt64) {
-        self.measuredBasisPoints = measuredBasisPoints
-        self.breached = breached
-        self.reporter = reporter
-        self.reportedAt = reportedAt
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(UInt64(measuredBasisPoints))
@@ -88,7 +81,9 @@ struct MeasurementRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(reportedAt)
         }
     }
+}
 
+extension MeasurementRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         let measured = try r.readUInt64()

@@ -149,13 +149,6 @@ struct ComponentCheckRecord: RLPEncodable, RLPDecodable, Equatable {
     var auditor: Address
     var timestamp: UInt64
 
-    init(passed: Bool, evidenceHash: Hash32, auditor: Address, timestamp: UInt64) {
-        self.passed = passed
-        self.evidenceHash = evidenceHash
-        self.auditor = auditor
-        self.timestamp = timestamp
-    }
-
     func encode(to writer: inout RLPWriter) {
         writer.writeList { w in
             w.write(passed)
@@ -164,7 +157,9 @@ struct ComponentCheckRecord: RLPEncodable, RLPDecodable, Equatable {
             w.write(timestamp)
         }
     }
+}
 
+extension ComponentCheckRecord {
     init(from reader: inout RLPReader) throws(RLPError) {
         var r = try reader.readList()
         passed = try r.readBool()

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 //
 // Sankofa: a permissioned Proof-of-Authority node. One target per layer; a lower layer never imports a higher
-// one (C shims → primitives → crypto → chain → CLI → the `sankofa` executable).
+// one (C shims → primitives and JSON → crypto → chain → storage, trie, state → contracts, execution → consensus →
+// blockchain and pool → RPC → node → CLI → the `sankofa` executable).
 import PackageDescription
 
 /// Release-only optimisation flags for our own hot-path targets (never for code that parses untrusted input
@@ -16,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "sankofa", targets: ["sankofa"]),
         .library(name: "SankofaPrimitives", targets: ["SankofaPrimitives"]),
+        .library(name: "SankofaJSON", targets: ["SankofaJSON"]),
         .library(name: "SankofaCrypto", targets: ["SankofaCrypto"]),
         .library(name: "SankofaChain", targets: ["SankofaChain"]),
         .library(name: "SankofaStorage", targets: ["SankofaStorage"]),
@@ -46,19 +48,23 @@ let package = Package(
 
         // Layers.
         .target(name: "SankofaPrimitives", swiftSettings: releaseSpeed),
+        .target(name: "SankofaJSON", dependencies: ["SankofaPrimitives"], swiftSettings: releaseSpeed),
         .target(name: "SankofaCrypto", dependencies: ["SankofaPrimitives", "CSecp256k1", "COpenSSL"],
                 swiftSettings: releaseSpeed),
-        .target(name: "SankofaChain", dependencies: ["SankofaPrimitives", "SankofaCrypto"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaChain", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaJSON"],
+                swiftSettings: releaseSpeed),
         .target(name: "SankofaStorage", dependencies: ["SankofaPrimitives", "CRocksDB"], swiftSettings: releaseSpeed),
         .target(name: "SankofaTrie", dependencies: ["SankofaPrimitives"], swiftSettings: releaseSpeed),
         .target(name: "SankofaState", dependencies: ["SankofaPrimitives", "SankofaChain", "SankofaStorage", "SankofaTrie"],
                 swiftSettings: releaseSpeed),
-        .target(name: "SankofaContracts", dependencies: ["SankofaPrimitives", "SankofaChain"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaContracts", dependencies: ["SankofaPrimitives", "SankofaChain", "SankofaJSON"],
+                swiftSettings: releaseSpeed),
         .target(name: "SankofaExecution", dependencies: [
-            "SankofaPrimitives", "SankofaChain", "SankofaTrie", "SankofaState", "SankofaContracts",
+            "SankofaPrimitives", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState", "SankofaContracts",
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaTxPool", dependencies: ["SankofaPrimitives", "SankofaChain"], swiftSettings: releaseSpeed),
-        .target(name: "SankofaConsensus", dependencies: ["SankofaPrimitives", "SankofaChain"], swiftSettings: releaseSpeed),
+        .target(name: "SankofaConsensus", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain"],
+                swiftSettings: releaseSpeed),
         .target(name: "SankofaClique", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaConsensus"],
                 swiftSettings: releaseSpeed),
         .target(name: "SankofaBlockchain", dependencies: [
@@ -66,7 +72,7 @@ let package = Package(
             "SankofaExecution", "SankofaConsensus",
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
-            "SankofaPrimitives", "SankofaChain", "SankofaState", "SankofaContracts",
+            "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -77,7 +83,8 @@ let package = Package(
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaNode", dependencies: [
             "SankofaRPC",
-            "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaState", "SankofaContracts",
+            "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
+            "SankofaContracts",
             "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaBlockchain", "SankofaTxPool",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,7 +96,8 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "SankofaCLI", dependencies: [
-            "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution", "SankofaNode",
+            "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
+            "SankofaNode",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -103,7 +111,7 @@ let package = Package(
         .executableTarget(name: "SankofaBenchmarks",
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
-                                         "CSecp256k1", "CRocksDB", "SankofaRPC", "SankofaNode",
+                                         "CSecp256k1", "CRocksDB", "SankofaJSON", "SankofaClique", "SankofaRPC", "SankofaNode",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
@@ -114,6 +122,7 @@ let package = Package(
         .executableTarget(name: "sankofa-crash-writer", dependencies: ["SankofaStorage", "SankofaTestSupport"],
                           path: "Tests/CrashWriter"),
         .testTarget(name: "SankofaPrimitivesTests", dependencies: ["SankofaPrimitives", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaJSONTests", dependencies: ["SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCryptoTests", dependencies: ["SankofaCrypto", "SankofaTestSupport"]),
         .testTarget(name: "SankofaChainTests", dependencies: ["SankofaChain", "SankofaTestSupport"]),
         .testTarget(name: "SankofaStorageTests", dependencies: ["SankofaStorage", "SankofaTestSupport"]),
@@ -122,13 +131,13 @@ let package = Package(
         .testTarget(name: "SankofaContractsTests", dependencies: ["SankofaContracts", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCliqueTests", dependencies: ["SankofaClique", "SankofaTestSupport"]),
         .testTarget(name: "SankofaBlockchainTests", dependencies: ["SankofaBlockchain", "SankofaClique", "SankofaTestSupport"]),
-        .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaTestSupport"]),
-        .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: [
             "SankofaCLI", "SankofaTestSupport", "SankofaChain", "SankofaCrypto", "SankofaContracts", "SankofaState", "SankofaTrie",
-            "SankofaRPC",
+            "SankofaRPC", "SankofaJSON",
         ]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import SankofaChain
+import SankofaClique
 import SankofaContracts
 import SankofaCrypto
 import SankofaExecution
@@ -54,7 +55,8 @@ final class ExecutionFixture {
         let genesisURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Genesis/dev.json")
         let chain = try ChainStore(store: store)
-        let genesis = try Genesis.initialize(try GenesisFile(json: Data(contentsOf: genesisURL)), chain: chain)
+        let file = try GenesisFile(json: Data(contentsOf: genesisURL))
+        let genesis = try Genesis.initialize(file, validators: try CliqueEngine.genesisValidators(file), chain: chain)
         let accounts = (0..<500).map { Address(low: UInt32(0x10_0000 + $0)) }
         func call(_ contract: Address, _ name: String, _ args: [ABIValue], nonce: UInt64) throws -> Transaction {
             guard let function = SystemContracts.registry.contract(at: contract)?.functions.first(where: { $0.name == name }) else {

@@ -25,7 +25,7 @@ enum NodePipeline {
         var config = NodeConfig()
         try config.apply("data-path", .string(directory))
         let signer = try PrivateKey(hex: DevGenesis.signerKey)
-        let node = try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: .init(label: "bench"))
+        let node = try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: .init(label: "bench"))
         defer { node.store.close() }
 
         let registry = SystemAddresses.identityRegistry

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import SankofaChain
 import SankofaCrypto
+import SankofaJSON
 import SankofaNode
 import SankofaPrimitives
 import SankofaRPC
@@ -151,7 +152,7 @@ final class RPCFixture: Sendable {
         config.rpcHTTPPort = 0
         config.rpcHTTPAPI = ["ETH", "NET", "WEB3"]
         let signer = try PrivateKey(hex: DevGenesis.signerKey)
-        node = try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: .init(label: "rpc-bench"),
+        node = try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: .init(label: "rpc-bench"),
                         isDev: true)
 
         // One block per funded dev account, so each sender's nonces start at 0 against the pool's (genesis) view.
@@ -167,7 +168,7 @@ final class RPCFixture: Sendable {
             let produced = try await node.blockchain.produceBlock(signer: signer, candidates: await node.pool.candidates(),
                                                                   timestamp: UInt64(Date().timeIntervalSince1970))
             guard produced.block.transactions.count == RPCLoad.transactionsPerBlock, produced.receipts.allSatisfy(\.succeeded) else {
-                throw NodeError("fixture block \(index + 1): \(produced.block.transactions.count) transactions included, "
+                throw BenchmarkError("fixture block \(index + 1): \(produced.block.transactions.count) transactions included, "
                                 + "\(produced.rejected.count) rejected")
             }
             for tx in produced.block.transactions { await node.pool.remove(tx.hash) }
@@ -176,10 +177,10 @@ final class RPCFixture: Sendable {
 
         // The node's own HTTP endpoint, as `sankofa` wires it (dispatcher over the node's table, node as health).
         guard let http = node.services().lazy.compactMap({ $0 as? RPCHTTPServer }).first else {
-            throw NodeError("the node configured no HTTP JSON-RPC server")
+            throw BenchmarkError("the node configured no HTTP JSON-RPC server")
         }
         server = try await http.bind()
-        guard let port = server.channel.localAddress?.port else { throw NodeError("server has no local port") }
+        guard let port = server.channel.localAddress?.port else { throw BenchmarkError("server has no local port") }
         self.port = port
         serving = Task { [server] in try await http.serve(server) }
     }
@@ -191,7 +192,7 @@ final class RPCFixture: Sendable {
                                                         window: LoadWindow(start: 0, end: 0), group: group)
             guard let result = results.first, result.errors == 0, let body = result.sample,
                   let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-                throw NodeError("\(bench.name): \(results.first?.firstError ?? "no response")")
+                throw BenchmarkError("\(bench.name): \(results.first?.firstError ?? "no response")")
             }
             let ok: Bool
             switch bench.name {
@@ -205,7 +206,7 @@ final class RPCFixture: Sendable {
             case "rpc/eth_call-view": ok = object["result"] as? String == "0x" + String(repeating: "0", count: 63) + "1"
             default: ok = false
             }
-            guard ok else { throw NodeError("\(bench.name): unexpected response \(String(decoding: body.prefix(300), as: UTF8.self))") }
+            guard ok else { throw BenchmarkError("\(bench.name): unexpected response \(String(decoding: body.prefix(300), as: UTF8.self))") }
         }
     }
 

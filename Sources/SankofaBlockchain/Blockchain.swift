@@ -56,8 +56,8 @@ public actor Blockchain {
     public let retention: StateRetention
     public private(set) var head: BlockHeader
     var headTotalDifficulty: UInt256
-    var listeners: [UInt64: AsyncStream<HeadEvent>.Continuation] = [:]
-    var nextListener: UInt64 = 0
+    /// Head changes fan out to every subscriber; one that stops reading loses its oldest events, not memory.
+    let headChanges = Broadcast<HeadEvent>(bufferLimit: 256)
     /// Prune every this many blocks (mark-and-sweep cost is amortised over them).
     let pruneInterval: UInt64 = 256
 
@@ -176,7 +176,7 @@ public actor Blockchain {
         for (offset, branchBlock) in newBranch.enumerated().dropLast() {
             let branchReceipts = try chain.receipts(branchBlock.hash) ?? []
             let event = HeadEvent(block: branchBlock, receipts: branchReceipts, removed: offset == 0 ? removed : [])
-            for listener in listeners.values { listener.yield(event) }
+            headChanges.yield(event)
         }
         advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: newBranch.count == 1 ? removed : [])
         return .newHead(reorgDepth: removed.count)
@@ -186,7 +186,7 @@ public actor Blockchain {
         head = block.header
         headTotalDifficulty = totalDifficulty
         let event = HeadEvent(block: block, receipts: receipts, removed: removed)
-        for listener in listeners.values { listener.yield(event) }
+        headChanges.yield(event)
     }
 
     func pruneIfDue() throws {
@@ -197,16 +197,7 @@ public actor Blockchain {
     // MARK: Events
 
     /// Canonical head changes as they happen.
-    public func headEvents() -> AsyncStream<HeadEvent> {
-        let (stream, continuation) = AsyncStream<HeadEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
-        nextListener += 1
-        let id = nextListener
-        listeners[id] = continuation
-        continuation.onTermination = { [weak self] _ in Task { await self?.removeListener(id) } }
-        return stream
-    }
-
-    func removeListener(_ id: UInt64) { listeners[id] = nil }
+    public func headEvents() -> AsyncStream<HeadEvent> { headChanges.subscribe() }
 }
 
 /// The chain as consensus engines see it: headers by hash and canonical headers by number.

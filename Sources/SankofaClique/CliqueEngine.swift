@@ -112,3 +112,10 @@ public final class CliqueEngine: ConsensusEngine, @unchecked Sendable {
         do { return try body() } catch { throw .storage("\(error)") }
     }
 }
+
+extension CliqueEngine {
+    /// The initial signers a Clique genesis lists in its extraData (vanity ‖ signers ‖ empty seal, EIP-225).
+    public static func genesisValidators(_ genesis: GenesisFile) throws(ConsensusError) -> [Address] {
+        try CliqueExtraData(parsing: genesis.extraData, checkpoint: true).signers
+    }
+}

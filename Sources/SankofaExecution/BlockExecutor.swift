@@ -30,29 +30,18 @@ public struct BlockExecutor: Sendable {
     public func execute(_ transactions: [RecoveredTransaction], header: BlockHeader, state: WorldState) throws -> ExecutionOutcome {
         let block = Self.context(of: header, chainId: processor.chainId)
         let baseFee = header.baseFeePerGas ?? .zero
-        var receipts: [Receipt] = []
-        var results: [TransactionResult] = []
-        var gasUsed: UInt64 = 0
-        var bloom = Bloom()
-        receipts.reserveCapacity(transactions.count)
+        var receipts = ReceiptAccumulator(capacity: transactions.count)
         for tx in transactions {
             let result: TransactionResult
             do {
                 result = try processor.apply(tx, state: state, block: block, baseFee: baseFee,
-                                             gasAvailable: header.gasLimit - gasUsed)
+                                             gasAvailable: header.gasLimit - receipts.gasUsed)
             } catch ExecutionError.blockGasLimitExceeded(_, let gas, _) {
-                throw ExecutionError.blockGasLimitExceeded(used: gasUsed, transactionGas: gas, limit: header.gasLimit)
+                throw ExecutionError.blockGasLimitExceeded(used: receipts.gasUsed, transactionGas: gas, limit: header.gasLimit)
             }
-            gasUsed += result.gasUsed
-            let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
-                                  logs: result.logs)
-            bloom.formUnion(receipt.logsBloom)
-            receipts.append(receipt)
-            results.append(result)
+            receipts.add(result, of: tx)
         }
-        return ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,
-                                transactionsRoot: Self.transactionsRoot(transactions.map(\.transaction)),
-                                receiptsRoot: Self.receiptsRoot(receipts))
+        return receipts.outcome(of: transactions)
     }
 
     /// A block assembled from pool candidates: what was included, what it produced, and what was left out and why.
@@ -69,22 +58,14 @@ public struct BlockExecutor: Sendable {
         let baseFee = header.baseFeePerGas ?? .zero
         var included: [RecoveredTransaction] = []
         var rejected: [(hash: Hash32, error: ExecutionError)] = []
-        var receipts: [Receipt] = []
-        var results: [TransactionResult] = []
-        var gasUsed: UInt64 = 0
-        var bloom = Bloom()
+        var receipts = ReceiptAccumulator(capacity: candidates.count)
         for tx in candidates {
             let checkpoint = state.checkpoint()
             do {
                 let result = try processor.apply(tx, state: state, block: block, baseFee: baseFee,
-                                                 gasAvailable: header.gasLimit - gasUsed)
-                gasUsed += result.gasUsed
-                let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
-                                      logs: result.logs)
-                bloom.formUnion(receipt.logsBloom)
+                                                 gasAvailable: header.gasLimit - receipts.gasUsed)
+                receipts.add(result, of: tx)
                 included.append(tx)
-                receipts.append(receipt)
-                results.append(result)
             } catch let error as ExecutionError {
                 try state.revert(to: checkpoint)
                 rejected.append((tx.transaction.hash, error))
@@ -94,10 +75,7 @@ public struct BlockExecutor: Sendable {
                 rejected.append((tx.transaction.hash, .stateRule(error.description)))
             }
         }
-        let outcome = ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,
-                                       transactionsRoot: Self.transactionsRoot(included.map(\.transaction)),
-                                       receiptsRoot: Self.receiptsRoot(receipts))
-        return Built(included: included, outcome: outcome, rejected: rejected)
+        return Built(included: included, outcome: receipts.outcome(of: included), rejected: rejected)
     }
 
     /// Checks an imported header against execution: gas used, bloom, transactions, receipts and state roots.
@@ -129,5 +107,35 @@ public struct BlockExecutor: Sendable {
             try? trie.update(key.bytes, item)
         }
         return trie.rootHash()
+    }
+}
+
+/// The receipts of a block as its transactions are applied: cumulative gas, the union of their blooms, and, at the
+/// end, the outcome with both roots. One place for what import and block building both derive.
+struct ReceiptAccumulator {
+    private(set) var receipts: [Receipt] = []
+    private(set) var results: [TransactionResult] = []
+    private(set) var gasUsed: UInt64 = 0
+    private var bloom = Bloom()
+
+    init(capacity: Int) {
+        receipts.reserveCapacity(capacity)
+        results.reserveCapacity(capacity)
+    }
+
+    mutating func add(_ result: TransactionResult, of tx: RecoveredTransaction) {
+        gasUsed += result.gasUsed
+        let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
+                              logs: result.logs)
+        bloom.formUnion(receipt.logsBloom)
+        receipts.append(receipt)
+        results.append(result)
+    }
+
+    /// The outcome for a block holding exactly `transactions` (those added, in order).
+    func outcome(of transactions: [RecoveredTransaction]) -> ExecutionOutcome {
+        ExecutionOutcome(receipts: receipts, results: results, gasUsed: gasUsed, logsBloom: bloom,
+                         transactionsRoot: BlockExecutor.transactionsRoot(transactions.map(\.transaction)),
+                         receiptsRoot: BlockExecutor.receiptsRoot(receipts))
     }
 }

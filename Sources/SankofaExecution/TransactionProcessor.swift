@@ -60,19 +60,13 @@ public struct TransactionProcessor: Sendable {
         let checkpoint = state.checkpoint()
 
         if registry.isSystemContract(to) {
-            if !transaction.value.isZero {
-                succeeded = false
-                outcome = CallOutcome(succeeded: false, output: ABI.encodeRevert("system contracts do not accept value"),
-                                      gasUsed: 0, logs: [], error: .revert("system contracts do not accept value"))
-            } else {
-                let host = ContractHost(registry: registry, storage: WorldStateContractStorage(state), block: block,
-                                        origin: sender, gasLimit: transaction.gasLimit - intrinsic, schedule: schedule)
-                let result = try host.execute(to, input: transaction.data, sender: sender)
-                gasUsed += result.gasUsed
-                succeeded = result.succeeded
-                outcome = result
-                if !succeeded { try state.revert(to: checkpoint) }
-            }
+            let host = ContractHost(registry: registry, storage: WorldStateContractStorage(state), block: block,
+                                    origin: sender, gasLimit: transaction.gasLimit - intrinsic, schedule: schedule)
+            let result = try host.execute(to, input: transaction.data, sender: sender, value: transaction.value)
+            gasUsed += result.gasUsed
+            succeeded = result.succeeded
+            outcome = result
+            if !succeeded { try state.revert(to: checkpoint) }
         } else if !transaction.value.isZero {
             try state.subtractBalance(sender, transaction.value)
             try state.addBalance(to, transaction.value)

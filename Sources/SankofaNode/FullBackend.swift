@@ -99,18 +99,10 @@ struct FullBackend: ChainQueries, StateQueries, TransactionSubmitter, NodeQuerie
     }
 
     func call(_ request: CallRequest, at header: BlockHeader) async throws -> CallOutcome {
-        guard let to = request.to, SystemContracts.registry.isSystemContract(to) else {
-            return CallOutcome(succeeded: true, output: [], gasUsed: 0, logs: [], error: nil)
-        }
+        let simulator = CallSimulator(registry: SystemContracts.registry, chainId: chainId)
         return try reading(header) { state in
-            let host = ContractHost(registry: SystemContracts.registry, storage: WorldStateContractStorage(state),
-                                    block: BlockExecutor.context(of: header, chainId: chainId), origin: request.from,
-                                    gasLimit: min(request.gas ?? header.gasLimit, header.gasLimit))
-            guard request.value.isZero else {
-                return CallOutcome(succeeded: false, output: ABI.encodeRevert("system contracts do not accept value"), gasUsed: 0,
-                                   logs: [], error: .revert("system contracts do not accept value"))
-            }
-            return try host.execute(to, input: request.data, sender: request.from)
+            try simulator.call(to: request.to, from: request.from, data: request.data, value: request.value,
+                               gas: request.gas, header: header, storage: WorldStateContractStorage(state))
         }
     }
 
@@ -162,8 +154,8 @@ struct FullBackend: ChainQueries, StateQueries, TransactionSubmitter, NodeQuerie
 
     // MARK: HealthProvider
 
-    /// Ready when the head is recent (within a few block periods, or any age on an idle dev chain) and, outside
-    /// dev, at least one peer is connected.
+    /// Ready on the dev chain at once, and elsewhere once at least one peer is connected. Nothing here knows a
+    /// better head than our own yet: "within N blocks of the best known head" arrives with sync.
     func isReady() async -> Bool {
         isDev || peerCount > 0
     }

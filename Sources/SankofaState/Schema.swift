@@ -18,6 +18,9 @@ public enum Schema {
     // metadata: block hash → total difficulty (minimal big-endian), for fork choice
     public static func totalDifficultyKey(_ hash: Hash32) -> [UInt8] { Array("td-".utf8) + hash.bytes }
 
+    // metadata: block hash → Clique snapshot RLP (signers, votes, tally, recents; EIP-225), saved at checkpoints
+    public static func cliqueSnapshotKey(_ hash: Hash32) -> [UInt8] { Array("clique-snapshot-".utf8) + hash.bytes }
+
     // headers, bodies, receipts: block hash → RLP
     public static func blockKey(_ hash: Hash32) -> [UInt8] { hash.bytes }
 

@@ -31,7 +31,7 @@ extension TransactionPool {
             queuedCount += account.queued.count
             accounts[sender] = account.count == 0 ? nil : account
         }
-        for listener in listeners.values { for hash in promoted { listener.yield(hash) } }
+        for hash in promoted { pendingHashes.yield(hash) }
     }
 
     /// Puts back transactions of blocks that a reorg removed from the canonical chain (those still valid on the
@@ -116,14 +116,5 @@ extension TransactionPool {
     }
 
     /// Hashes of transactions as they become pending (for `newPendingTransactions` subscriptions).
-    public func pendingTransactionStream() -> AsyncStream<Hash32> {
-        let (stream, continuation) = AsyncStream<Hash32>.makeStream(bufferingPolicy: .bufferingNewest(4_096))
-        nextListener += 1
-        let id = nextListener
-        listeners[id] = continuation
-        continuation.onTermination = { [weak self] _ in Task { await self?.removeListener(id) } }
-        return stream
-    }
-
-    func removeListener(_ id: UInt64) { listeners[id] = nil }
+    public func pendingTransactionStream() -> AsyncStream<Hash32> { pendingHashes.subscribe() }
 }

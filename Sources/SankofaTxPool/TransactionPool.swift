@@ -28,8 +28,8 @@ public actor TransactionPool {
     var pendingCount = 0
     var queuedCount = 0
     var sequence: UInt64 = 0
-    var listeners: [UInt64: AsyncStream<Hash32>.Continuation] = [:]
-    var nextListener: UInt64 = 0
+    /// Newly pending hashes fan out to every subscriber, each with a bounded buffer.
+    let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
 
     public init(config: TxPoolConfig, state: any PoolStateReader, blockGasLimit: UInt64) {
         self.config = config
@@ -106,7 +106,7 @@ public actor TransactionPool {
         var promoted = isPending ? [hash] : []
         promoted += promote(&account, base: base)
         accounts[sender] = account
-        for listener in listeners.values { for hash in promoted { listener.yield(hash) } }
+        for hash in promoted { pendingHashes.yield(hash) }
         return hash
     }
 

@@ -47,7 +47,7 @@ final class InProcessNetwork {
         self.clock = clock
         members = try zip(keys, stores).map { key, store in
             let chain = try ChainStore(store: store)
-            try Genesis.initialize(genesis, chain: chain)
+            try Genesis.initialize(genesis, validators: try CliqueEngine.genesisValidators(genesis), chain: chain)
             // A manual clock lets tests produce blocks faster than real time.
             let engine = CliqueEngine(config: CliqueConfig(period: Self.period, epoch: 30_000), clock: { clock.now })
             let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: genesis.chainId))

@@ -1,4 +1,5 @@
 import Foundation
+import SankofaJSON
 import SankofaTestSupport
 import Testing
 

@@ -5,6 +5,7 @@ import FoundationNetworking
 import SankofaChain
 import SankofaContracts
 import SankofaCrypto
+import SankofaJSON
 import SankofaPrimitives
 import SankofaRPC
 import SankofaState

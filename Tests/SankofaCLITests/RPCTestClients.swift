@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 @testable import SankofaRPC
+import SankofaJSON
 
 /// JSON-RPC over HTTP for tests, parsing with the node's own JSON type.
 struct RPCClient {

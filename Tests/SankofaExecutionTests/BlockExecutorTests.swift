@@ -19,7 +19,7 @@ struct BlockExecutorTests {
     /// A fresh dev chain: genesis state and header.
     static func devChain() throws -> (WorldState, BlockHeader) {
         let chain = try ChainStore(store: MemoryStore())
-        let genesis = try Genesis.initialize(try GenesisTests.devGenesis(), chain: chain)
+        let genesis = try Genesis.initialize(try GenesisTests.devGenesis(), validators: GenesisTests.devValidators, chain: chain)
         return (try WorldState(reader: chain.store, root: genesis.header.stateRoot, snapshot: true), genesis.header)
     }
 
@@ -196,7 +196,7 @@ struct BlockBuilderResilienceTests {
                                   alloc: [sender.address: UInt256(100), rich: .max - UInt256(5)], roles: [:], board: [],
                                   threshold: 0, parameters: [:])
         let chain = try ChainStore(store: MemoryStore())
-        let block = try Genesis.initialize(genesis, chain: chain)
+        let block = try Genesis.initialize(genesis, validators: GenesisTests.devValidators, chain: chain)
         let state = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: true)
         func transfer(_ nonce: UInt64, to: Address, value: UInt64) throws -> RecoveredTransaction {
             try Transaction.Payload.dynamicFee(DynamicFeeTransaction(

@@ -18,7 +18,7 @@ final class DevChainHarness {
 
     init() throws {
         let chain = try ChainStore(store: store)
-        let genesis = try Genesis.initialize(try GenesisTests.devGenesis(), chain: chain)
+        let genesis = try Genesis.initialize(try GenesisTests.devGenesis(), validators: GenesisTests.devValidators, chain: chain)
         header = genesis.header
         root = genesis.header.stateRoot
     }

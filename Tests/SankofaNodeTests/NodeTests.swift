@@ -22,7 +22,7 @@ struct NodeTests {
     static func node(at path: String) throws -> Node {
         var config = NodeConfig()
         try config.apply("data-path", .string(path))
-        return try Node(config: config, genesisJSON: Data(DevGenesis.json.utf8), signer: signer, logger: Logger(label: "test"))
+        return try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: Logger(label: "test"))
     }
 
     @Test func sealsSubmittedTransactionsAndKeepsThemAcrossRestart() async throws {

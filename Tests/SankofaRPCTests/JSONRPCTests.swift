@@ -1,3 +1,4 @@
+import SankofaJSON
 import Testing
 @testable import SankofaRPC
 
@@ -6,7 +7,7 @@ struct JSONRPCTests {
     static let request = #"{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x1b4",true]}"#
 
     @Test func typicalRequest() throws {
-        let r = try parseJSON(Self.request)
+        let r = try JSONParser.parse(Self.request)
         #expect(r["jsonrpc"]?.stringValue == "2.0")
         #expect(r["id"]?.intValue == 1)
         #expect(r["method"]?.stringValue == "eth_getBlockByNumber")
@@ -22,7 +23,7 @@ struct JSONRPCTests {
         let batch = "[" + (0..<100).map { id in
             Self.request.replacing("\"id\":1", with: "\"id\":\(id)", maxReplacements: 1)
         }.joined(separator: ",") + "]"
-        let parsed = try parseJSON(batch)
+        let parsed = try JSONParser.parse(batch)
         let calls = try #require(parsed.arrayValue)
         #expect(calls.count == 100)
         for (id, call) in calls.enumerated() {
@@ -33,11 +34,11 @@ struct JSONRPCTests {
     }
 
     @Test func idForms() throws {
-        #expect(try parseJSON(#"{"id":null}"#)["id"]?.isNull == true)
-        #expect(try parseJSON(#"{"id":"abc"}"#)["id"]?.stringValue == "abc")
-        #expect(try parseJSON(#"{"id":1.5}"#)["id"]?.intValue == nil)
-        #expect(try parseJSON(#"{"id":99999999999999999999}"#)["id"]?.intValue == nil)
-        #expect(try parseJSON(#"{}"#)["id"] == nil)  // missing, not null
+        #expect(try JSONParser.parse(#"{"id":null}"#)["id"]?.isNull == true)
+        #expect(try JSONParser.parse(#"{"id":"abc"}"#)["id"]?.stringValue == "abc")
+        #expect(try JSONParser.parse(#"{"id":1.5}"#)["id"]?.intValue == nil)
+        #expect(try JSONParser.parse(#"{"id":99999999999999999999}"#)["id"]?.intValue == nil)
+        #expect(try JSONParser.parse(#"{}"#)["id"] == nil)  // missing, not null
     }
 
     @Test func buildingAResponse() {

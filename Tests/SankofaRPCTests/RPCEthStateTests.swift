@@ -1,6 +1,7 @@
 import Foundation
 import SankofaChain
 import SankofaContracts
+import SankofaJSON
 import SankofaPrimitives
 import Testing
 @testable import SankofaRPC

@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 @testable import SankofaRPC
 

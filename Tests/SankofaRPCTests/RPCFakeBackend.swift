@@ -2,6 +2,7 @@ import Foundation
 import SankofaChain
 import SankofaContracts
 import SankofaCrypto
+import SankofaJSON
 import SankofaPrimitives
 @testable import SankofaRPC
 @testable import SankofaState  // TransactionLocation and AccountProof have no public initialisers

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import SankofaJSON
 import Testing
 @testable import SankofaRPC
 

@@ -1,4 +1,5 @@
 import Foundation
+import SankofaJSON
 import SankofaPrimitives
 import Testing
 @testable import SankofaRPC

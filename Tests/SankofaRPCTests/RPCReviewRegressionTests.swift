@@ -1,3 +1,4 @@
+import SankofaJSON
 import Testing
 @testable import SankofaRPC
 

@@ -1,5 +1,6 @@
 import Foundation
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 import Testing
 @testable import SankofaRPC

@@ -1,4 +1,5 @@
 import Foundation
+import SankofaJSON
 import SankofaPrimitives
 import Testing
 @testable import SankofaRPC
@@ -22,19 +23,11 @@ struct RPCHarness {
         dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, maxBatchSize: maxBatchSize)
     }
 
-    /// The same registrations as `Node.rpcTable`.
+    /// The node's own registrations over the fake backend.
     static func table(fake: RPCFakeBackend, filters: FilterRegistry = FilterRegistry(),
                       subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
-        let backend = RPCBackend(chain: fake, state: fake, pool: fake, node: fake, consensus: fake)
-        var table = RPCMethodTable()
-        table.register(EthNamespace(backend: backend, filters: filters).methods)
-        table.register(Web3NetNamespaces(backend: backend).methods)
-        table.register(TxPoolNamespace(backend: backend).methods)
-        table.register(AdminNamespace(backend: backend).methods)
-        table.register(CliqueNamespace(backend: backend).methods)
-        table.register(SankofaNamespace(backend: backend).methods)
-        table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
-        return table
+        .node(backend: RPCBackend(chain: fake, state: fake, pool: fake, node: fake, consensus: fake),
+              filters: filters, subscriptions: subscriptions)
     }
 
     /// A raw body in, the raw reply out (nil when the server stays silent).

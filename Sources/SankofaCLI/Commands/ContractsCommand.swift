@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SankofaContracts
+import SankofaJSON
 
 /// `sankofa contracts export`: writes `Contracts/<Name>.json`, `<Name>.sol` and `addresses.json` from the Swift
 /// definitions of the system contracts.
@@ -35,7 +36,7 @@ struct ContractsCommand: ParsableCommand {
                 }
             }
             if !stale.isEmpty {
-                throw CLIError("out of date in \(output): \(stale.joined(separator: ", ")); run 'sankofa contracts export'")
+                throw CLIError.staleContracts(directory: output, files: stale)
             }
         }
     }

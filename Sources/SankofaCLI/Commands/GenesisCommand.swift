@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SankofaContracts
+import SankofaJSON
 import SankofaPrimitives
 
 /// `sankofa genesis new`: writes a Besu-format genesis for a new network.
@@ -23,10 +24,10 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             guard consensus == "clique" else {
-                throw CLIError(consensus == "qbft" ? "QBFT genesis files are not available yet: use --consensus clique"
-                                                   : "--consensus must be clique or qbft")
+                throw consensus == "qbft" ? CLIError.failed("QBFT genesis files are not available yet: use --consensus clique")
+                                          : CLIError.invalidFlag(flag: "--consensus", expected: "clique or qbft")
             }
-            guard !validators.isEmpty else { throw CLIError("at least one --validator is required") }
+            guard !validators.isEmpty else { throw CLIError.missingFlag("at least one --validator") }
             let signers = try validators.map { text in try cli { try Address(checksummed: text) } }.sorted()
             var extraData = [UInt8](repeating: 0, count: 32)
             for signer in signers { extraData += signer.bytes }
@@ -35,39 +36,40 @@ struct GenesisCommand: ParsableCommand {
             for entry in alloc {
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let wei = UInt256(decimal: parts[1]) ?? UInt256(hex: parts[1]) else {
-                    throw CLIError("--alloc \(entry): expected ADDRESS=WEI")
+                    throw CLIError.invalidFlag(flag: "--alloc \(entry)", expected: "ADDRESS=WEI")
                 }
                 let address = try cli { try Address(checksummed: parts[0]) }
                 balances.append((Hex.encode(address.bytes, prefix: false), wei.hexString))
             }
-            var sankofa: [(String, JSONOutput)] = []
+            var sankofa = JSONObject()
             if let admin {
                 let address = try cli { try Address(checksummed: admin) }.hex
-                sankofa.append(("roles", .object(Roles.byName.keys.sorted().map { ($0, .array([.string(address)])) })))
-                sankofa.append(("board", .array([.string(address)])))
-                sankofa.append(("threshold", .raw("1")))
+                sankofa.append("roles", .object(JSONObject(Roles.byName.keys.sorted().map { ($0, [.string(address)]) })))
+                sankofa.append("board", [.string(address)])
+                sankofa.append("threshold", 1)
             }
-            let genesis = JSONOutput.object([
-                ("config", .object([
-                    ("chainId", .raw(String(chainId))),
-                    ("londonBlock", .raw("0")),
-                    ("clique", .object([("blockperiodseconds", .raw(String(blockPeriod))), ("epochlength", .raw("30000"))])),
-                ])),
-                ("nonce", .string("0x0")),
-                ("timestamp", .string("0x0")),
-                ("extraData", .string(Hex.encode(extraData))),
-                ("gasLimit", .string("0x" + String(gasLimit, radix: 16))),
-                ("difficulty", .string("0x1")),
-                ("mixHash", .string(Hash32.zero.hex)),
-                ("coinbase", .string(Address.zero.hex)),
-                ("baseFeePerGas", .string("0x0")),
-                ("alloc", .object(balances.map { ($0.0, .object([("balance", .string($0.1))])) })),
-                ("sankofa", .object(sankofa)),
-            ]).rendered() + "\n"
+            let genesis: JSON = [
+                "config": [
+                    "chainId": .number(JSONNumber(chainId)),
+                    "londonBlock": 0,
+                    "clique": ["blockperiodseconds": .number(JSONNumber(blockPeriod)), "epochlength": 30000],
+                ],
+                "nonce": "0x0",
+                "timestamp": "0x0",
+                "extraData": .string(Hex.encode(extraData)),
+                "gasLimit": .string("0x" + String(gasLimit, radix: 16)),
+                "difficulty": "0x1",
+                "mixHash": .string(Hash32.zero.hex),
+                "coinbase": .string(Address.zero.hex),
+                "baseFeePerGas": "0x0",
+                "alloc": .object(JSONObject(balances.map { ($0.0, ["balance": .string($0.1)]) })),
+                "sankofa": .object(sankofa),
+            ]
+            let text = JSONWriter.pretty(genesis) + "\n"
             if let output {
-                try cli { try genesis.write(toFile: output, atomically: true, encoding: .utf8) }
+                try cli { try text.write(toFile: output, atomically: true, encoding: .utf8) }
             } else {
-                print(genesis, terminator: "")
+                print(text, terminator: "")
             }
         }
     }

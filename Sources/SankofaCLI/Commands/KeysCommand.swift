@@ -54,7 +54,5 @@ struct KeysCommand: ParsableCommand {
 
 /// Runs a throwing step and turns its error into a one-line `CLIError`.
 func cli<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as CLIError { throw error } catch {
-        throw CLIError(String(describing: error))
-    }
+    do { return try body() } catch { throw CLIError(describing: error) }
 }

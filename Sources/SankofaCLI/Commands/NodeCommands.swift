@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import SankofaChain
 import SankofaCrypto
 import SankofaNode
 
@@ -26,16 +27,12 @@ struct DevCommand: AsyncParsableCommand {
 
     /// The embedded dev genesis with the block period set. The period is chain configuration, not a header field,
     /// so the genesis hash (and an existing dev database) is unchanged.
-    static func genesis(period: UInt64) throws -> Data {
-        guard period > 0 else { return Data(DevGenesis.json.utf8) }
-        guard var root = try JSONSerialization.jsonObject(with: Data(DevGenesis.json.utf8)) as? [String: Any],
-              var config = root["config"] as? [String: Any], var clique = config["clique"] as? [String: Any] else {
-            throw CLIError("the embedded dev genesis is malformed")
+    static func genesis(period: UInt64) throws -> GenesisFile {
+        var genesis = try GenesisFile(json: Array(DevGenesis.json.utf8))
+        if case .clique(_, let epoch) = genesis.consensus {
+            genesis.consensus = .clique(blockPeriodSeconds: period, epochLength: epoch)
         }
-        clique["blockperiodseconds"] = period
-        config["clique"] = clique
-        root["config"] = config
-        return try JSONSerialization.data(withJSONObject: root)
+        return genesis
     }
 
     func run() async throws {
@@ -53,15 +50,18 @@ struct DevCommand: AsyncParsableCommand {
         if let metricsPort { try cli { try config.apply("metrics-port", .integer(metricsPort)) } }
         let logger = Bootstrap.logging(level: config.logging)
         let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
-        print("Sankofa dev chain (chain id 1337), data in \(path)")
-        print("Funded dev accounts (never use these keys on a real network):")
+        var banner = "Sankofa dev chain (chain id 1337), data in \(path)\n"
+        banner += "Funded dev accounts (never use these keys on a real network):\n"
         for (name, key) in DevGenesis.keys {
             let address = try cli { try PrivateKey(hex: key) }.address.checksummed
-            print("  \(address)  \(key)  (\(name))")
+            banner += "  \(address)  \(key)  (\(name))\n"
         }
+        // Unbuffered: stdout is block-buffered when it is a pipe or a file (containers, `| tee`), and the banner must
+        // show before the node runs, not when it exits.
+        StandardOutput.write(banner)
         let signer = try cli { try PrivateKey(hex: DevGenesis.signerKey) }
         let genesis = try cli { try Self.genesis(period: blockPeriod) }
-        let node = try cli { try Node(config: config, genesisJSON: genesis, signer: signer, logger: logger, registry: registry, isDev: true) }
+        let node = try cli { try Node(config: config, genesis: genesis, signer: signer, logger: logger, registry: registry, isDev: true) }
         try await cliAsync { try await node.run() }
     }
 }
@@ -75,20 +75,23 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var config = NodeConfig()
         if let file = options.configFile {
-            let text = try cli { try String(contentsOfFile: file, encoding: .utf8) }
+            let text = String(decoding: try CLIFiles.read(file), as: UTF8.self)
             try cli { try config.apply(toml: text) }
         }
         for (key, value) in options.pairs { try cli { try config.apply(key, value) } }
-        guard let genesisPath = config.genesisFile else { throw CLIError("--genesis-file is required") }
-        guard let dataPath = config.dataPath else { throw CLIError("--data-path is required") }
-        let genesisJSON = try cli { try Data(contentsOf: URL(fileURLWithPath: genesisPath)) }
+        guard let genesisPath = config.genesisFile else { throw CLIError.missingFlag("--genesis-file") }
+        guard let dataPath = config.dataPath else { throw CLIError.missingFlag("--data-path") }
+        let genesis: GenesisFile
+        do { genesis = try GenesisFile(json: try CLIFiles.read(genesisPath)) } catch let error as GenesisError {
+            throw CLIError.file(path: genesisPath, reason: error.description)
+        }
         let keyPath = config.nodePrivateKeyFile ?? (dataPath as NSString).appendingPathComponent("key")
         let key = try cli { try Bootstrap.nodeKey(at: keyPath, createIfMissing: config.nodePrivateKeyFile == nil) }
         let logger = Bootstrap.logging(level: config.logging)
         let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
         for pending in Bootstrap.pendingFeatures(config) { logger.warning("\(pending)") }
         logger.info("Node key \(keyPath): address \(key.address.checksummed), mode \(config.mode.rawValue)")
-        let node = try cli { try Node(config: config, genesisJSON: genesisJSON, signer: key, logger: logger, registry: registry) }
+        let node = try cli { try Node(config: config, genesis: genesis, signer: key, logger: logger, registry: registry) }
         try await cliAsync { try await node.run() }
     }
 }
@@ -142,7 +145,5 @@ enum Bootstrap {
 
 /// Runs an async step and turns its error into a one-line `CLIError`.
 func cliAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let error as CLIError { throw error } catch {
-        throw CLIError(String(describing: error))
-    }
+    do { return try await body() } catch { throw CLIError(describing: error) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SankofaJSON
 import SankofaNode
 
 /// The node flags DESIGN.md lists, with Besu's names. Each one given on the command line becomes a (key, value)

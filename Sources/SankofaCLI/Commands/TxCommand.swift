@@ -1,5 +1,6 @@
 import ArgumentParser
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// `sankofa tx …`: transaction tools.
@@ -19,7 +20,7 @@ struct TxCommand: ParsableCommand {
             let bytes = try cli { try Hex.decode(raw.trimmingCharacters(in: " \n\r\t")) }
             let tx = try cli { try Transaction(raw: bytes) }
             let sender = try cli { try tx.recoverSender() }
-            print(TransactionJSON.render(tx, from: sender).rendered())
+            print(JSONWriter.pretty(TransactionJSON.render(tx, from: sender)))
         }
     }
 }
@@ -27,8 +28,8 @@ struct TxCommand: ParsableCommand {
 /// The JSON shape of a transaction as geth's `eth_getTransactionByHash` returns it (without block fields):
 /// quantities as minimal hex, data as even-length hex.
 enum TransactionJSON {
-    static func render(_ tx: Transaction, from sender: Address) -> JSONOutput {
-        var fields: [(String, JSONOutput)] = [
+    static func render(_ tx: Transaction, from sender: Address) -> JSON {
+        var fields: [(String, JSON)] = [
             ("hash", .string(tx.hash.hex)),
             ("type", .string(quantity(UInt64(tx.type.rawValue)))),
         ]
@@ -51,15 +52,14 @@ enum TransactionJSON {
         ]
         if tx.type != .legacy {
             fields.append(("accessList", .array(tx.accessList.map { entry in
-                .object([("address", .string(entry.address.checksummed)),
-                         ("storageKeys", .array(entry.storageKeys.map { .string($0.hex) }))])
+                ["address": .string(entry.address.checksummed), "storageKeys": .array(entry.storageKeys.map { .string($0.hex) })]
             })))
         }
         fields.append(("v", .string(tx.v.hexString)))
         fields.append(("r", .string(tx.signature.r.hexString)))
         fields.append(("s", .string(tx.signature.s.hexString)))
         if tx.type != .legacy { fields.append(("yParity", .string(quantity(UInt64(tx.signature.recoveryId))))) }
-        return .object(fields)
+        return .object(JSONObject(fields))
     }
 
     static func quantity(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

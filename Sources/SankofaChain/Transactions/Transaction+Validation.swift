@@ -11,25 +11,29 @@ public enum IntrinsicGas {
     public static let initCodeWord: UInt64 = 2
     /// EIP-3860's cap on contract-creation input.
     public static let maxInitCodeSize = 49_152
+
+    /// The gas charged before execution for `data`, contract creation (EIP-3860 init-code words included) and an
+    /// EIP-2930 access list: what a transaction with these fields pays, and what `eth_estimateGas` adds to the
+    /// metered work of a call.
+    public static func of(data: [UInt8], isCreation: Bool, accessList: AccessList) -> UInt64 {
+        var zeros: UInt64 = 0
+        for byte in data where byte == 0 { zeros += 1 }
+        let nonZeros = UInt64(data.count) - zeros
+        var gas = transaction + zeros * zeroByte + nonZeros * nonZeroByte
+        if isCreation {
+            gas += contractCreation
+            gas += (UInt64(data.count) + 31) / 32 * initCodeWord
+        }
+        for entry in accessList {
+            gas += accessListAddress + UInt64(entry.storageKeys.count) * accessListStorageKey
+        }
+        return gas
+    }
 }
 
 extension Transaction {
     /// The gas a transaction costs before any execution: base, calldata, creation and access-list charges.
-    public var intrinsicGas: UInt64 {
-        let input = data
-        var zeros: UInt64 = 0
-        for byte in input where byte == 0 { zeros += 1 }
-        let nonZeros = UInt64(input.count) - zeros
-        var gas = IntrinsicGas.transaction + zeros * IntrinsicGas.zeroByte + nonZeros * IntrinsicGas.nonZeroByte
-        if to == nil {
-            gas += IntrinsicGas.contractCreation
-            gas += (UInt64(input.count) + 31) / 32 * IntrinsicGas.initCodeWord
-        }
-        for entry in accessList {
-            gas += IntrinsicGas.accessListAddress + UInt64(entry.storageKeys.count) * IntrinsicGas.accessListStorageKey
-        }
-        return gas
-    }
+    public var intrinsicGas: UInt64 { IntrinsicGas.of(data: data, isCreation: to == nil, accessList: accessList) }
 
     /// Checks the rules a transaction must meet independent of state: chain id, nonce range, fee consistency and
     /// overflow, init-code size and intrinsic gas (what ethereum/tests TransactionTests check from Shanghai on).

@@ -1,7 +1,7 @@
 import SankofaPrimitives
 
 /// An invoice's status; the raw values are what `getInvoice` returns (DESIGN.md `Billing`).
-public enum InvoiceStatus: UInt8, Sendable, CaseIterable {
+public enum InvoiceStatus: UInt8, Sendable, CaseIterable, Codable {
     /// Generated, collecting BILLING_VERIFIER approvals.
     case pending = 1
     /// Approvals reached the threshold in force when the last one was given.
@@ -14,30 +14,14 @@ public enum InvoiceStatus: UInt8, Sendable, CaseIterable {
 
 /// A rate card entry as stored: `rlp([pricePerUnit, updatedAt])`. A stored record distinguishes "free" (price 0,
 /// set on purpose) from "no rate yet", which makes invoicing revert instead of silently billing nothing.
-struct RateRecord: RLPEncodable, RLPDecodable, Equatable {
+struct RateRecord: RLPRecord, Equatable {
     var pricePerUnit: UInt256
     var updatedAt: UInt64
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(pricePerUnit)
-            w.write(updatedAt)
-        }
-    }
-}
-
-extension RateRecord {
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        pricePerUnit = try r.readUInt256()
-        updatedAt = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// One usage record of an account as stored: `rlp([metric, quantity, at, recordedAt, recorder, invoiceId])`.
 /// `invoiceId` is 0 until an invoice bills the record; it is what guarantees usage is billed exactly once.
-struct BillingUsageRecord: RLPEncodable, RLPDecodable, Equatable {
+struct BillingUsageRecord: RLPRecord, Equatable {
     var metric: Hash32
     var quantity: UInt256
     var at: UInt64
@@ -53,34 +37,12 @@ struct BillingUsageRecord: RLPEncodable, RLPDecodable, Equatable {
         self.recorder = recorder
         self.invoiceId = 0
     }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(metric)
-            w.write(quantity)
-            w.write(at)
-            w.write(recordedAt)
-            w.write(recorder)
-            w.write(invoiceId)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        metric = try r.readHash()
-        quantity = try r.readUInt256()
-        at = try r.readUInt64()
-        recordedAt = try r.readUInt64()
-        recorder = try r.readAddress()
-        invoiceId = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// An invoice as stored: `rlp([account, periodStart, periodEnd, amount, status, approvals, approvalRound,
 /// createdAt, settledAt, usageRecords, disputeReason])`. Approvals are keyed by round, so resolving a dispute starts
 /// a fresh approval round without having to enumerate and clear the old approvals.
-struct InvoiceRecord: RLPEncodable, RLPDecodable, Equatable {
+struct InvoiceRecord: RLPRecord, Equatable {
     var account: Address
     var periodStart: UInt64
     var periodEnd: UInt64
@@ -105,40 +67,6 @@ struct InvoiceRecord: RLPEncodable, RLPDecodable, Equatable {
         self.settledAt = 0
         self.usageRecords = usageRecords
         self.disputeReason = ""
-    }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(account)
-            w.write(periodStart)
-            w.write(periodEnd)
-            w.write(amount)
-            w.write(UInt64(status))
-            w.write(approvals)
-            w.write(approvalRound)
-            w.write(createdAt)
-            w.write(settledAt)
-            w.write(usageRecords)
-            w.write(bytes: Array(disputeReason.utf8))
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        account = try r.readAddress()
-        periodStart = try r.readUInt64()
-        periodEnd = try r.readUInt64()
-        amount = try r.readUInt256()
-        let rawStatus = try r.readUInt64()
-        guard let status = UInt8(exactly: rawStatus) else { throw .integerTooLarge(maxBytes: 1, got: 8) }
-        self.status = status
-        approvals = try r.readUInt64()
-        approvalRound = try r.readUInt64()
-        createdAt = try r.readUInt64()
-        settledAt = try r.readUInt64()
-        usageRecords = try r.readUInt64()
-        disputeReason = String(decoding: try r.readBytes(), as: UTF8.self)
-        try r.finish()
     }
 }
 

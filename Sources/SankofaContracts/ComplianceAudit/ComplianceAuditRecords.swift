@@ -14,7 +14,7 @@ public enum AuditAction: UInt8, Sendable, CaseIterable {
 /// An attestation as stored: `rlp([framework, controlId, compliant, evidenceHash, auditor, timestamp, note])`.
 /// Written once and never changed: a later finding is a new attestation, so the record of what an auditor said and
 /// when survives any correction.
-struct ComplianceAttestationRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ComplianceAttestationRecord: RLPRecord, Equatable {
     var framework: Hash32
     var controlId: Hash32
     var compliant: Bool
@@ -22,36 +22,10 @@ struct ComplianceAttestationRecord: RLPEncodable, RLPDecodable, Equatable {
     var auditor: Address
     var timestamp: UInt64
     var note: String
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(framework)
-            w.write(controlId)
-            w.write(compliant)
-            w.write(evidenceHash)
-            w.write(auditor)
-            w.write(timestamp)
-            w.write(bytes: Array(note.utf8))
-        }
-    }
-}
-
-extension ComplianceAttestationRecord {
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        framework = try r.readHash()
-        controlId = try r.readHash()
-        compliant = try r.readBool()
-        evidenceHash = try r.readHash()
-        auditor = try r.readAddress()
-        timestamp = try r.readUInt64()
-        note = String(decoding: try r.readBytes(), as: UTF8.self)
-        try r.finish()
-    }
 }
 
 /// One audit-log entry as stored: `rlp([action, actor, timestamp, subject, detail, refId])`.
-struct AuditLogRecord: RLPEncodable, RLPDecodable, Equatable {
+struct AuditLogRecord: RLPRecord, Equatable {
     var action: UInt8
     var actor: Address
     var timestamp: UInt64
@@ -66,30 +40,6 @@ struct AuditLogRecord: RLPEncodable, RLPDecodable, Equatable {
         self.subject = subject
         self.detail = detail
         self.refId = refId
-    }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(UInt64(action))
-            w.write(actor)
-            w.write(timestamp)
-            w.write(subject)
-            w.write(detail)
-            w.write(refId)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        let rawAction = try r.readUInt64()
-        guard rawAction <= UInt64(UInt8.max) else { throw .integerTooLarge(maxBytes: 1, got: 8) }
-        action = UInt8(rawAction)
-        actor = try r.readAddress()
-        timestamp = try r.readUInt64()
-        subject = try r.readHash()
-        detail = try r.readHash()
-        refId = try r.readUInt64()
-        try r.finish()
     }
 }
 

@@ -1,3 +1,4 @@
+import SankofaJSON
 import SankofaPrimitives
 
 /// Generates the files tools need from the Swift declarations: the Solidity ABI JSON that web3.py/ethers load, a
@@ -11,8 +12,8 @@ public enum ContractExport {
             files["\(contract.name).json"] = abiJSON(contract)
             files["\(contract.name).sol"] = solidityInterface(contract)
         }
-        let entries = contracts.map { "  \(quote($0.name)): \(quote($0.address.checksummed))" }
-        files["addresses.json"] = "{\n" + entries.joined(separator: ",\n") + "\n}\n"
+        let addresses = JSONObject(contracts.map { ($0.name, JSON.string($0.address.checksummed)) })
+        files["addresses.json"] = JSONWriter.pretty(.object(addresses)) + "\n"
         return files
     }
 
@@ -20,41 +21,38 @@ public enum ContractExport {
 
     /// The contract's ABI as solc emits it (functions, then events), pretty-printed with stable key order.
     public static func abiJSON(_ contract: any SystemContract) -> String {
-        var items: [String] = []
+        var items: [JSON] = []
         for function in contract.functions {
-            items.append(object([
-                ("type", quote("function")),
-                ("name", quote(function.name)),
-                ("inputs", parameters(function.inputs, event: false, indent: 4)),
-                ("outputs", parameters(function.outputs, event: false, indent: 4)),
-                ("stateMutability", quote(function.mutability.rawValue)),
-            ], indent: 2))
+            items.append([
+                "type": "function",
+                "name": .string(function.name),
+                "inputs": parameters(function.inputs, event: false),
+                "outputs": parameters(function.outputs, event: false),
+                "stateMutability": .string(function.mutability.rawValue),
+            ])
         }
         for event in contract.events {
-            items.append(object([
-                ("type", quote("event")),
-                ("name", quote(event.name)),
-                ("inputs", parameters(event.inputs, event: true, indent: 4)),
-                ("anonymous", "false"),
-            ], indent: 2))
+            items.append([
+                "type": "event",
+                "name": .string(event.name),
+                "inputs": parameters(event.inputs, event: true),
+                "anonymous": false,
+            ])
         }
-        return "[\n" + items.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+        return JSONWriter.pretty(.array(items)) + "\n"
     }
 
-    static func parameters(_ list: [ABIParameter], event: Bool, indent: Int) -> String {
-        if list.isEmpty { return "[]" }
-        let pad = String(repeating: " ", count: indent)
-        let rendered = list.map { parameter -> String in
-            var fields = [("name", quote(parameter.name))]
-            fields += typeFields(parameter.type, indent: indent + 2)
-            if event { fields.append(("indexed", parameter.indexed ? "true" : "false")) }
-            return pad + "  " + object(fields, indent: indent + 2)
-        }
-        return "[\n" + rendered.joined(separator: ",\n") + "\n" + pad + "]"
+    static func parameters(_ list: [ABIParameter], event: Bool) -> JSON {
+        .array(list.map { parameter in
+            var fields = JSONObject([("name", .string(parameter.name))])
+            for (key, value) in typeFields(parameter.type) { fields.append(key, value) }
+            if event { fields.append("indexed", .bool(parameter.indexed)) }
+            return .object(fields)
+        })
     }
 
     /// `type` (with `tuple` for structs) and, for tuples, their `components`.
-    static func typeFields(_ type: ABIType, indent: Int) -> [(String, String)] {
+    static func typeFields(_ type: ABIType) -> [(String, JSON)] {
         var suffix = ""
         var base = type
         while true {
@@ -62,28 +60,9 @@ public enum ContractExport {
             if case .fixedArray(let element, let count) = base { suffix = "[\(count)]" + suffix; base = element; continue }
             break
         }
-        guard case .tuple(let members) = base else { return [("type", quote(type.canonicalName))] }
+        guard case .tuple(let members) = base else { return [("type", .string(type.canonicalName))] }
         let components = members.enumerated().map { ABIParameter("field\($0.offset)", $0.element) }
-        return [("type", quote("tuple" + suffix)), ("components", parameters(components, event: false, indent: indent + 2))]
-    }
-
-    static func object(_ fields: [(String, String)], indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent + 2)
-        let close = String(repeating: " ", count: indent)
-        return "{\n" + fields.map { pad + quote($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n" + close + "}"
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return [("type", .string("tuple" + suffix)), ("components", parameters(components, event: false))]
     }
 
     // MARK: Solidity interface

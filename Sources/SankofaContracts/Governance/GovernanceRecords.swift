@@ -25,7 +25,7 @@ public enum GovernanceAction: UInt8, CaseIterable, Sendable {
 }
 
 /// A proposal as stored: `rlp([proposer, action, payload, description, yes, no, executed, createdAt])`.
-struct ProposalRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ProposalRecord: RLPRecord, Equatable {
     var proposer: Address
     var action: UInt8
     var payload: [UInt8]
@@ -44,34 +44,6 @@ struct ProposalRecord: RLPEncodable, RLPDecodable, Equatable {
         self.no = 0
         self.executed = false
         self.createdAt = createdAt
-    }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(proposer)
-            w.write(UInt64(action))
-            w.write(bytes: payload)
-            w.write(bytes: Array(description.utf8))
-            w.write(yes)
-            w.write(no)
-            w.write(executed)
-            w.write(createdAt)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        proposer = try r.readAddress()
-        let rawAction = try r.readUInt64()
-        guard rawAction <= UInt64(UInt8.max) else { throw .integerTooLarge(maxBytes: 1, got: 8) }
-        action = UInt8(rawAction)
-        payload = Array(try r.readBytes())
-        description = String(decoding: try r.readBytes(), as: UTF8.self)
-        yes = try r.readUInt64()
-        no = try r.readUInt64()
-        executed = try r.readBool()
-        createdAt = try r.readUInt64()
-        try r.finish()
     }
 }
 

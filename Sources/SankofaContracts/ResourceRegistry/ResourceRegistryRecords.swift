@@ -2,7 +2,7 @@ import SankofaPrimitives
 
 /// Where a resource is in its lifecycle (DESIGN.md: requested → provisioned → released). The raw values are what
 /// `getResource` returns as `state`, so tools can switch on them.
-public enum ResourceState: UInt8, Sendable, CaseIterable {
+public enum ResourceState: UInt8, Sendable, CaseIterable, Codable {
     case requested = 1
     case provisioned = 2
     case released = 3
@@ -10,7 +10,7 @@ public enum ResourceState: UInt8, Sendable, CaseIterable {
 
 /// The site tier a resource runs on, matching the node tiers of DESIGN.md; any other value is refused so that
 /// capacity reports per tier stay exhaustive.
-public enum ResourceTier: UInt8, Sendable, CaseIterable {
+public enum ResourceTier: UInt8, Sendable, CaseIterable, Codable {
     case core = 1
     case regional = 2
     case edge = 3
@@ -18,7 +18,7 @@ public enum ResourceTier: UInt8, Sendable, CaseIterable {
 
 /// A resource as stored: `rlp([owner, resourceType, region, tier, state, spec, externalRef, requestedAt,
 /// provisionedAt, releasedAt])`. Timestamps are block times; 0 means "not yet".
-struct ResourceRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ResourceRecord: RLPRecord, Equatable {
     var owner: Address
     var resourceType: Hash32
     var region: Hash32
@@ -42,78 +42,17 @@ struct ResourceRecord: RLPEncodable, RLPDecodable, Equatable {
         self.provisionedAt = 0
         self.releasedAt = 0
     }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(owner)
-            w.write(resourceType)
-            w.write(region)
-            w.write(UInt64(tier))
-            w.write(UInt64(state))
-            w.write(bytes: Array(spec.utf8))
-            w.write(bytes: Array(externalRef.utf8))
-            w.write(requestedAt)
-            w.write(provisionedAt)
-            w.write(releasedAt)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        owner = try r.readAddress()
-        resourceType = try r.readHash()
-        region = try r.readHash()
-        tier = try Self.readByte(&r)
-        state = try Self.readByte(&r)
-        spec = String(decoding: try r.readBytes(), as: UTF8.self)
-        externalRef = String(decoding: try r.readBytes(), as: UTF8.self)
-        requestedAt = try r.readUInt64()
-        provisionedAt = try r.readUInt64()
-        releasedAt = try r.readUInt64()
-        try r.finish()
-    }
-
-    /// A small integer field (tier, state) stored as an RLP integer; anything wider than a byte is corrupt.
-    private static func readByte(_ reader: inout RLPReader) throws(RLPError) -> UInt8 {
-        let value = try reader.readUInt64()
-        guard let byte = UInt8(exactly: value) else { throw .integerTooLarge(maxBytes: 1, got: 8) }
-        return byte
-    }
 }
 
 /// One usage record of a resource as stored: `rlp([metric, quantity, periodStart, periodEnd, recordedAt, recorder])`.
 /// Kept beside the resource (not only in Billing) so an operator can audit what was metered per resource.
-struct ResourceUsageRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ResourceUsageRecord: RLPRecord, Equatable {
     var metric: Hash32
     var quantity: UInt256
     var periodStart: UInt64
     var periodEnd: UInt64
     var recordedAt: UInt64
     var recorder: Address
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(metric)
-            w.write(quantity)
-            w.write(periodStart)
-            w.write(periodEnd)
-            w.write(recordedAt)
-            w.write(recorder)
-        }
-    }
-}
-
-extension ResourceUsageRecord {
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        metric = try r.readHash()
-        quantity = try r.readUInt256()
-        periodStart = try r.readUInt64()
-        periodEnd = try r.readUInt64()
-        recordedAt = try r.readUInt64()
-        recorder = try r.readAddress()
-        try r.finish()
-    }
 }
 
 /// ResourceRegistry's storage layout, one line per record kind. Ids are 1-based; list elements are the 8-byte

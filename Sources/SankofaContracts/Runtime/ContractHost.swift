@@ -62,8 +62,13 @@ public final class ContractHost {
 
     /// Executes `input` (selector ‖ ABI arguments) against the contract at `contract` on behalf of `sender`.
     /// Reverts and out-of-gas come back as a failed outcome; storage I/O failures are thrown (the block cannot be
-    /// executed on this node).
-    public func execute(_ contract: Address, input: [UInt8], sender: Address) throws -> CallOutcome {
+    /// executed on this node). A call carrying `value` reverts before any work: system contracts hold no ether
+    /// (they have no payable functions), for transactions and simulated calls alike.
+    public func execute(_ contract: Address, input: [UInt8], sender: Address, value: UInt256 = .zero) throws -> CallOutcome {
+        guard value.isZero else {
+            let error = ContractError.revert("system contracts do not accept value")
+            return CallOutcome(succeeded: false, output: error.revertData, gasUsed: 0, logs: [], error: error)
+        }
         let checkpoint = storage.checkpoint()
         do {
             let output = try dispatch(contract, input: input, sender: sender)

@@ -2,7 +2,7 @@ import SankofaPrimitives
 
 /// An SLA agreement as stored: `rlp([provider, customer, metric, targetBasisPoints, windowSeconds,
 /// penaltyPerBreach, breaches, reports, totalPenalties, active, createdAt])`. Basis points: 10000 = 100 %.
-struct AgreementRecord: RLPEncodable, RLPDecodable, Equatable {
+struct AgreementRecord: RLPRecord, Equatable {
     var provider: Address
     var customer: Address
     var metric: Hash32
@@ -29,71 +29,15 @@ struct AgreementRecord: RLPEncodable, RLPDecodable, Equatable {
         self.active = true
         self.createdAt = createdAt
     }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(provider)
-            w.write(customer)
-            w.write(metric)
-            w.write(UInt64(targetBasisPoints))
-            w.write(windowSeconds)
-            w.write(penaltyPerBreach)
-            w.write(breaches)
-            w.write(reports)
-            w.write(totalPenalties)
-            w.write(active)
-            w.write(createdAt)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        provider = try r.readAddress()
-        customer = try r.readAddress()
-        metric = try r.readHash()
-        let target = try r.readUInt64()
-        guard let target32 = UInt32(exactly: target) else { throw .integerTooLarge(maxBytes: 4, got: 8) }
-        targetBasisPoints = target32
-        windowSeconds = try r.readUInt64()
-        penaltyPerBreach = try r.readUInt256()
-        breaches = try r.readUInt256()
-        reports = try r.readUInt64()
-        totalPenalties = try r.readUInt256()
-        active = try r.readBool()
-        createdAt = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// A monitor's report for one window as stored: `rlp([measuredBasisPoints, breached, reporter, reportedAt])`.
 /// Its presence is what makes a second report for the same window revert.
-struct MeasurementRecord: RLPEncodable, RLPDecodable, Equatable {
+struct MeasurementRecord: RLPRecord, Equatable {
     var measuredBasisPoints: UInt32
     var breached: Bool
     var reporter: Address
     var reportedAt: UInt64
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(UInt64(measuredBasisPoints))
-            w.write(breached)
-            w.write(reporter)
-            w.write(reportedAt)
-        }
-    }
-}
-
-extension MeasurementRecord {
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        let measured = try r.readUInt64()
-        guard let measured32 = UInt32(exactly: measured) else { throw .integerTooLarge(maxBytes: 4, got: 8) }
-        measuredBasisPoints = measured32
-        breached = try r.readBool()
-        reporter = try r.readAddress()
-        reportedAt = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// ServiceLevels' storage layout, one line per record kind. List elements are 8-byte big-endian agreement ids.

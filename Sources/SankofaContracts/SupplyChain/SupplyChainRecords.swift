@@ -5,7 +5,7 @@ import SankofaPrimitives
 /// `transferred` means custody has moved at least once since registration and the component is not racked: it is
 /// in transit or in storage with its new custodian. A transfer of a deployed component therefore takes it off
 /// its site (hardware changing hands leaves the rack), and deploying it again brings it back to `deployed`.
-public enum ComponentState: UInt8, Sendable, CaseIterable {
+public enum ComponentState: UInt8, Sendable, CaseIterable, Codable {
     case registered = 1
     case transferred = 2
     case deployed = 3
@@ -16,7 +16,7 @@ public enum ComponentState: UInt8, Sendable, CaseIterable {
 
 /// What a history entry records; `historyEntry` returns it as `uint8 kind`. Each kind fixes what `ref` and
 /// `note` hold, so auditors can read any entry without knowing the call that wrote it.
-public enum ComponentHistoryKind: UInt8, Sendable, CaseIterable {
+public enum ComponentHistoryKind: UInt8, Sendable, CaseIterable, Codable {
     /// ref: the serial; note: "manufacturer model"; evidence: the document hash.
     case registered = 1
     /// actor: the previous custodian; ref: the new custodian, left-padded to 32 bytes as `bytes32(uint256(uint160(to)))`;
@@ -33,7 +33,7 @@ public enum ComponentHistoryKind: UInt8, Sendable, CaseIterable {
 /// A component as stored:
 /// `rlp([serial, manufacturer, model, documentHash, supplier, custodian, state, site, rack, registeredAt, updatedAt])`.
 /// `site` and `rack` describe the current deployment and are empty when the component is not deployed.
-struct ComponentRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ComponentRecord: RLPRecord, Equatable {
     var serial: Hash32
     var manufacturer: String
     var model: String
@@ -59,46 +59,10 @@ struct ComponentRecord: RLPEncodable, RLPDecodable, Equatable {
         self.registeredAt = timestamp
         self.updatedAt = timestamp
     }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(serial)
-            w.write(bytes: Array(manufacturer.utf8))
-            w.write(bytes: Array(model.utf8))
-            w.write(documentHash)
-            w.write(supplier)
-            w.write(custodian)
-            w.write(UInt64(state.rawValue))
-            w.write(site)
-            w.write(bytes: Array(rack.utf8))
-            w.write(registeredAt)
-            w.write(updatedAt)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        serial = try r.readHash()
-        manufacturer = String(decoding: try r.readBytes(), as: UTF8.self)
-        model = String(decoding: try r.readBytes(), as: UTF8.self)
-        documentHash = try r.readHash()
-        supplier = try r.readAddress()
-        custodian = try r.readAddress()
-        let rawState = try r.readUInt64()
-        guard rawState <= UInt64(UInt8.max), let state = ComponentState(rawValue: UInt8(rawState)) else {
-            throw .integerTooLarge(maxBytes: 1, got: 8)
-        }
-        self.state = state
-        site = try r.readHash()
-        rack = String(decoding: try r.readBytes(), as: UTF8.self)
-        registeredAt = try r.readUInt64()
-        updatedAt = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// One history entry as stored: `rlp([kind, actor, timestamp, ref, note, evidence])`.
-struct ComponentHistoryRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ComponentHistoryRecord: RLPRecord, Equatable {
     var kind: UInt8
     var actor: Address
     var timestamp: UInt64
@@ -115,59 +79,15 @@ struct ComponentHistoryRecord: RLPEncodable, RLPDecodable, Equatable {
         self.note = note
         self.evidence = evidence
     }
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(UInt64(kind))
-            w.write(actor)
-            w.write(timestamp)
-            w.write(ref)
-            w.write(bytes: Array(note.utf8))
-            w.write(evidence)
-        }
-    }
-
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        let rawKind = try r.readUInt64()
-        guard rawKind <= UInt64(UInt8.max) else { throw .integerTooLarge(maxBytes: 1, got: 8) }
-        kind = UInt8(rawKind)
-        actor = try r.readAddress()
-        timestamp = try r.readUInt64()
-        ref = try r.readHash()
-        note = String(decoding: try r.readBytes(), as: UTF8.self)
-        evidence = try r.readHash()
-        try r.finish()
-    }
 }
 
 /// The latest compliance check of a component against one standard: `rlp([passed, evidenceHash, auditor, timestamp])`.
 /// Kept beside the history so "does component N currently pass standard S?" is one read, not a history scan.
-struct ComponentCheckRecord: RLPEncodable, RLPDecodable, Equatable {
+struct ComponentCheckRecord: RLPRecord, Equatable {
     var passed: Bool
     var evidenceHash: Hash32
     var auditor: Address
     var timestamp: UInt64
-
-    func encode(to writer: inout RLPWriter) {
-        writer.writeList { w in
-            w.write(passed)
-            w.write(evidenceHash)
-            w.write(auditor)
-            w.write(timestamp)
-        }
-    }
-}
-
-extension ComponentCheckRecord {
-    init(from reader: inout RLPReader) throws(RLPError) {
-        var r = try reader.readList()
-        passed = try r.readBool()
-        evidenceHash = try r.readHash()
-        auditor = try r.readAddress()
-        timestamp = try r.readUInt64()
-        try r.finish()
-    }
 }
 
 /// SupplyChain's storage layout, one line per record kind.

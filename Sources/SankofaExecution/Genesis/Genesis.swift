@@ -11,19 +11,11 @@ public enum Genesis {
     /// The system contracts every Sankofa chain runs, in address order.
     public static func systemContracts() -> [any SystemContract] { SystemContracts.all }
 
-    /// The initial validator set: from Clique's checkpoint extraData (vanity ‖ signers ‖ seal), when present.
-    public static func validators(of file: GenesisFile) -> [Address] {
-        guard case .clique = file.consensus, file.extraData.count >= 32 + 65 else { return [] }
-        let signers = file.extraData[32..<(file.extraData.count - 65)]
-        guard signers.count % 20 == 0 else { return [] }
-        return stride(from: signers.startIndex, to: signers.endIndex, by: 20).compactMap {
-            Address(bytes: signers[$0..<($0 + 20)])
-        }
-    }
-
     /// Applies genesis to `state` (which must be empty) and returns the genesis block with the state commit that
-    /// persists it.
-    public static func build(_ file: GenesisFile, into state: WorldState) throws -> (block: Block, state: StateCommit) {
+    /// persists it. `validators` is the initial validator set as the consensus engine reads it from the genesis
+    /// extraData; Governance keeps it for validator-set proposals.
+    public static func build(_ file: GenesisFile, validators: [Address],
+                             into state: WorldState) throws -> (block: Block, state: StateCommit) {
         for (address, balance) in file.alloc.sorted(by: { $0.key < $1.key }) {
             try state.addBalance(address, balance)
         }
@@ -35,7 +27,7 @@ public enum Genesis {
         try IdentityRegistry.initialize(GenesisSlots(storage: storage, contract: SystemAddresses.identityRegistry),
                                         roles: file.roles)
         try Governance.initialize(GenesisSlots(storage: storage, contract: SystemAddresses.governance),
-                                  board: file.board, threshold: file.threshold, validators: validators(of: file),
+                                  board: file.board, threshold: file.threshold, validators: validators,
                                   parameters: file.parameters)
         let commit = try state.commit()
         let header = BlockHeader(
@@ -48,20 +40,17 @@ public enum Genesis {
     /// Writes genesis into an empty chain store — block, state, snapshot and head in one batch — or, if the store
     /// already holds a chain, checks that it starts with this genesis.
     @discardableResult
-    public static func initialize(_ file: GenesisFile, chain: ChainStore) throws -> Block {
+    public static func initialize(_ file: GenesisFile, validators: [Address], chain: ChainStore) throws -> Block {
         if let existing = try chain.canonicalHash(0) {
             let state = try WorldState(reader: MemoryStore(), root: MerklePatriciaTrie.emptyRoot, snapshot: false)
-            let expected = try build(file, into: state).block
-            guard existing == expected.hash else {
-                throw GenesisError("the database at this data path holds a different chain (genesis \(existing.hex), "
-                                   + "this genesis file gives \(expected.hash.hex))")
-            }
+            let expected = try build(file, validators: validators, into: state).block
+            guard existing == expected.hash else { throw GenesisError.differentChain(stored: existing, file: expected.hash) }
             return expected
         }
         // An empty database's (empty) snapshot mirrors the empty root, so genesis state goes into it as it is built.
         try chain.store.put(.metadata, Schema.snapshotRootKey, MerklePatriciaTrie.emptyRoot.bytes)
         let state = try WorldState(reader: chain.store, root: MerklePatriciaTrie.emptyRoot, snapshot: true)
-        let (block, commit) = try build(file, into: state)
+        let (block, commit) = try build(file, validators: validators, into: state)
         try chain.commit(block, receipts: [], state: commit, makeHead: true, finalized: true)
         return block
     }

@@ -27,6 +27,9 @@ public enum RLPError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedEnd
     /// Lists nested deeper than a generic decoder accepts (protects the stack from hostile input).
     case tooDeep(limit: Int)
+    /// A stored record (`RLPRecord`) whose fields are well-formed RLP but not valid values of their types (an enum
+    /// raw value out of range, an integer too wide for its field, a string that is not UTF-8).
+    case invalidRecord(String)
 
     public var description: String {
         switch self {
@@ -44,6 +47,7 @@ public enum RLPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongLength(let expected, let got): "RLP field must be \(expected) bytes, got \(got)"
         case .unexpectedEnd: "RLP input ended where an item was expected"
         case .tooDeep(let limit): "RLP lists nested deeper than \(limit) levels"
+        case .invalidRecord(let why): "corrupt record: \(why)"
         }
     }
 }

@@ -72,6 +72,12 @@ public struct RLPWriter: Sendable {
     public mutating func writeList<E: Error>(_ body: (inout RLPWriter) throws(E) -> Void) throws(E) {
         let start = bytes.count
         try body(&self)
+        closeList(startingAt: start)
+    }
+
+    /// Turns everything written since `start` (a value of `bytes.count`) into one list, by inserting the list
+    /// header in front of it: for encoders that learn a value is a list only after writing its items.
+    public mutating func closeList(startingAt start: Int) {
         let length = bytes.count - start
         if length < 56 {
             bytes.insert(0xc0 + UInt8(length), at: start)

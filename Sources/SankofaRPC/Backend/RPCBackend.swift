@@ -55,13 +55,16 @@ public struct CallRequest: Sendable {
     public var data: [UInt8]
     public var value: UInt256
     public var gas: UInt64?
+    /// EIP-2930 access list; it costs intrinsic gas but does not change what a system contract reads.
+    public var accessList: AccessList
 
-    public init(from: Address, to: Address?, data: [UInt8], value: UInt256, gas: UInt64?) {
+    public init(from: Address, to: Address?, data: [UInt8], value: UInt256, gas: UInt64?, accessList: AccessList = []) {
         self.from = from
         self.to = to
         self.data = data
         self.value = value
         self.gas = gas
+        self.accessList = accessList
     }
 }
 

@@ -1,3 +1,4 @@
+import SankofaJSON
 import SankofaPrimitives
 
 /// Ethereum's JSON encodings: quantities as minimal hex, data as even-length hex, hashes and addresses as hex.

@@ -1,3 +1,4 @@
+import SankofaJSON
 /// Turns a request body into a response body: parse, validate JSON-RPC 2.0, batch, dispatch, serialise.
 /// The same dispatcher serves HTTP (one body per request) and WebSocket (one body per message).
 public struct RPCDispatcher: Sendable {

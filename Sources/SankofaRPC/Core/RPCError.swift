@@ -1,3 +1,4 @@
+import SankofaJSON
 /// A JSON-RPC error as Ethereum clients return it: code, message, optional data (geth's codes).
 public struct RPCError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: Int

@@ -1,3 +1,4 @@
+import SankofaJSON
 /// What a method handler may use beyond its parameters: the connection it was called on, for subscriptions.
 public struct RPCCallContext: Sendable {
     /// Pushes `eth_subscription` notifications to the caller's connection (WebSocket only; nil over HTTP).

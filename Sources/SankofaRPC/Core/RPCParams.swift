@@ -1,3 +1,4 @@
+import SankofaJSON
 import SankofaPrimitives
 
 /// A call's positional parameters with typed readers that fail as `-32602 invalid params` naming the position.

@@ -1,5 +1,6 @@
 import SankofaChain
 import SankofaContracts
+import SankofaJSON
 import SankofaPrimitives
 import SankofaState
 
@@ -84,7 +85,25 @@ extension EthNamespace {
         let value = try object["value"].map { value throws(RPCError) in try RPCParams.quantity(value, position: "value") } ?? .zero
         let gas = try object["gas"].map { value throws(RPCError) in try RPCParams.quantity(value, position: "gas") }
         return CallRequest(from: try address("from") ?? .zero, to: try address("to"), data: data, value: value,
-                           gas: gas.map { $0.asUInt64 ?? .max })
+                           gas: gas.map { $0.asUInt64 ?? .max }, accessList: try accessList(object["accessList"]))
+    }
+
+    /// An EIP-2930 access list: `[{address, storageKeys: [32-byte hex…]}]`.
+    func accessList(_ value: JSON?) throws(RPCError) -> AccessList {
+        guard let value, !value.isNull else { return [] }
+        guard let entries = value.arrayValue else { throw RPCError.invalidParams("accessList must be a list") }
+        return try entries.map { entry throws(RPCError) in
+            guard let text = entry["address"]?.stringValue, let address = try? Address(hex: text) else {
+                throw RPCError.invalidParams("accessList entries need an address and storageKeys")
+            }
+            let keys = try (entry["storageKeys"]?.arrayValue ?? []).map { key throws(RPCError) in
+                guard let text = key.stringValue, let bytes = try? Hex.decode(text), let hash = Hash32(bytes: bytes) else {
+                    throw RPCError.invalidParams("accessList storageKeys must be 32-byte hex")
+                }
+                return hash
+            }
+            return AccessListEntry(address: address, storageKeys: keys)
+        }
     }
 
     func call(_ params: RPCParams) async throws -> JSON {
@@ -104,15 +123,7 @@ extension EthNamespace {
         let header = try await stateHeader(try params.block(1, default: .latest))
         let outcome = try await backend.state.call(request, at: header)
         guard outcome.succeeded else { throw Self.failure(outcome) }
-        let zeros = UInt64(request.data.filter { $0 == 0 }.count)
-        var intrinsic = 21_000 + zeros * 4 + (UInt64(request.data.count) - zeros) * 16
-        // EIP-2930 access lists cost 2,400 per address and 1,900 per storage key, paid before execution.
-        for entry in try params.object(0)["accessList"]?.arrayValue ?? [] {
-            guard let keys = entry["storageKeys"]?.arrayValue ?? (entry["address"] != nil ? [] : nil) else {
-                throw RPCError.invalidParams("accessList entries need an address and storageKeys")
-            }
-            intrinsic += 2_400 + UInt64(keys.count) * 1_900
-        }
+        let intrinsic = IntrinsicGas.of(data: request.data, isCreation: false, accessList: request.accessList)
         return .quantity(intrinsic + outcome.gasUsed)
     }
 

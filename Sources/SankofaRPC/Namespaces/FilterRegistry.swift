@@ -1,4 +1,5 @@
 import Foundation
+import SankofaJSON
 import SankofaPrimitives
 
 /// Installed filters (`eth_newFilter` and friends), polled with `eth_getFilterChanges`; a filter not polled for

@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// An `eth_getLogs` / `eth_newFilter` criteria object: block range or block hash, addresses, and topics by position

@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// The JSON shapes geth returns for blocks, transactions, receipts and logs, field for field, so client libraries

@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// `eth_subscribe` / `eth_unsubscribe` over WebSocket: each subscription is a task that pushes

@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// `web3_` and `net_`.

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SankofaJSON
 import ServiceLifecycle
 
 /// The HTTP endpoint's settings (Besu's flags).
@@ -23,7 +24,8 @@ public struct RPCHTTPSettings: Sendable {
 
 /// What the health endpoints report (`/liveness`, `/readiness`).
 public protocol HealthProvider: Sendable {
-    /// Ready to serve reads: synced to within a few blocks and (outside dev) connected to a peer.
+    /// Whether a load balancer should send reads here (`/readiness` answers 200 when true, 503 when false). What
+    /// "ready" means is the node's policy; today: the dev chain always, other nodes once a peer is connected.
     func isReady() async -> Bool
 }
 

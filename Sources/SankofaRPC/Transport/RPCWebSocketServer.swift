@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+import SankofaJSON
 import ServiceLifecycle
 
 /// JSON-RPC over WebSocket (`--rpc-ws-enabled`, port 8546): one JSON-RPC message or batch per text frame, the same

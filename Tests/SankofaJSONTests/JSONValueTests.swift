@@ -1,5 +1,5 @@
 import Testing
-@testable import SankofaRPC
+@testable import SankofaJSON
 
 @Suite("Values, objects and numbers")
 struct JSONValueTests {

@@ -1,3 +1,5 @@
+import SankofaPrimitives
+
 /// String decoding: RFC 8259 §7 escapes and strict UTF-8 (Unicode Table 3-7).
 ///
 /// Why validate here instead of letting `String(decoding:as:)` repair bad bytes: repair silently turns a
@@ -98,31 +100,15 @@ extension JSONParser.Reader {
         .tooLarge("string of \(length) bytes exceeds the limit of \(maxStringBytes)")
     }
 
-    /// Checks one multi-byte UTF-8 sequence at `i` against Unicode Table 3-7 (well-formed byte sequences) and
-    /// steps over it. Rejects stray continuation bytes, overlongs (C0, C1, E0 80–9F, F0 80–8F), UTF-16
-    /// surrogates (ED A0–BF) and code points above U+10FFFF (F4 90+, F5–FF).
+    /// Steps over one multi-byte UTF-8 sequence at `i`, refusing what Unicode Table 3-7 does not allow (stray
+    /// continuation bytes, overlongs, UTF-16 surrogates, code points above U+10FFFF).
     @inline(__always)
     mutating func skipUTF8Sequence() throws(JSONParseError) {
-        let lead = bytes[i]
-        let count: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // allowed range of the second byte
-        switch lead {
-        case 0xC2...0xDF: count = 2
-        case 0xE0: count = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: count = 3
-        case 0xED: count = 3; high = 0x9F
-        case 0xF0: count = 4; low = 0x90
-        case 0xF1...0xF3: count = 4
-        case 0xF4: count = 4; high = 0x8F
-        default: throw .invalidUTF8(offset: i)
+        switch UTF8Validation.sequence(at: i, in: bytes, end: end) {
+        case .valid(let length): i += length
+        case .invalid: throw .invalidUTF8(offset: i)
+        case .truncated: throw .unexpectedEnd(offset: end)
         }
-        for k in 1..<count {
-            guard i + k < end else { throw .unexpectedEnd(offset: end) }
-            let b = bytes[i + k]
-            guard b >= low, b <= high else { throw .invalidUTF8(offset: i) }
-            (low, high) = (0x80, 0xBF)
-        }
-        i += count
     }
 
     /// Decodes the escape at `i` (a backslash) into `scratch` and steps over it. `\u` escapes that form a

@@ -1,11 +1,5 @@
-import Foundation
+import SankofaJSON
 import SankofaPrimitives
-
-/// Why a genesis file was refused; the message names the field.
-public struct GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
 
 /// A genesis file in Besu's format, plus the `sankofa` section that sets up the system contracts.
 public struct GenesisFile: Sendable, Equatable {
@@ -57,98 +51,113 @@ public struct GenesisFile: Sendable, Equatable {
 }
 
 extension GenesisFile {
-    /// Parses genesis JSON. Numbers may be JSON numbers, decimal strings or 0x-hex strings, as Besu accepts.
-    public init(json data: Data) throws {
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw GenesisError("genesis is not a JSON object")
-        }
-        guard let config = root["config"] as? [String: Any] else { throw GenesisError("genesis has no \"config\" object") }
+    /// Parses genesis JSON in Besu's format. Numbers may be JSON numbers, decimal strings or 0x-hex strings, as
+    /// Besu accepts; unknown keys are ignored, as Besu ignores them.
+    public init(json bytes: some Collection<UInt8>) throws(GenesisError) {
+        let root: JSON
+        do { root = try JSONParser.parse(bytes) } catch { throw .malformedJSON(error.description) }
+        guard case .object = root else { throw .notAnObject }
+        guard let config = root["config"], case .object = config else { throw .missingConfig }
         chainId = try Self.uint64(config["chainId"], "config.chainId")
-        if let clique = config["clique"] as? [String: Any] {
+        if let clique = config["clique"] {
             consensus = .clique(blockPeriodSeconds: try Self.uint64(clique["blockperiodseconds"] ?? 15, "config.clique.blockperiodseconds"),
                                 epochLength: try Self.uint64(clique["epochlength"] ?? 30_000, "config.clique.epochlength"))
-        } else if let qbft = config["qbft"] as? [String: Any] {
+        } else if let qbft = config["qbft"] {
             consensus = .qbft(blockPeriodSeconds: try Self.uint64(qbft["blockperiodseconds"] ?? 1, "config.qbft.blockperiodseconds"),
                               epochLength: try Self.uint64(qbft["epochlength"] ?? 30_000, "config.qbft.epochlength"),
                               requestTimeoutSeconds: try Self.uint64(qbft["requesttimeoutseconds"] ?? 4, "config.qbft.requesttimeoutseconds"))
         } else {
-            throw GenesisError("config must have a \"clique\" or \"qbft\" section")
+            throw .missingConsensus
         }
         timestamp = try Self.uint64(root["timestamp"] ?? 0, "timestamp")
         extraData = try Self.bytes(root["extraData"] ?? "0x", "extraData")
         gasLimit = try Self.uint64(root["gasLimit"] ?? "0x1fffffffffffff", "gasLimit")
         difficulty = try Self.uint256(root["difficulty"] ?? 1, "difficulty")
-        mixHash = try Hash32(bytes: Self.bytes(root["mixHash"] ?? "0x" + String(repeating: "0", count: 64), "mixHash"))
-            ?? { throw GenesisError("mixHash must be 32 bytes") }()
+        guard let mixHash = Hash32(bytes: try Self.bytes(root["mixHash"] ?? .string("0x" + String(repeating: "0", count: 64)), "mixHash")) else {
+            throw .invalidField("mixHash", "must be 32 bytes")
+        }
+        self.mixHash = mixHash
         nonce = try Self.uint64(root["nonce"] ?? 0, "nonce")
         coinbase = try Self.address(root["coinbase"] ?? "0x0000000000000000000000000000000000000000", "coinbase")
         baseFeePerGas = try Self.uint256(root["baseFeePerGas"] ?? 0, "baseFeePerGas")
         var alloc: [Address: UInt256] = [:]
-        for (key, value) in root["alloc"] as? [String: Any] ?? [:] {
-            let address = try Self.address(key, "alloc key \(key)")
-            let entry = value as? [String: Any] ?? [:]
-            alloc[address] = try Self.uint256(entry["balance"] ?? 0, "alloc.\(key).balance")
+        for (key, value) in try Self.object(root["alloc"], "alloc") {
+            let address = try Self.address(.string(key), "alloc key \(key)")
+            alloc[address] = try Self.uint256(value["balance"] ?? 0, "alloc.\(key).balance")
         }
         self.alloc = alloc
-        let sankofa = root["sankofa"] as? [String: Any] ?? [:]
+        let sankofa = root["sankofa"] ?? [:]
         var roles: [Hash32: [Address]] = [:]
-        for (name, members) in sankofa["roles"] as? [String: Any] ?? [:] {
+        for (name, members) in try Self.object(sankofa["roles"], "sankofa.roles") {
             let role = Keccak256.hash(Array(name.utf8))
-            roles[role] = try (members as? [Any] ?? []).map { try Self.address($0, "sankofa.roles.\(name)") }
+            roles[role] = try Self.array(members, "sankofa.roles.\(name)").map { value throws(GenesisError) in
+                try Self.address(value, "sankofa.roles.\(name)")
+            }
         }
         self.roles = roles
-        board = try (sankofa["board"] as? [Any] ?? []).map { try Self.address($0, "sankofa.board") }
+        board = try Self.array(sankofa["board"] ?? [], "sankofa.board").map { value throws(GenesisError) in
+            try Self.address(value, "sankofa.board")
+        }
         threshold = try Self.uint64(sankofa["threshold"] ?? (board.isEmpty ? 0 : 1), "sankofa.threshold")
         guard threshold <= UInt64(board.count), board.isEmpty || threshold >= 1 else {
-            throw GenesisError("sankofa.threshold must be between 1 and the board size \(board.count)")
+            throw .thresholdOutOfRange(threshold: threshold, boardSize: board.count)
         }
         var parameters: [Hash32: UInt256] = [:]
-        for (name, value) in sankofa["parameters"] as? [String: Any] ?? [:] {
+        for (name, value) in try Self.object(sankofa["parameters"], "sankofa.parameters") {
             parameters[Keccak256.hash(Array(name.utf8))] = try Self.uint256(value, "sankofa.parameters.\(name)")
         }
         self.parameters = parameters
     }
 
-    static func uint256(_ value: Any?, _ field: String) throws -> UInt256 {
+    static func uint256(_ value: JSON?, _ field: String) throws(GenesisError) -> UInt256 {
         switch value {
-        case let number as NSNumber:
-            // JSON true/false arrive as boolean NSNumbers (Objective-C type "c"), which also cast to Int: test first.
-            guard String(cString: number.objCType) != "c" else {
-                throw GenesisError("\(field) must be a number, not true/false")
-            }
-            // Whole numbers only: a float's text ("1.5") does not parse as a decimal integer.
-            guard let parsed = UInt256(decimal: number.stringValue) else {
-                throw GenesisError("\(field): \(number) is not a non-negative whole number")
+        case .number(let number)?:
+            // Whole numbers only: a fraction or exponent ("1.5", "1e3") does not parse as a decimal integer.
+            guard let parsed = UInt256(decimal: number.text) else {
+                throw .invalidField(field, "\(number.text) is not a non-negative whole number")
             }
             return parsed
-        case let number as Int:
-            guard number >= 0 else { throw GenesisError("\(field) must not be negative") }
-            return UInt256(UInt64(number))
-        case let text as String:
+        case .string(let text)?:
             let parsed = text.hasPrefix("0x") || text.hasPrefix("0X") ? UInt256(hex: text) : UInt256(decimal: text)
-            guard let parsed else { throw GenesisError("\(field): \"\(text)\" is not a number") }
+            guard let parsed else { throw .invalidField(field, "\"\(text)\" is not a number") }
             return parsed
+        case .bool?:
+            throw .invalidField(field, "must be a number, not true/false")
         default:
-            throw GenesisError("\(field) must be a number or a numeric string")
+            throw .invalidField(field, "must be a number or a numeric string")
         }
     }
 
-    static func uint64(_ value: Any?, _ field: String) throws -> UInt64 {
-        guard let small = try uint256(value, field).asUInt64 else { throw GenesisError("\(field) does not fit 64 bits") }
+    static func uint64(_ value: JSON?, _ field: String) throws(GenesisError) -> UInt64 {
+        guard let small = try uint256(value, field).asUInt64 else { throw .invalidField(field, "does not fit 64 bits") }
         return small
     }
 
-    static func bytes(_ value: Any?, _ field: String) throws -> [UInt8] {
-        guard let text = value as? String, let bytes = try? Hex.decode(text) else {
-            throw GenesisError("\(field) must be 0x-prefixed hex")
+    static func bytes(_ value: JSON?, _ field: String) throws(GenesisError) -> [UInt8] {
+        guard let text = value?.stringValue, let bytes = try? Hex.decode(text) else {
+            throw .invalidField(field, "must be 0x-prefixed hex")
         }
         return bytes
     }
 
-    static func address(_ value: Any?, _ field: String) throws -> Address {
-        guard let text = value as? String else { throw GenesisError("\(field) must be an address string") }
+    static func address(_ value: JSON?, _ field: String) throws(GenesisError) -> Address {
+        guard let text = value?.stringValue else { throw .invalidField(field, "must be an address string") }
         let prefixed = text.hasPrefix("0x") || text.hasPrefix("0X") ? text : "0x" + text
-        guard let address = try? Address(hex: prefixed) else { throw GenesisError("\(field): \"\(text)\" is not an address") }
+        guard let address = try? Address(hex: prefixed) else { throw .invalidField(field, "\"\(text)\" is not an address") }
         return address
+    }
+
+    /// The members of an optional object (absent means empty).
+    static func object(_ value: JSON?, _ field: String) throws(GenesisError) -> JSONObject {
+        switch value {
+        case nil: return JSONObject()
+        case .object(let object)?: return object
+        default: throw .invalidField(field, "must be an object")
+        }
+    }
+
+    static func array(_ value: JSON, _ field: String) throws(GenesisError) -> [JSON] {
+        guard let array = value.arrayValue else { throw .invalidField(field, "must be a list") }
+        return array
     }
 }

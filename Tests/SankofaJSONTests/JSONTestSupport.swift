@@ -1,5 +1,5 @@
 import SankofaTestSupport  // SplitMix64
-@testable import SankofaRPC
+@testable import SankofaJSON
 
 /// Random JSON values that exercise the awkward corners: escapes, control characters, non-ASCII and astral
 /// scalars, combining marks, big and fractional numbers, empty and nested containers, duplicate-free keys.

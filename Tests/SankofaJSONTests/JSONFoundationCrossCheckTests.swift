@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SankofaRPC
+@testable import SankofaJSON
 
 /// Cross-checks against Foundation's `JSONSerialization`, an independent implementation, in both directions.
 @Suite("Cross-check with Foundation")

@@ -1,6 +1,6 @@
 import SankofaTestSupport  // SplitMix64
 import Testing
-@testable import SankofaRPC
+@testable import SankofaJSON
 
 /// One document of the table, named as in nst/JSONTestSuite where a case comes from there.
 struct JSONDoc: CustomTestStringConvertible, Sendable {

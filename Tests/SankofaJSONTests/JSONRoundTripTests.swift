@@ -1,5 +1,5 @@
 import Testing
-@testable import SankofaRPC
+@testable import SankofaJSON
 
 @Suite("Round trips and canonical output")
 struct JSONRoundTripTests {

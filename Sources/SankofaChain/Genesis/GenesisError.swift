@@ -1,0 +1,35 @@
+import SankofaPrimitives
+
+/// Why a genesis file was refused. Each message names the field and what to write instead, so an operator can fix
+/// the file without reading the source.
+public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is not JSON at all; `reason` has the parser's message with the byte offset.
+    case malformedJSON(String)
+    /// The top level is not a JSON object.
+    case notAnObject
+    /// The `config` object is missing.
+    case missingConfig
+    /// `config` has neither a `clique` nor a `qbft` section.
+    case missingConsensus
+    /// A field has the wrong type or an out-of-range value.
+    case invalidField(String, String)
+    /// `sankofa.threshold` is outside 1…board size.
+    case thresholdOutOfRange(threshold: UInt64, boardSize: Int)
+    /// The database already holds a chain whose genesis differs from this file's.
+    case differentChain(stored: Hash32, file: Hash32)
+
+    public var description: String {
+        switch self {
+        case .malformedJSON(let reason): "genesis is not valid JSON: \(reason)"
+        case .notAnObject: "genesis is not a JSON object"
+        case .missingConfig: "genesis has no \"config\" object"
+        case .missingConsensus: "config must have a \"clique\" or \"qbft\" section"
+        case .invalidField(let field, let why): "\(field): \(why)"
+        case .thresholdOutOfRange(let threshold, let size):
+            "sankofa.threshold \(threshold) must be between 1 and the board size \(size)"
+        case .differentChain(let stored, let file):
+            "the database at this data path holds a different chain (genesis \(stored.hex), this genesis file gives "
+                + "\(file.hex)): use another --data-path or the genesis file the database was created with"
+        }
+    }
+}

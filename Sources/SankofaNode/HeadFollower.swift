@@ -1,0 +1,37 @@
+import Logging
+import SankofaBlockchain
+import SankofaStorage
+import SankofaTxPool
+import ServiceLifecycle
+
+/// Keeps the pool and metrics in step with the chain head.
+struct HeadFollower: Service, CustomStringConvertible {
+    var description: String { "HeadFollower" }
+    let blockchain: Blockchain
+    let pool: TransactionPool
+    let store: RocksDBStore
+    let metrics: NodeMetrics
+    let logger: Logger
+
+    func run() async throws {
+        let events = await blockchain.headEvents()
+        // Cancellation (on graceful shutdown) ends the stream's iteration.
+        try? await cancelWhenGracefulShutdown {
+            for await event in events {
+                let header = event.block.header
+                // The producer already told the pool about its own blocks; an event that is no longer the head
+                // would move the pool back to an older state.
+                if await blockchain.head.hash == header.hash, let reader = try? HeadStateReader(store: store, root: header.stateRoot) {
+                    await pool.newHead(state: reader, blockGasLimit: header.gasLimit)
+                }
+                if !event.removed.isEmpty {
+                    let orphaned = event.removed.flatMap(\.transactions).compactMap { try? $0.recovered() }
+                    await pool.reinject(orphaned)
+                    logger.warning("Reorg: \(event.removed.count) blocks replaced, new head #\(header.number)")
+                }
+                let status = await pool.status
+                metrics.pool(pending: status.pending, queued: status.queued)
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import SankofaRPC
+import ServiceLifecycle
+
+extension Node {
+    /// The long-running parts, for a `ServiceGroup`.
+    public func services() -> [any Service] {
+        var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics, logger: logger)]
+        if config.mode == .validator, let signer {
+            let store = self.store
+            services.append(BlockProducer(blockchain: blockchain, pool: pool, key: signer, period: engine.config.period,
+                                          logger: logger, metrics: metrics, sealOnTransaction: sealOnTransaction,
+                                          headState: { try HeadStateReader(store: store, root: $0.stateRoot) }))
+        }
+        if config.rpcHTTPEnabled {
+            var settings = RPCHTTPSettings()
+            settings.host = config.rpcHTTPHost
+            settings.port = Int(config.rpcHTTPPort)
+            settings.hostAllowlist = config.hostAllowlist
+            settings.corsOrigins = config.rpcHTTPCorsOrigins
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
+            services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))
+        }
+        if config.rpcWSEnabled {
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI))
+            services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
+                                               hostAllowlist: config.hostAllowlist, logger: logger))
+        }
+        if config.metricsEnabled {
+            services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
+        }
+        return services
+    }
+}

@@ -1,0 +1,16 @@
+extension RPCMethodTable {
+    /// Every namespace a node serves, registered in one place for the node and the tests that stand in for it.
+    /// Which of them an endpoint answers is chosen per endpoint (`--rpc-http-api`, `--rpc-ws-api`).
+    public static func node(backend: RPCBackend, filters: FilterRegistry,
+                            subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
+        var table = RPCMethodTable()
+        table.register(EthNamespace(backend: backend, filters: filters).methods)
+        table.register(Web3NetNamespaces(backend: backend).methods)
+        table.register(TxPoolNamespace(backend: backend).methods)
+        table.register(AdminNamespace(backend: backend).methods)
+        table.register(CliqueNamespace(backend: backend).methods)
+        table.register(SankofaNamespace(backend: backend).methods)
+        table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
+        return table
+    }
+}

@@ -1,3 +1,5 @@
+import SankofaJSON
+
 /// A minimal benchmark harness: each case runs for a time budget, reports operations per second, and may name
 /// a baseline measured in the same run so figures can be read as ratios on a noisy machine.
 struct BenchmarkCase {
@@ -52,13 +54,15 @@ enum Harness {
 
     static func report(_ results: [BenchmarkResult], json: Bool) -> String {
         if json {
-            let rows = results.map { r in
-                var row = "{\"name\":\"\(r.name)\",\"ops_per_second\":\(Int(r.opsPerSecond))"
-                if r.bytesPerOp > 0 { row += ",\"mb_per_second\":\(format(r.opsPerSecond * Double(r.bytesPerOp) / 1e6))" }
-                if let ratio = r.ratio { row += ",\"baseline\":\"\(ratio.baseline)\",\"ratio\":\(format(ratio.value))" }
-                return row + "}"
-            }
-            return "[\n  " + rows.joined(separator: ",\n  ") + "\n]"
+            return JSONWriter.pretty(.array(results.map { r in
+                var row: JSONObject = ["name": .string(r.name), "ops_per_second": number(r.opsPerSecond.rounded(.down))]
+                if r.bytesPerOp > 0 { row.append("mb_per_second", number(r.opsPerSecond * Double(r.bytesPerOp) / 1e6)) }
+                if let ratio = r.ratio {
+                    row.append("baseline", .string(ratio.baseline))
+                    row.append("ratio", number(ratio.value))
+                }
+                return .object(row)
+            }))
         }
         var lines = ["benchmark                     items/s        MB/s   ratio to baseline"]
         for r in results {
@@ -73,6 +77,11 @@ enum Harness {
     static func format(_ value: Double) -> String {
         let scaled = (value * 1000).rounded() / 1000
         return "\(scaled)"
+    }
+
+    /// A figure for `--json` output, rounded as `format` rounds it; null when it is not a number.
+    static func number(_ value: Double) -> JSON {
+        JSONNumber((value * 1000).rounded() / 1000).map(JSON.number) ?? .null
     }
 }
 

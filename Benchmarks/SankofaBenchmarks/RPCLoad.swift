@@ -112,14 +112,19 @@ enum RPCLoad {
     static func report(_ rows: [RPCLoadRow], json: Bool) -> String {
         func ms(_ value: Double) -> String { value.isNaN ? "null" : Harness.format(value) }
         if json {
-            let lines = rows.map { r in
-                var line = "{\"name\":\"\(r.name)\",\"requests_per_second\":\(Int(r.requestsPerSecond)),\"p50_ms\":\(ms(r.p50Milliseconds))"
-                line += ",\"p99_ms\":\(ms(r.p99Milliseconds)),\"requests\":\(r.requests),\"errors\":\(r.errors)"
-                line += ",\"response_bytes\":\(r.responseBytes),\"connections\":\(connections)"
-                if let ratio = r.ratio { line += ",\"baseline\":\"\(ratio.baseline)\",\"ratio\":\(Harness.format(ratio.value))" }
-                return line + "}"
-            }
-            return "[\n  " + lines.joined(separator: ",\n  ") + "\n]"
+            return JSONWriter.pretty(.array(rows.map { r in
+                var row: JSONObject = [
+                    "name": .string(r.name), "requests_per_second": Harness.number(r.requestsPerSecond.rounded(.down)),
+                    "p50_ms": Harness.number(r.p50Milliseconds), "p99_ms": Harness.number(r.p99Milliseconds),
+                    "requests": .number(JSONNumber(r.requests)), "errors": .number(JSONNumber(r.errors)),
+                    "response_bytes": .number(JSONNumber(r.responseBytes)), "connections": .number(JSONNumber(connections)),
+                ]
+                if let ratio = r.ratio {
+                    row.append("baseline", .string(ratio.baseline))
+                    row.append("ratio", Harness.number(ratio.value))
+                }
+                return .object(row)
+            }))
         }
         var lines = ["benchmark (\(connections) keep-alive conns)     req/s   p50 ms   p99 ms   errors   resp B   ratio to baseline"]
         for r in rows {

@@ -67,7 +67,7 @@ struct NodeRegistryTests {
             "NodeRegistry.registerNode: endpoint is 513 bytes; at most 512 are allowed")
         for bad: UInt64 in [0, 4, 255] {
             #expect(try reason(bed, "registerNode", [.word(web2), .word(accra), .string("http://x"), .number(bad)]) ==
-                "NodeRegistry.registerNode: protocol \(bad) is invalid: use 1 (http), 2 (grpc) or 3 (both)")
+                "NodeRegistry.registerNode: protocol \(bad) is not valid: use 1 (http), 2 (grpc) or 3 (both)")
         }
         #expect(try bed.view(nodes, "nodesInZone", [.word(accra)]) == [.array([.word(web1)])])
     }
@@ -98,7 +98,7 @@ struct NodeRegistryTests {
         #expect(try reason(bed, "setNodeStatus", [.word(web2), .number(2)]) == "NodeRegistry.setNodeStatus: node web-02 is already draining")
         for bad: UInt64 in [0, 4] {
             #expect(try reason(bed, "setNodeStatus", [.word(web1), .number(bad)]) ==
-                "NodeRegistry.setNodeStatus: status \(bad) is invalid: use 1 (active), 2 (draining) or 3 (down)")
+                "NodeRegistry.setNodeStatus: status \(bad) is not valid: use 1 (active), 2 (draining) or 3 (down)")
         }
         #expect(try reason(bed, "setNodeStatus", [.word(web3), .number(3)]) == "NodeRegistry.setNodeStatus: no node web-03")
         // A monitor reports health but cannot change the fleet.
@@ -144,7 +144,7 @@ struct NodeRegistryTests {
         #expect(try reason(bed, "updateNodeEndpoint", [.word(web1), .string(""), .number(3)]) ==
             "NodeRegistry.updateNodeEndpoint: endpoint must not be empty")
         #expect(try reason(bed, "updateNodeEndpoint", [.word(web1), .string("x"), .number(9)]) ==
-            "NodeRegistry.updateNodeEndpoint: protocol 9 is invalid: use 1 (http), 2 (grpc) or 3 (both)")
+            "NodeRegistry.updateNodeEndpoint: protocol 9 is not valid: use 1 (http), 2 (grpc) or 3 (both)")
         #expect(try reason(bed, "updateNodeEndpoint", [.word(web2), .string("x"), .number(1)]) ==
             "NodeRegistry.updateNodeEndpoint: no node web-02")
         #expect(try reason(bed, "updateNodeEndpoint", [.word(web1), .string("x"), .number(1)], from: T.alice) ==

@@ -39,10 +39,7 @@ public struct Governance: SystemContract {
                                          ABIParameter("description", .string)],
                              returns: [ABIParameter("proposalId", .uint(256))], pausable: false) { call in
                 try Self.requireBoardMember(call)
-                let rawAction = try call.uint64(0)
-                guard let action = GovernanceAction(rawValue: UInt8(truncatingIfNeeded: rawAction)), rawAction <= 10 else {
-                    throw call.revert("unknown action \(rawAction) (valid: 1-10)")
-                }
+                let action = try call.choice(0, "action", as: GovernanceAction.self)
                 let payload = try call.bytes(1)
                 do { _ = try ABI.decode(payload, as: action.payloadTypes) } catch {
                     throw call.revert("payload is not the ABI encoding of (\(action.payloadTypes.map(\.canonicalName).joined(separator: ","))): \(error)")

@@ -116,10 +116,7 @@ public struct NodeRegistry: SystemContract {
     }
 
     static func setStatus(_ call: Call) throws {
-        let raw = try call.uint(1)
-        guard let value = raw.asUInt64, value <= UInt64(UInt8.max), let status = NodeStatus(rawValue: UInt8(value)) else {
-            throw call.revert("status \(raw) is invalid: use 1 (active), 2 (draining) or 3 (down)")
-        }
+        let status = try call.choice(1, "status", as: NodeStatus.self)
         let (nodeId, stored) = try node(call)
         var node = stored
         guard node.status != status else {
@@ -180,10 +177,6 @@ public struct NodeRegistry: SystemContract {
     }
 
     static func protocolArgument(_ call: Call, _ index: Int) throws -> NodeProtocol {
-        let raw = try call.uint(index)
-        guard let value = raw.asUInt64, value <= UInt64(UInt8.max), let p = NodeProtocol(rawValue: UInt8(value)) else {
-            throw call.revert("protocol \(raw) is invalid: use 1 (http), 2 (grpc) or 3 (both)")
-        }
-        return p
+        try call.choice(index, "protocol", as: NodeProtocol.self)
     }
 }

@@ -94,12 +94,9 @@ public struct ResourceRegistry: SystemContract {
     static func request(_ call: Call) throws -> [ABIValue] {
         let resourceType = try call.bytes32(0)
         let region = try call.bytes32(2)
-        let rawTier = try call.uint64(3)
         guard !resourceType.isZero else { throw call.revert("resourceType must not be zero") }
         guard !region.isZero else { throw call.revert("region must not be zero") }
-        guard let tierByte = UInt8(exactly: rawTier), let tier = ResourceTier(rawValue: tierByte) else {
-            throw call.revert("tier \(rawTier) is not valid: use 1 (core), 2 (regional) or 3 (edge)")
-        }
+        let tier = try call.choice(3, "tier", as: ResourceTier.self)
         guard let previous = try call.loadUInt(ResourceLayout.count).asUInt64, previous < UInt64.max else {
             throw call.revert("arithmetic overflow: resource ids are exhausted")
         }

@@ -49,6 +49,19 @@ public struct Call {
         return value
     }
 
+    /// A `uint8` argument that selects one case of `E` (a tier, status, protocol or action); any other value reverts
+    /// with the valid ones listed, so a caller can correct the call from the message alone.
+    public func choice<E: RawRepresentable & CaseIterable>(_ index: Int, _ name: String,
+                                                             as type: E.Type = E.self) throws -> E where E.RawValue == UInt8 {
+        let raw = try uint(index)
+        guard let small = raw.asUInt64, let byte = UInt8(exactly: small), let value = E(rawValue: byte) else {
+            let options = E.allCases.map { "\($0.rawValue) (\($0))" }
+            let valid = options.dropLast().joined(separator: ", ") + (options.count > 1 ? " or " : "") + (options.last ?? "")
+            throw revert("\(name) \(raw) is not valid: use \(valid)")
+        }
+        return value
+    }
+
     public func bytes32(_ index: Int) throws -> Hash32 {
         guard case .fixedBytes(let bytes) = try argument(index), let value = Hash32(bytes: bytes) else {
             throw revert("argument \(index) is not bytes32")

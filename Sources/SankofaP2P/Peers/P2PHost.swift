@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import SankofaCrypto
@@ -19,8 +20,8 @@ public final class P2PHost: Sendable {
         public var port: Int
         public var handshakeTimeout: TimeAmount
         public var pingInterval: TimeAmount
-        /// When set, only these node keys may connect to us (DESIGN.md's `nodes-allowlist`); they are refused
-        /// during the handshake, before any Hello.
+        /// When set, only these node keys may connect to us or be dialled (DESIGN.md's `nodes-allowlist`);
+        /// others are refused during the handshake, before any Hello.
         public var allowlist: Set<PublicKey>?
 
         public init(nodeKey: PrivateKey, clientId: String = "sankofa/v0.1.0/linux-x86_64/swift6",
@@ -48,12 +49,15 @@ public final class P2PHost: Sendable {
     private let group: any EventLoopGroup
     private let onMessage: @Sendable (Peer, SubProtocolMessage) -> Void
     private let state = Locked(State())
+    private let logger: Logger
 
     /// A host on `group`; `onMessage` receives every sub-protocol message from every peer.
     public init(configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "sankofa.p2p"),
                 onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in }) {
         self.configuration = configuration
         self.group = group
+        self.logger = logger
         self.onMessage = onMessage
     }
 
@@ -82,12 +86,17 @@ public final class P2PHost: Sendable {
             $0.server = server
             $0.boundPort = port
         }
-        return Enode(publicKey: configuration.nodeKey.publicKey, host: configuration.host, tcpPort: port)
+        let enode = Enode(publicKey: configuration.nodeKey.publicKey, host: configuration.host, tcpPort: port)
+        logger.info("listening for RLPx connections", metadata: ["enode": "\(enode)"])
+        return enode
     }
 
     /// Dials `enode`, runs the handshake (which fails unless the remote holds the enode's key) and the Hello
     /// exchange, and returns the established peer.
     public func connect(to enode: Enode) async throws -> Peer {
+        if let allowlist = configuration.allowlist, !allowlist.contains(enode.publicKey) {
+            throw RLPxConnectionError.remoteKeyRefused(enode.publicKey)
+        }
         let ready = group.any().makePromise(of: Peer.self)
         do {
             _ = try await ClientBootstrap(group: group)
@@ -117,9 +126,14 @@ public final class P2PHost: Sendable {
     private func initialise(_ channel: any Channel, role: RLPxHandler.Role, isInbound: Bool,
                             ready: EventLoopPromise<Peer>? = nil) -> EventLoopFuture<Void> {
         let established = channel.eventLoop.makePromise(of: PeerInfo.self)
+        let logger = self.logger
         established.futureResult.whenComplete { [self] result in
             switch result {
             case .success(let info):
+                logger.debug("peer session established", metadata: [
+                    "peer": "\(info.remoteKey)", "client": "\(info.hello.clientId)", "inbound": "\(isInbound)",
+                    "shared": "\(info.shared.entries.map(\.capability.description))",
+                ])
                 let peer = Peer(info: info, channel: channel, isInbound: isInbound)
                 let duplicate = state.withLock { state -> Bool in
                     if state.peers[info.remoteKey] != nil { return true }
@@ -138,6 +152,9 @@ public final class P2PHost: Sendable {
                 }
                 ready?.succeed(peer)
             case .failure(let error):
+                logger.debug("peer connection ended before its session was established", metadata: [
+                    "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "error": "\(error)",
+                ])
                 ready?.fail(error)
             }
         }

@@ -121,6 +121,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
         guard hello.nodeId == remoteKey.rawBytes else {
             throw WireError.unexpectedIdentity(expected: remoteKey.rawBytes, got: hello.nodeId)
         }
+        guard remoteKey != configuration.nodeKey else { throw WireError.connectedToSelf }
         guard hello.protocolVersion >= Hello.currentVersion else { throw WireError.incompatibleVersion(hello.protocolVersion) }
         let shared = SharedCapabilities(local: configuration.protocols, remote: hello.capabilities)
         if shared.isEmpty && !configuration.protocols.isEmpty { throw WireError.noSharedCapabilities }

@@ -21,6 +21,8 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     case incompatibleVersion(UInt64)
     /// No capability in common.
     case noSharedCapabilities
+    /// The peer is this node (we dialled our own address).
+    case connectedToSelf
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case .compression(let error): "message decompression failed: \(error)"
         case .incompatibleVersion(let version): "peer speaks devp2p version \(version); 5 or later is required"
         case .noSharedCapabilities: "no capability in common with the peer"
+        case .connectedToSelf: "connected to this node itself"
         }
     }
 
@@ -45,6 +48,7 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedIdentity: .unexpectedIdentity
         case .incompatibleVersion: .incompatibleVersion
         case .noSharedCapabilities: .uselessPeer
+        case .connectedToSelf: .connectedToSelf
         }
     }
 }

@@ -17,10 +17,12 @@ final class EmbeddedPeer {
 
     static let eth68 = SubProtocolDescriptor(name: "eth", version: 68, messageCount: 17)
 
+    /// `selfConnect` makes the remote use our own node key, as when a node dials its own address.
     init(session: Bool = true, maxFrameSize: Int = RLPxFrameCodec.defaultMaxFrameSize,
-         protocols: [any SubProtocol] = [EmbeddedPeer.eth68], pingInterval: TimeAmount = .seconds(15)) throws {
+         protocols: [any SubProtocol] = [EmbeddedPeer.eth68], pingInterval: TimeAmount = .seconds(15),
+         selfConnect: Bool = false) throws {
         nodeKey = try PrivateKey.generate()
-        key = try PrivateKey.generate()
+        key = selfConnect ? nodeKey : try PrivateKey.generate()
         try channel.pipeline.syncOperations.addHandler(
             RLPxHandler(staticKey: nodeKey, role: .responder(accept: { _ in true }), maxFrameSize: maxFrameSize))
         if session {

@@ -91,6 +91,9 @@ struct P2PHostTests {
         let bEnode = try await b.start()
         let stranger = P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [Self.eth68]))
         await #expect(throws: (any Error).self) { _ = try await stranger.connect(to: bEnode) }
+        // Our own allow-list also bounds whom we dial.
+        let picky = P2PHost(configuration: .init(nodeKey: friend, protocols: [Self.eth68], allowlist: [friend.publicKey]))
+        await #expect(throws: RLPxConnectionError.remoteKeyRefused(bEnode.publicKey)) { _ = try await picky.connect(to: bEnode) }
         let allowed = P2PHost(configuration: .init(nodeKey: friend, protocols: [Self.eth68]))
         let peer = try await allowed.connect(to: bEnode)
         #expect(peer.remoteKey == b.configuration.nodeKey.publicKey)

@@ -87,6 +87,15 @@ struct P2PSessionHandlerTests {
         #expect(!peer.isOpen)
     }
 
+    @Test func ourOwnKeyIsConnectedToSelf() throws {
+        let peer = try EmbeddedPeer(selfConnect: true)
+        try peer.handshake()
+        _ = try peer.received()  // our Hello
+        try peer.sendHello(accepted: false)
+        #expect(try peer.disconnectReason() == .connectedToSelf)
+        #expect(!peer.isOpen)
+    }
+
     @Test func oldVersionIsIncompatible() throws {
         let peer = try Self.connected()
         try peer.send(id: 0, data: Hello(protocolVersion: 4, clientId: "old", capabilities: [Capability(name: "eth", version: 68)],
@@ -149,10 +158,11 @@ struct P2PSessionHandlerTests {
         try peer.sendHello()
         let pong = peer.channel.triggerUserOutboundEvent(P2PSessionCommand.ping)
         #expect(try peer.received().map(\.id) == [2])
-        var done = false
-        pong.whenSuccess { done = true }
+        let done = Locked(false)
+        pong.whenSuccess { done.withLock { $0 = true } }
+        #expect(!done.withLock { $0 })
         try peer.send(id: 3, data: [0xc0])
-        #expect(done)
+        #expect(done.withLock { $0 })
         let bye = peer.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.clientQuitting))
         try bye.wait()
         #expect(try peer.disconnectReason() == .clientQuitting)

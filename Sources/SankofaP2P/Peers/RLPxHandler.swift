@@ -57,6 +57,8 @@ public final class RLPxHandler: ChannelDuplexHandler {
     private var state = State.idle
     private var inbound = ByteBuffer()
     private var timer: Scheduled<Void>?
+    /// Set once the buffered handshake bytes failed to open as a pre-EIP-8 packet, so that is not retried.
+    private var legacyTried = false
 
     public init(staticKey: PrivateKey, role: Role, handshakeTimeout: TimeAmount = .seconds(5),
                 maxFrameSize: Int = RLPxFrameCodec.defaultMaxFrameSize) {
@@ -124,12 +126,16 @@ public final class RLPxHandler: ChannelDuplexHandler {
             inbound.clear()
         case .initiating(let initiator):
             // Until the packet is complete; scan() bounds it by its size prefix (at most 2 + 65535 bytes).
-            guard let (secrets, used) = try initiator.readAck(Array(inbound.readableBytesView)[...]) else { return }
+            guard worthScanning(legacySize: AckMessage.legacyPlaintextSize + ECIES.overhead),
+                  let (secrets, used) = try initiator.readAck(Array(inbound.readableBytesView)[...])
+            else { return }
             inbound.moveReaderIndex(forwardBy: used)
             try establish(context: context, secrets: secrets)
             try process(context: context)
         case .responding(var responder):
-            guard let used = try responder.readAuth(Array(inbound.readableBytesView)[...]) else { return }
+            guard worthScanning(legacySize: AuthMessage.legacyPlaintextSize + ECIES.overhead),
+                  let used = try responder.readAuth(Array(inbound.readableBytesView)[...])
+            else { return }
             inbound.moveReaderIndex(forwardBy: used)
             guard let remoteKey = responder.remoteKey, case .responder(let accept) = role else { return }
             guard accept(remoteKey) else { throw RLPxConnectionError.remoteKeyRefused(remoteKey) }
@@ -143,6 +149,18 @@ public final class RLPxHandler: ChannelDuplexHandler {
             }
             inbound.discardReadBytes()
         }
+    }
+
+    /// Whether the buffered bytes could complete a handshake packet now; remembers a failed legacy attempt.
+    private func worthScanning(legacySize: Int) -> Bool {
+        guard let first = inbound.getInteger(at: inbound.readerIndex, as: UInt8.self),
+              let second = inbound.getInteger(at: inbound.readerIndex + 1, as: UInt8.self)
+        else { return false }
+        let worth = HandshakePacket.worthScanning(count: inbound.readableBytes, first: first, second: second,
+                                                  legacySize: legacySize, legacyTried: legacyTried)
+        // A scan that returns "need more" past the legacy size has just ruled the legacy form out.
+        if worth && first == 0x04 && inbound.readableBytes >= legacySize { legacyTried = true }
+        return worth
     }
 
     private func establish(context: ChannelHandlerContext, secrets: RLPxSecrets) throws {
@@ -162,8 +180,8 @@ public final class RLPxHandler: ChannelDuplexHandler {
         do {
             try payload.withUnsafeReadableBytes { raw in try codec.writeFrame(raw, to: &out) }
         } catch {
+            // Only an oversized payload gets here, refused before any cipher state moved: the connection is fine.
             promise?.fail(error)
-            fail(context: context, error)
             return
         }
         context.write(wrapOutboundOut(out), promise: promise)

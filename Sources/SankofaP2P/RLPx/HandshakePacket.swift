@@ -66,4 +66,14 @@ enum HandshakePacket {
             throw .ecies(error)
         }
     }
+
+    /// Whether `scan` could make progress on a buffer of `count` bytes starting `first, second`: a stream
+    /// reader calls it before copying the buffer, so a peer dripping bytes costs neither copies nor ECDH.
+    /// `legacyTried` is true once a legacy decryption of this buffer's first `legacySize` bytes has failed.
+    static func worthScanning(count: Int, first: UInt8, second: UInt8, legacySize: Int, legacyTried: Bool) -> Bool {
+        guard count >= 2 else { return false }
+        let size = Int(first) << 8 | Int(second)
+        if size <= ECIES.overhead || count >= 2 + size { return true }  // refusable, or complete
+        return first == 0x04 && count >= legacySize && !legacyTried
+    }
 }

@@ -115,6 +115,30 @@ struct RLPxHandlerTests {
         #expect(peer.errors.contains { ($0 as? RLPxError) == .frameTooLarge(size: 4096, limit: 1024) })
     }
 
+    @Test func anOversizedWriteFailsAloneWithoutClosing() throws {
+        let peer = try EmbeddedPeer(session: false)
+        try peer.handshake()
+        #expect(throws: RLPxError.frameTooLarge(size: 1 << 24, limit: 0xFF_FFFF)) {
+            try peer.channel.writeOutbound(ByteBuffer(repeating: 0, count: 1 << 24))
+        }
+        #expect(peer.isOpen)
+        // The egress stream is untouched: the next frame still reads correctly on the other side.
+        try peer.channel.writeOutbound(ByteBuffer(bytes: [7, 7]))
+        var wire = try #require(try peer.channel.readOutbound(as: ByteBuffer.self))
+        #expect(try peer.codec?.readFrame(from: &wire).map { Array($0.readableBytesView) } == [7, 7])
+    }
+
+    @Test func slowDripAuthStillCompletes() throws {
+        for format in [HandshakeFormat.eip8, .legacy] {
+            let peer = try EmbeddedPeer(session: false)
+            let initiator = try RLPxInitiator(staticKey: peer.key, remoteKey: peer.nodeKey.publicKey, format: format)
+            for byte in initiator.authPacket { peer.feed([byte]) }
+            let ack = try #require(try peer.channel.readOutbound(as: ByteBuffer.self))
+            #expect(try initiator.readAck(Array(ack.readableBytesView)[...]) != nil)
+            #expect(peer.errors.isEmpty)
+        }
+    }
+
     @Test func writesBeforeTheHandshakeFail() throws {
         let peer = try EmbeddedPeer(session: false)
         #expect(throws: RLPxConnectionError.notEstablished) {

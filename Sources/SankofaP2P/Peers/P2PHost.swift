@@ -43,6 +43,16 @@ public final class P2PHost: Sendable {
         var server: (any Channel)?
         var boundPort: Int?
         var peers: [PublicKey: Peer] = [:]
+        var misbehaviour = Misbehaviour()
+    }
+
+    /// Connections this host ended, by cause (DESIGN.md: misbehaving peers are dropped and counted).
+    public struct Misbehaviour: Sendable, Equatable {
+        /// Sessions we closed with Disconnect, by the reason we gave.
+        public var disconnects: [DisconnectReason: Int] = [:]
+        /// Connections dropped during the RLPx handshake: undecryptable or malformed auth/ack, a refused key,
+        /// or the time limit.
+        public var failedHandshakes = 0
     }
 
     public let configuration: Configuration
@@ -60,6 +70,9 @@ public final class P2PHost: Sendable {
         self.logger = logger
         self.onMessage = onMessage
     }
+
+    /// What this host has dropped so far.
+    public var misbehaviour: Misbehaviour { state.withLock { $0.misbehaviour } }
 
     /// The peers with an established session.
     public var peers: [Peer] { state.withLock { Array($0.peers.values) } }
@@ -168,9 +181,16 @@ public final class P2PHost: Sendable {
             try channel.pipeline.syncOperations.addHandlers([
                 RLPxHandler(staticKey: configuration.nodeKey, role: role, handshakeTimeout: configuration.handshakeTimeout),
                 P2PSessionHandler(configuration: session, established: established),
-                PeerMessageForwarder { key, message in
+                PeerMessageForwarder(onMessage: { key, message in
                     if let peer = peers.withLock({ $0.peers[key] }) { onMessage(peer, message) }
-                },
+                }, onOutcome: { outcome in
+                    peers.withLock { state in
+                        switch outcome {
+                        case .disconnected(let reason): state.misbehaviour.disconnects[reason, default: 0] += 1
+                        case .handshakeFailed: state.misbehaviour.failedHandshakes += 1
+                        }
+                    }
+                }),
             ])
         }
     }

@@ -42,20 +42,33 @@ public final class Peer: Sendable, CustomStringConvertible {
     }
 }
 
-/// The last handler of a peer pipeline: hands sub-protocol messages to the host's callback and keeps errors
-/// from reaching the end of the pipeline unobserved (the session handler has already acted on them).
+/// What a connection's pipeline tells the host about how it ended.
+enum PeerOutcome: Sendable {
+    /// We sent Disconnect for this reason.
+    case disconnected(DisconnectReason)
+    /// The RLPx handshake failed (undecryptable or malformed auth/ack, refused key, timeout).
+    case handshakeFailed
+}
+
+/// The last handler of a peer pipeline: hands sub-protocol messages to the host's callback, reports how the
+/// connection ended, and keeps errors from reaching the end of the pipeline unobserved (the session handler
+/// has already acted on them).
 final class PeerMessageForwarder: ChannelInboundHandler {
     typealias InboundIn = SubProtocolMessage
 
     private let onMessage: @Sendable (PublicKey, SubProtocolMessage) -> Void
+    private let onOutcome: @Sendable (PeerOutcome) -> Void
     private var remoteKey: PublicKey?
 
-    init(onMessage: @escaping @Sendable (PublicKey, SubProtocolMessage) -> Void) {
+    init(onMessage: @escaping @Sendable (PublicKey, SubProtocolMessage) -> Void,
+         onOutcome: @escaping @Sendable (PeerOutcome) -> Void) {
         self.onMessage = onMessage
+        self.onOutcome = onOutcome
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let completed = event as? RLPxHandshakeCompleted { remoteKey = completed.remoteKey }
+        if let closed = event as? P2PSessionClosed, !closed.byRemote { onOutcome(.disconnected(closed.reason)) }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -65,6 +78,7 @@ final class PeerMessageForwarder: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if remoteKey == nil, error is RLPxError || error is RLPxConnectionError { onOutcome(.handshakeFailed) }
         context.close(promise: nil)
     }
 }

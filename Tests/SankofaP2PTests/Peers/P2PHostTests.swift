@@ -62,8 +62,10 @@ struct P2PHostTests {
         #expect(received.withLock { $0 } == [SubProtocolMessage(protocolName: "istanbul", id: 2, data: big),
                                              SubProtocolMessage(protocolName: "eth", id: 0, data: [0xc0])])
 
-        // Dialling an already connected node is refused.
+        // Dialling an already connected node is refused, and counted.
         await #expect(throws: (any Error).self) { _ = try await a.connect(to: bEnode) }
+        #expect(try await Self.eventually { a.misbehaviour.disconnects[.alreadyConnected] == 1 })
+        #expect(a.misbehaviour.failedHandshakes == 0)
 
         // A clean disconnect removes the peer on both sides.
         await peer.disconnect(.requested)
@@ -81,6 +83,7 @@ struct P2PHostTests {
         await #expect(throws: (any Error).self) { _ = try await a.connect(to: impostor) }
         #expect(a.peers.isEmpty)
         #expect(b.peers.isEmpty)
+        #expect(try await Self.eventually { b.misbehaviour.failedHandshakes == 1 })
         await b.stop()
     }
 
@@ -91,6 +94,7 @@ struct P2PHostTests {
         let bEnode = try await b.start()
         let stranger = P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [Self.eth68]))
         await #expect(throws: (any Error).self) { _ = try await stranger.connect(to: bEnode) }
+        #expect(try await Self.eventually { b.misbehaviour.failedHandshakes == 1 })
         // Our own allow-list also bounds whom we dial.
         let picky = P2PHost(configuration: .init(nodeKey: friend, protocols: [Self.eth68], allowlist: [friend.publicKey]))
         await #expect(throws: RLPxConnectionError.remoteKeyRefused(bEnode.publicKey)) { _ = try await picky.connect(to: bEnode) }

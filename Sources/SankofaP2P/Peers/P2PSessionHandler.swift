@@ -122,10 +122,11 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
             throw WireError.unexpectedIdentity(expected: remoteKey.rawBytes, got: hello.nodeId)
         }
         guard remoteKey != configuration.nodeKey else { throw WireError.connectedToSelf }
-        guard hello.protocolVersion >= Hello.currentVersion else { throw WireError.incompatibleVersion(hello.protocolVersion) }
         let shared = SharedCapabilities(local: configuration.protocols, remote: hello.capabilities)
         if shared.isEmpty && !configuration.protocols.isEmpty { throw WireError.noSharedCapabilities }
-        codec.compression = true  // both sides are at version 5 or later
+        // Snappy from here on only if both sides said version 5 or later (we always do); older peers are
+        // accepted uncompressed, as geth does.
+        codec.compression = hello.protocolVersion >= Hello.currentVersion
         let info = PeerInfo(remoteKey: remoteKey, hello: hello, shared: shared)
         state = .active(info)
         schedulePing(context: context)

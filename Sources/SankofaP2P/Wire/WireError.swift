@@ -17,8 +17,6 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownMessageID(UInt64)
     /// A Snappy body that would not decompress, or decompresses beyond the 16 MiB limit.
     case compression(SnappyError)
-    /// The peer speaks a base protocol version we cannot (below 5 here, as Snappy is assumed).
-    case incompatibleVersion(UInt64)
     /// No capability in common.
     case noSharedCapabilities
     /// The peer is this node (we dialled our own address).
@@ -34,7 +32,6 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedMessage(let id, let before): "message 0x\(String(id, radix: 16)) arrived \(before)"
         case .unknownMessageID(let id): "message id 0x\(String(id, radix: 16)) belongs to no shared capability"
         case .compression(let error): "message decompression failed: \(error)"
-        case .incompatibleVersion(let version): "peer speaks devp2p version \(version); 5 or later is required"
         case .noSharedCapabilities: "no capability in common with the peer"
         case .connectedToSelf: "connected to this node itself"
         }
@@ -46,7 +43,6 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformed, .invalidHello, .helloTooLarge, .unexpectedMessage, .unknownMessageID, .compression:
             .breachOfProtocol
         case .unexpectedIdentity: .unexpectedIdentity
-        case .incompatibleVersion: .incompatibleVersion
         case .noSharedCapabilities: .uselessPeer
         case .connectedToSelf: .connectedToSelf
         }

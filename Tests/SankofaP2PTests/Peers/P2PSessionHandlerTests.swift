@@ -96,11 +96,15 @@ struct P2PSessionHandlerTests {
         #expect(!peer.isOpen)
     }
 
-    @Test func oldVersionIsIncompatible() throws {
+    @Test func version4PeerTalksUncompressed() throws {
         let peer = try Self.connected()
         try peer.send(id: 0, data: Hello(protocolVersion: 4, clientId: "old", capabilities: [Capability(name: "eth", version: 68)],
                                          listenPort: 0, nodeId: peer.key.publicKey.rawBytes).rlp)
-        #expect(try peer.disconnectReason() == .incompatibleVersion)
+        #expect(peer.isOpen)
+        try peer.send(id: 2, data: [0xc0])  // Ping, uncompressed
+        #expect(try peer.received().map(\.id) == [3])  // Pong, uncompressed
+        try peer.send(id: 0x11, data: [0xc1, 0x05])
+        #expect(try peer.channel.readInbound(as: SubProtocolMessage.self)?.data == [0xc1, 0x05])
     }
 
     @Test func nothingSharedIsUseless() throws {

@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "SankofaBlockchain", targets: ["SankofaBlockchain"]),
         .library(name: "SankofaNode", targets: ["SankofaNode"]),
         .library(name: "SankofaRPC", targets: ["SankofaRPC"]),
+        .library(name: "SankofaP2P", targets: ["SankofaP2P"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
 
         // Layers.
         .target(name: "SankofaPrimitives", swiftSettings: releaseSpeed),
@@ -70,6 +72,12 @@ let package = Package(
         .target(name: "SankofaBlockchain", dependencies: [
             "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
             "SankofaExecution", "SankofaConsensus",
+        ], swiftSettings: releaseSpeed),
+        .target(name: "SankofaP2P", dependencies: [
+            "SankofaPrimitives", "SankofaCrypto", "CSnappy",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
@@ -112,6 +120,7 @@ let package = Package(
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
                                          "CSecp256k1", "CRocksDB", "SankofaJSON", "SankofaClique", "SankofaRPC", "SankofaNode",
+                                         "SankofaP2P",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
@@ -131,6 +140,12 @@ let package = Package(
         .testTarget(name: "SankofaContractsTests", dependencies: ["SankofaContracts", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCliqueTests", dependencies: ["SankofaClique", "SankofaTestSupport"]),
         .testTarget(name: "SankofaBlockchainTests", dependencies: ["SankofaBlockchain", "SankofaClique", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaP2PTests", dependencies: [
+            "SankofaP2P", "SankofaCrypto", "SankofaTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),

@@ -20,7 +20,7 @@ let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { 
 let rpcSelected = prefixes?.contains(where: RPCLoad.selects) ?? false
 let pipelineSelected = prefixes?.contains(where: NodePipeline.selects) ?? false
 let rpcOnly = (rpcSelected || pipelineSelected) && (prefixes ?? []).allSatisfy { RPCLoad.selects($0) || NodePipeline.selects($0) }
-let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all()).filter(selected)
+let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)

@@ -3,4 +3,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #endif

@@ -1,0 +1,197 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SankofaCrypto
+import SankofaPrimitives
+
+/// A devp2p node endpoint: listens for RLPx connections, dials enode URLs, and keeps the established peers.
+///
+///     let host = P2PHost(configuration: .init(nodeKey: key, protocols: [eth68]))
+///     let me = try await host.start()          // binds; port 0 lets the OS choose
+///     let peer = try await host.connect(to: try Enode("enode://…@10.0.0.2:30303"))
+///     let rtt = try await peer.ping()
+public final class P2PHost: Sendable {
+    public struct Configuration: Sendable {
+        public var nodeKey: PrivateKey
+        public var clientId: String
+        public var protocols: [any SubProtocol]
+        public var host: String
+        /// 0 asks the OS for a free port; `start()` reports the one it got.
+        public var port: Int
+        public var handshakeTimeout: TimeAmount
+        public var pingInterval: TimeAmount
+        /// When set, only these node keys may connect to us or be dialled (DESIGN.md's `nodes-allowlist`);
+        /// others are refused during the handshake, before any Hello.
+        public var allowlist: Set<PublicKey>?
+
+        public init(nodeKey: PrivateKey, clientId: String = "sankofa/v0.1.0/linux-x86_64/swift6",
+                    protocols: [any SubProtocol], host: String = "127.0.0.1", port: Int = 0,
+                    handshakeTimeout: TimeAmount = .seconds(5), pingInterval: TimeAmount = .seconds(15),
+                    allowlist: Set<PublicKey>? = nil) {
+            self.nodeKey = nodeKey
+            self.clientId = clientId
+            self.protocols = protocols
+            self.host = host
+            self.port = port
+            self.handshakeTimeout = handshakeTimeout
+            self.pingInterval = pingInterval
+            self.allowlist = allowlist
+        }
+    }
+
+    private struct State {
+        var server: (any Channel)?
+        var boundPort: Int?
+        var peers: [PublicKey: Peer] = [:]
+        var misbehaviour = Misbehaviour()
+    }
+
+    /// Connections this host ended, by cause (DESIGN.md: misbehaving peers are dropped and counted).
+    public struct Misbehaviour: Sendable, Equatable {
+        /// Sessions we closed with Disconnect, by the reason we gave.
+        public var disconnects: [DisconnectReason: Int] = [:]
+        /// Connections dropped during the RLPx handshake: undecryptable or malformed auth/ack, a refused key,
+        /// or the time limit.
+        public var failedHandshakes = 0
+    }
+
+    public let configuration: Configuration
+    private let group: any EventLoopGroup
+    private let onMessage: @Sendable (Peer, SubProtocolMessage) -> Void
+    private let state = Locked(State())
+    private let logger: Logger
+
+    /// A host on `group`; `onMessage` receives every sub-protocol message from every peer.
+    public init(configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "sankofa.p2p"),
+                onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in }) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        self.onMessage = onMessage
+    }
+
+    /// What this host has dropped so far.
+    public var misbehaviour: Misbehaviour { state.withLock { $0.misbehaviour } }
+
+    /// The peers with an established session.
+    public var peers: [Peer] { state.withLock { Array($0.peers.values) } }
+
+    /// This node's enode URL once listening.
+    public var enode: Enode? {
+        guard let port = state.withLock({ $0.boundPort }) else { return nil }
+        return Enode(publicKey: configuration.nodeKey.publicKey, host: configuration.host, tcpPort: port)
+    }
+
+    /// Starts listening and returns this node's enode URL (with the port the OS gave when 0 was asked for).
+    @discardableResult
+    public func start() async throws -> Enode {
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] channel in
+                let allowlist = configuration.allowlist
+                return initialise(channel, role: .responder(accept: { key in allowlist?.contains(key) ?? true }),
+                                  isInbound: true)
+            }
+            .bind(host: configuration.host, port: configuration.port).get()
+        let port = server.localAddress?.port ?? configuration.port
+        state.withLock {
+            $0.server = server
+            $0.boundPort = port
+        }
+        let enode = Enode(publicKey: configuration.nodeKey.publicKey, host: configuration.host, tcpPort: port)
+        logger.info("listening for RLPx connections", metadata: ["enode": "\(enode)"])
+        return enode
+    }
+
+    /// Dials `enode`, runs the handshake (which fails unless the remote holds the enode's key) and the Hello
+    /// exchange, and returns the established peer.
+    public func connect(to enode: Enode) async throws -> Peer {
+        if let allowlist = configuration.allowlist, !allowlist.contains(enode.publicKey) {
+            throw RLPxConnectionError.remoteKeyRefused(enode.publicKey)
+        }
+        let ready = group.any().makePromise(of: Peer.self)
+        do {
+            _ = try await ClientBootstrap(group: group)
+                .connectTimeout(configuration.handshakeTimeout)
+                .channelInitializer { [self] channel in
+                    initialise(channel, role: .initiator(remoteKey: enode.publicKey), isInbound: false, ready: ready)
+                }
+                .connect(host: enode.host, port: enode.tcpPort).get()
+        } catch {
+            ready.fail(error)
+        }
+        return try await ready.futureResult.get()
+    }
+
+    /// Closes the listener and every peer.
+    public func stop() async {
+        let (server, peers) = state.withLock { state in
+            let result = (state.server, Array(state.peers.values))
+            state.server = nil
+            state.peers = [:]
+            return result
+        }
+        for peer in peers { await peer.disconnect(.clientQuitting) }
+        try? await server?.close()
+    }
+
+    private func initialise(_ channel: any Channel, role: RLPxHandler.Role, isInbound: Bool,
+                            ready: EventLoopPromise<Peer>? = nil) -> EventLoopFuture<Void> {
+        let established = channel.eventLoop.makePromise(of: PeerInfo.self)
+        let logger = self.logger
+        established.futureResult.whenComplete { [self] result in
+            switch result {
+            case .success(let info):
+                logger.debug("peer session established", metadata: [
+                    "peer": "\(info.remoteKey)", "client": "\(info.hello.clientId)", "inbound": "\(isInbound)",
+                    "shared": "\(info.shared.entries.map(\.capability.description))",
+                ])
+                let peer = Peer(info: info, channel: channel, isInbound: isInbound)
+                let duplicate = state.withLock { state -> Bool in
+                    if state.peers[info.remoteKey] != nil { return true }
+                    state.peers[info.remoteKey] = peer
+                    return false
+                }
+                if duplicate {
+                    channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.alreadyConnected), promise: nil)
+                    ready?.fail(P2PSessionError.closed(.alreadyConnected))
+                    return
+                }
+                channel.closeFuture.whenComplete { [self] _ in
+                    state.withLock { state in
+                        if state.peers[info.remoteKey] === peer { state.peers[info.remoteKey] = nil }
+                    }
+                }
+                ready?.succeed(peer)
+            case .failure(let error):
+                logger.debug("peer connection ended before its session was established", metadata: [
+                    "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "error": "\(error)",
+                ])
+                ready?.fail(error)
+            }
+        }
+        let session = P2PSessionHandler.Configuration(
+            nodeKey: configuration.nodeKey.publicKey, clientId: configuration.clientId,
+            listenPort: UInt64(state.withLock { $0.boundPort } ?? 0), protocols: configuration.protocols,
+            pingInterval: configuration.pingInterval)
+        let onMessage = self.onMessage
+        let peers = state
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandlers([
+                RLPxHandler(staticKey: configuration.nodeKey, role: role, handshakeTimeout: configuration.handshakeTimeout),
+                P2PSessionHandler(configuration: session, established: established),
+                PeerMessageForwarder(onMessage: { key, message in
+                    if let peer = peers.withLock({ $0.peers[key] }) { onMessage(peer, message) }
+                }, onOutcome: { outcome in
+                    peers.withLock { state in
+                        switch outcome {
+                        case .disconnected(let reason): state.misbehaviour.disconnects[reason, default: 0] += 1
+                        case .handshakeFailed: state.misbehaviour.failedHandshakes += 1
+                        }
+                    }
+                }),
+            ])
+        }
+    }
+}

@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(name: "SankofaBenchmarks",
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
-                                         "CSecp256k1", "CRocksDB", "SankofaRPC", "SankofaNode",
+                                         "CSecp256k1", "CRocksDB", "SankofaRPC", "SankofaNode", "SankofaConsensus", "SankofaQBFT",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),

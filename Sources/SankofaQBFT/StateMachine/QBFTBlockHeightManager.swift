@@ -71,10 +71,7 @@ final class QBFTBlockHeightManager {
     }
 
     private func changeRound(to newRound: UInt32) {
-        if let current = currentRound {
-            guard current.roundIdentifier.round < newRound else { return }
-            if let certificate = current.state.preparedCertificate { latestPrepared = certificate }
-        }
+        if let current = currentRound, current.roundIdentifier.round >= newRound { return }
         startRound(newRound)
         let prepared = latestPrepared.map {
             PreparedRoundMetadata(preparedRound: $0.round,
@@ -87,7 +84,14 @@ final class QBFTBlockHeightManager {
         env.multicast(.roundChange(roundChange), in: context)
     }
 
+    /// Moves to `round`. The round being left hands over its prepared certificate, if it has one, whichever way
+    /// the node leaves it (timeout, round-change quorum, justified future proposal), so the next ROUND-CHANGE
+    /// always reports the latest preparation.
     private func startRound(_ round: UInt32) {
+        if let certificate = currentRound?.state.preparedCertificate,
+           certificate.round >= (latestPrepared?.round ?? 0) {
+            latestPrepared = certificate
+        }
         let state = futureRounds[round] ?? makeRoundState(round)
         futureRounds = futureRounds.filter { $0.key > round }
         currentRound = QBFTRound(state: state, env: env)

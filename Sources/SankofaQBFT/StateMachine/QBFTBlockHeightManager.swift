@@ -22,7 +22,10 @@ final class QBFTBlockHeightManager {
         self.context = context
         self.env = env
         self.roundChanges = RoundChangeManager(quorum: context.quorum)
-        self.blockValidator = BlockConsensusValidator(context: context, executionValidator: env.blockValidator)
+        let clock = env.clock
+        self.blockValidator = BlockConsensusValidator(context: context, executionValidator: env.blockValidator,
+                                                      blockPeriodSeconds: env.config.blockPeriodSeconds,
+                                                      nowSeconds: { clock.nowMilliseconds / 1000 })
         self.roundChangeValidator = RoundChangeValidator(context: context, blockValidator: blockValidator)
         startBlockTimer(deadline: (context.parent.timestamp &+ env.config.blockPeriodSeconds) &* 1000)
     }

@@ -8,6 +8,11 @@ import SankofaPrimitives
 struct BlockConsensusValidator {
     let context: HeightContext
     let executionValidator: (any ProposedBlockValidator)?
+    /// The block period: a proposal may not come sooner after its parent (Besu `TimestampMoreRecentThanParent`).
+    var blockPeriodSeconds: UInt64 = 0
+    /// The local time in seconds, for the 1-second future bound (Besu `TimestampBoundedByFutureParameter`); nil
+    /// skips the check.
+    var nowSeconds: (() -> UInt64)?
 
     /// Returns the parsed extraData.
     @discardableResult
@@ -24,7 +29,12 @@ struct BlockConsensusValidator {
         guard extra.validators == context.validators else { throw MessageRejection("block lists validators \(extra.validators)") }
         guard extra.commitSeals.isEmpty else { throw MessageRejection("a proposed block must not carry commit seals") }
         guard context.isValidator(header.coinbase) else { throw MessageRejection("block coinbase \(header.coinbase) is not a validator") }
-        guard header.timestamp >= context.parent.timestamp else { throw MessageRejection("block timestamp is before its parent's") }
+        guard header.timestamp >= context.parent.timestamp &+ blockPeriodSeconds else {
+            throw MessageRejection("block timestamp \(header.timestamp) is within \(blockPeriodSeconds) s of its parent's")
+        }
+        if let nowSeconds, header.timestamp > nowSeconds() &+ QBFTHeaderVerifier.allowedFutureSeconds {
+            throw MessageRejection("block timestamp \(header.timestamp) is in the future")
+        }
         if let executionValidator {
             do { try executionValidator.validateProposedBlock(block, parent: context.parent) } catch {
                 throw MessageRejection("block does not execute: \(error)")

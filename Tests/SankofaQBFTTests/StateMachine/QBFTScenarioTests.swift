@@ -206,3 +206,28 @@ struct QBFTScenarioTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 5 })
     }
 }
+
+/// Validator-set changes voted through block extraData, end to end.
+@Suite("QBFT validator votes")
+struct QBFTVoteScenarioTests {
+    @Test func observerIsVotedInAndThenTakesPart() throws {
+        let network = FakeNetwork(validators: ["A", "B", "C", "D"], config: QBFTScenarioTests.config, extra: ["E"])
+        network.start()
+        let e = TestValidators.address("E")
+        for label in ["A", "B", "C", "D"] { network[label].controller?.pendingVotes = [e: .add] }
+        // Three add votes from distinct proposers (a majority of four) take E in.
+        #expect(network.run(untilHeight: 4, within: 60))
+        let head = network["A"].chain.head
+        #expect(try network["A"].chain.validators(after: head).contains(e))
+        #expect(network.run(untilHeight: 12, within: 120))
+        #expect(network["E"].controller?.validators.contains(e) == true)
+        #expect((network["E"].controller?.counters.accepted ?? 0) > 0, "E takes part once it is a validator")
+        let coinbases = (5...12).compactMap { network["A"].chain.blocks[UInt64($0)]?.header.coinbase }
+        #expect(coinbases.contains(e), "E proposes in its turn")
+        // Every later header lists five validators and carries no more votes once E is in.
+        let last = try QBFTExtraData(rlp: try #require(network["A"].chain.blocks[12]).header.extraData)
+        #expect(last.validators.count == 5)
+        #expect(last.vote == nil)
+        #expect(network.conflictingHeights().isEmpty)
+    }
+}

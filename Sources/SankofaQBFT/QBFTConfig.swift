@@ -25,8 +25,10 @@ public struct QBFTConfig: Hashable, Sendable {
     /// Re-send each new valid message to the other validators, as Besu does for networks that are not a full mesh.
     public var gossipReceivedMessages: Bool
 
+    /// Besu's defaults (`JsonBftConfigOptions`: period 1 s, round expiry 1 s, epoch 30 000, future messages 1000
+    /// within 10 heights, history 1000); out-of-range values are clamped.
     public init(blockPeriodSeconds: UInt64 = 1, emptyBlockPeriodSeconds: UInt64 = 0, epochLength: UInt64 = 30_000,
-                requestTimeoutSeconds: UInt64 = 10, maxRequestTimeoutSeconds: UInt64? = nil,
+                requestTimeoutSeconds: UInt64 = 1, maxRequestTimeoutSeconds: UInt64? = nil,
                 futureMessagesMaxDistance: UInt64 = 10, futureMessagesLimit: Int = 1000, futureMessagesPerSender: Int = 100,
                 duplicateHistoryLimit: Int = 1000, gossipReceivedMessages: Bool = true) {
         self.blockPeriodSeconds = blockPeriodSeconds

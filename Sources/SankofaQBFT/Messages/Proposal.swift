@@ -16,10 +16,12 @@ public struct Proposal: Hashable, Sendable {
         self.prepares = prepares
     }
 
+    /// The proposer that signed the proposal.
     public var author: Address { signedPayload.author }
     public var roundIdentifier: RoundIdentifier { signedPayload.payload.roundIdentifier }
     public var block: Block { signedPayload.payload.block }
 
+    /// The message data: `[signedPayload, [[roundChanges…], [prepares…]]]`.
     public var encoded: [UInt8] {
         var writer = RLPWriter(capacity: 1024)
         writer.writeList { w in
@@ -32,6 +34,7 @@ public struct Proposal: Hashable, Sendable {
         return writer.bytes
     }
 
+    /// Decodes the message data strictly, recovering the author of every signed payload in it.
     public init(rlp input: [UInt8]) throws(QBFTError) {
         var reader = RLPReader(input)
         var list = try QBFTError.reading("PROPOSAL") { () throws(RLPError) in try reader.readList() }

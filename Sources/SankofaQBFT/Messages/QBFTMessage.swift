@@ -33,6 +33,7 @@ public enum QBFTMessage: Hashable, Sendable {
         return signed
     }
 
+    /// The devp2p message code this message travels under.
     public var code: QBFTMessageCode {
         switch self {
         case .proposal: .proposal

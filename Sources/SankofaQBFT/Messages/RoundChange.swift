@@ -19,10 +19,12 @@ public struct RoundChange: Hashable, Sendable {
         self.prepares = prepares
     }
 
+    /// The validator asking for the round change.
     public var author: Address { signedPayload.author }
     public var roundIdentifier: RoundIdentifier { signedPayload.payload.roundIdentifier }
     public var prepared: PreparedRoundMetadata? { signedPayload.payload.prepared }
 
+    /// The message data: `[signedPayload, block | [], 0x80, [prepares…]]`.
     public var encoded: [UInt8] {
         var writer = RLPWriter(capacity: 512)
         writer.writeList { w in
@@ -34,6 +36,7 @@ public struct RoundChange: Hashable, Sendable {
         return writer.bytes
     }
 
+    /// Decodes the message data strictly (with or without the access-list item), recovering every author.
     public init(rlp input: [UInt8]) throws(QBFTError) {
         var reader = RLPReader(input)
         var list = try QBFTError.reading("ROUND-CHANGE") { () throws(RLPError) in try reader.readList() }

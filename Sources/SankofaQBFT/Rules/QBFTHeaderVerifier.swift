@@ -31,6 +31,7 @@ public final class QBFTHeaderVerifier: HeaderVerifier, @unchecked Sendable {
     /// How far ahead of the local clock a timestamp may be (Besu `TimestampBoundedByFutureParameter(1)`).
     public static let allowedFutureSeconds: UInt64 = 1
 
+    /// A verifier for `config`, sharing `tracker` (and its cache) if given; `clock` gives Unix seconds.
     public init(config: QBFTConfig, tracker: QBFTValidatorTracker? = nil,
                 clock: @escaping @Sendable () -> UInt64 = QBFTHeaderVerifier.systemTime) {
         self.config = config
@@ -50,6 +51,7 @@ public final class QBFTHeaderVerifier: HeaderVerifier, @unchecked Sendable {
         return header.coinbase
     }
 
+    /// Applies rules 1–7 above to `header` as the child of `parent`; `chain` must serve headers by on-chain hash.
     public func verifyHeader(_ header: BlockHeader, parent: BlockHeader,
                              chain: any ChainHeaderReader) throws(ConsensusError) {
         let parentHash = try QBFTValidatorTracker.hash(parent)

@@ -16,6 +16,7 @@ public final class QBFTValidatorTracker: @unchecked Sendable {
     private var cacheOrder: [Hash32] = []
     private let lock = PThreadMutex()
 
+    /// A tracker for `config.epochLength` with an empty cache.
     public init(config: QBFTConfig) {
         self.config = config
     }

@@ -22,6 +22,7 @@ public struct RoundChangeArtifacts: Sendable {
     /// From the ROUND-CHANGE with the highest prepared round that carries its block.
     public let bestPrepared: PreparedCertificate?
 
+    /// The artifacts of a round-change certificate (a quorum of validated ROUND-CHANGEs for one round).
     public init(_ certificate: [RoundChange]) {
         roundChanges = certificate.map(\.signedPayload)
         let best = certificate

@@ -19,6 +19,7 @@ public final class QBFTController {
     /// Why the last height could not start (the validator set could not be read), if it failed.
     public private(set) var lastError: String?
 
+    /// A validator signing with `key`, reaching the node only through the given ports. Call `start(head:)` next.
     public init(config: QBFTConfig, key: PrivateKey, validatorProvider: any ValidatorProvider,
                 blockBuilder: any BlockBuilder, blockValidator: (any ProposedBlockValidator)?,
                 importer: any BlockImporter, gossip: any ConsensusGossip, clock: any ConsensusClock) {
@@ -31,6 +32,7 @@ public final class QBFTController {
     // MARK: State, for RPC, metrics and tests
 
     public var address: Address { env.address }
+    /// Everything received, refused, sent and signed so far.
     public var counters: QBFTCounters { env.counters }
     /// The height being decided and its current round (nil before round 0 starts).
     public var height: UInt64? { heightManager?.context.height }
@@ -41,6 +43,7 @@ public final class QBFTController {
     public var heldMessages: Int { futureMessages.count + (heightManager?.heldMessages ?? 0) }
     /// Digests remembered to drop duplicates.
     public var rememberedDigests: Int { env.seen.count }
+    /// The last failure of the block builder or importer port, for diagnostics.
     public var lastImportError: String? { env.lastImportError }
 
     /// Votes the local node casts when it proposes (RPC `qbft_proposeValidatorVote` / `discardValidatorVote`).

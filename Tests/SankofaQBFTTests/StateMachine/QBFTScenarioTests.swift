@@ -101,6 +101,33 @@ struct QBFTScenarioTests {
         #expect(round >= 1, "neither proposal could gather a quorum in round 0")
     }
 
+    /// Every COMMIT of round 0 is lost after all validators prepared: the round-1 proposer must re-propose the
+    /// prepared block (same on-chain hash and coinbase, round 1) with the prepared certificate as justification.
+    @Test func preparedBlockSurvivesTheRoundChange() throws {
+        let network = Self.network(["A", "B", "C", "D"])
+        let firstProposer = try #require(Self.proposer(in: network))
+        var proposedInRoundZero: Hash32?
+        var justifiedProposals = 0
+        network.rewrite = { _, _, code, data in
+            guard let message = try? QBFTMessage(code: code, data: data), message.roundIdentifier.height == 1 else { return data }
+            switch message {
+            case .commit(let commit) where commit.payload.roundIdentifier.round == 0: return nil
+            case .proposal(let proposal) where proposal.roundIdentifier.round == 0:
+                proposedInRoundZero = try? QBFTBlockHashing.onChainHash(proposal.block.header)
+            case .proposal(let proposal) where !proposal.prepares.isEmpty: justifiedProposals += 1
+            default: break
+            }
+            return data
+        }
+        #expect(network.run(untilHeight: 1, within: 30))
+        let header = try #require(network["A"].chain.blocks[1]?.header)
+        #expect(try QBFTExtraData(rlp: header.extraData).round == 1)
+        #expect(try QBFTBlockHashing.onChainHash(header) == proposedInRoundZero)
+        #expect(header.coinbase == TestValidators.address(firstProposer), "Besu keeps the original proposer's coinbase")
+        #expect(justifiedProposals > 0)
+        #expect(network.conflictingHeights().isEmpty)
+    }
+
     @Test func staleFutureAndDuplicateMessagesStayBounded() throws {
         let config = QBFTConfig(blockPeriodSeconds: 1, requestTimeoutSeconds: 2, futureMessagesMaxDistance: 10,
                                 futureMessagesLimit: 50, futureMessagesPerSender: 20)

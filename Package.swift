@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "SankofaExecution", targets: ["SankofaExecution"]),
         .library(name: "SankofaConsensus", targets: ["SankofaConsensus"]),
         .library(name: "SankofaClique", targets: ["SankofaClique"]),
+        .library(name: "SankofaQBFT", targets: ["SankofaQBFT"]),
         .library(name: "SankofaBlockchain", targets: ["SankofaBlockchain"]),
         .library(name: "SankofaNode", targets: ["SankofaNode"]),
         .library(name: "SankofaRPC", targets: ["SankofaRPC"]),
@@ -68,6 +69,8 @@ let package = Package(
         .target(name: "SankofaConsensus", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain"],
                 swiftSettings: releaseSpeed),
         .target(name: "SankofaClique", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaConsensus"],
+                swiftSettings: releaseSpeed),
+        .target(name: "SankofaQBFT", dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaConsensus"],
                 swiftSettings: releaseSpeed),
         .target(name: "SankofaBlockchain", dependencies: [
             "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
@@ -120,7 +123,7 @@ let package = Package(
                           dependencies: ["SankofaPrimitives", "SankofaCrypto", "SankofaChain", "SankofaStorage",
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
                                          "CSecp256k1", "CRocksDB", "SankofaJSON", "SankofaClique", "SankofaRPC", "SankofaNode",
-                                         "SankofaP2P",
+                                         "SankofaP2P", "SankofaConsensus", "SankofaQBFT",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
@@ -139,6 +142,7 @@ let package = Package(
         .testTarget(name: "SankofaStateTests", dependencies: ["SankofaState", "SankofaTestSupport"]),
         .testTarget(name: "SankofaContractsTests", dependencies: ["SankofaContracts", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCliqueTests", dependencies: ["SankofaClique", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaQBFTTests", dependencies: ["SankofaQBFT", "SankofaTestSupport"]),
         .testTarget(name: "SankofaBlockchainTests", dependencies: ["SankofaBlockchain", "SankofaClique", "SankofaTestSupport"]),
         .testTarget(name: "SankofaP2PTests", dependencies: [
             "SankofaP2P", "SankofaCrypto", "SankofaTestSupport",

@@ -16,10 +16,13 @@ while let argument = iterator.next() {
 // --filter takes comma-separated name prefixes, so a case and its baseline can run together.
 let prefixes = filter?.split(separator: ",").map(String.init)
 let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { bench.name.hasPrefix($0) } } ?? true }
-// The RPC load test (RPCLoad.swift) runs only when a prefix selects it; a filter of only RPC prefixes skips the rest.
+// The RPC load test (RPCLoad.swift), the node pipeline and QBFT consensus (QBFTConsensus.swift) run only when a
+// prefix selects them; a filter of only RPC prefixes skips the rest.
 let rpcSelected = prefixes?.contains(where: RPCLoad.selects) ?? false
 let pipelineSelected = prefixes?.contains(where: NodePipeline.selects) ?? false
-let rpcOnly = (rpcSelected || pipelineSelected) && (prefixes ?? []).allSatisfy { RPCLoad.selects($0) || NodePipeline.selects($0) }
+let qbftSelected = prefixes?.contains(where: QBFTConsensus.selects) ?? false
+let rpcOnly = (rpcSelected || pipelineSelected || qbftSelected)
+    && (prefixes ?? []).allSatisfy { RPCLoad.selects($0) || NodePipeline.selects($0) || QBFTConsensus.selects($0) }
 let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
@@ -31,5 +34,6 @@ for bench in cases {
     if !json { print("measured \(bench.name)") }
 }
 if !rpcOnly { print(Harness.report(results, json: json)) }
+if qbftSelected { print(QBFTConsensus.report(QBFTConsensus.run(prefixes: prefixes ?? []), json: json)) }
 if pipelineSelected { print(NodePipeline.report(try await NodePipeline.run(), json: json)) }
 if rpcSelected { print(RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json)) }

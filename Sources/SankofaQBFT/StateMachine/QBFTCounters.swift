@@ -1,0 +1,35 @@
+/// What a QBFT node has done and refused, for metrics and tests. Every message a peer sends lands in exactly one
+/// of the receive-side buckets.
+public struct QBFTCounters: Hashable, Sendable {
+    /// Messages handed to the controller.
+    public var received = 0
+    /// Same bytes seen before (Besu `MessageTracker`).
+    public var duplicates = 0
+    /// Bytes that did not decode (bad RLP, bad signature, unknown code).
+    public var malformed = 0
+    /// For a height already decided.
+    public var stale = 0
+    /// Held for a later height.
+    public var futureBuffered = 0
+    /// For a later height but too far ahead, or over the per-sender or total limit, or evicted.
+    public var futureDropped = 0
+    /// Signed by an address outside the validator set of its height.
+    public var fromNonValidators = 0
+    /// From a validator but refused by a message validator (wrong proposer, bad justification, wrong digest…).
+    public var invalid = 0
+    /// Accepted and acted on.
+    public var accepted = 0
+    /// Messages this node signed and sent, and their encoded bytes.
+    public var sent = 0
+    public var sentBytes = 0
+    /// Messages re-sent to other validators (gossip).
+    public var regossiped = 0
+    /// secp256k1 signatures made (message signatures and commit seals) and recovered (authors, seals).
+    public var signatures = 0
+    public var recoveries = 0
+    /// Rounds this node moved past on a timeout, and blocks it committed.
+    public var roundChanges = 0
+    public var blocksCommitted = 0
+
+    public init() {}
+}

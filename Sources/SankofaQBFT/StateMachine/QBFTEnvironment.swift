@@ -1,0 +1,77 @@
+import SankofaChain
+import SankofaConsensus
+import SankofaCrypto
+import SankofaPrimitives
+
+/// The local validator's key, the ports and the shared counters, handed down from the controller to height
+/// managers and rounds. One per controller; only ever used from the controller's caller.
+final class QBFTEnvironment {
+    let config: QBFTConfig
+    let key: PrivateKey
+    let address: Address
+    let validatorProvider: any ValidatorProvider
+    let blockBuilder: any BlockBuilder
+    let blockValidator: (any ProposedBlockValidator)?
+    let importer: any BlockImporter
+    let gossip: any ConsensusGossip
+    let clock: any ConsensusClock
+    var counters = QBFTCounters()
+    let seen: DuplicateMessageTracker
+    /// Votes the local proposer puts into its blocks (RPC `qbft_proposeValidatorVote`).
+    var pendingVotes: [Address: QBFTVote.Kind] = [:]
+    /// The last block import failure, for diagnostics.
+    var lastImportError: String?
+
+    static let blockTimerName = "qbft.block"
+    static let roundTimerName = "qbft.round"
+
+    init(config: QBFTConfig, key: PrivateKey, validatorProvider: any ValidatorProvider, blockBuilder: any BlockBuilder,
+         blockValidator: (any ProposedBlockValidator)?, importer: any BlockImporter, gossip: any ConsensusGossip,
+         clock: any ConsensusClock) {
+        self.config = config
+        self.key = key
+        self.address = key.address
+        self.validatorProvider = validatorProvider
+        self.blockBuilder = blockBuilder
+        self.blockValidator = blockValidator
+        self.importer = importer
+        self.gossip = gossip
+        self.clock = clock
+        self.seen = DuplicateMessageTracker(limit: config.duplicateHistoryLimit)
+    }
+
+    /// Signs a payload with the local key.
+    func sign<P: QBFTPayload>(_ payload: P) -> SignedPayload<P> {
+        counters.signatures += 1
+        return SignedPayload(payload, signedWith: key)
+    }
+
+    /// A commit seal over `digest`.
+    func seal(_ digest: Hash32) -> RecoverableSignature {
+        counters.signatures += 1
+        return key.sign(digest)
+    }
+
+    /// Sends a locally made message to every other validator of `context`, remembering it so that echoes are
+    /// dropped as duplicates.
+    func multicast(_ message: QBFTMessage, in context: HeightContext) {
+        let data = message.encoded
+        let code = Int(message.code.rawValue)
+        seen.insert(code: code, data: data)
+        let recipients = context.validators.filter { $0 != address }
+        guard !recipients.isEmpty else { return }
+        counters.sent += recipients.count
+        counters.sentBytes += recipients.count * data.count
+        gossip.multicast(code: code, data: data, to: recipients)
+    }
+
+    /// The vote the local proposer casts in its next block: the lowest address among pending votes that would
+    /// change the set (add a non-validator, drop a validator).
+    func vote(for context: HeightContext) -> QBFTVote? {
+        pendingVotes.keys.sorted().lazy.compactMap { subject -> QBFTVote? in
+            guard let kind = self.pendingVotes[subject] else { return nil }
+            let isValidator = context.isValidator(subject)
+            return (kind == .add) != isValidator ? QBFTVote(recipient: subject, kind: kind) : nil
+        }.first
+    }
+}

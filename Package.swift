@@ -96,7 +96,7 @@ let package = Package(
             "SankofaRPC",
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
             "SankofaContracts",
-            "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaBlockchain", "SankofaTxPool",
+            "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaQBFT", "SankofaBlockchain", "SankofaTxPool",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,7 +108,7 @@ let package = Package(
         ]),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
-            "SankofaNode",
+            "SankofaQBFT", "SankofaNode",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -16,6 +16,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case ommersNotAllowed
     /// The parent's state was pruned: the block is too far behind the head to execute.
     case parentStateUnavailable(Hash32)
+    /// Under immediate finality (QBFT) a block competes with a final block at the same height.
+    case conflictsWithFinalBlock(number: UInt64)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidTransaction(let e): "invalid transaction: \(e)"
         case .ommersNotAllowed: "proof-of-authority blocks may not include ommers"
         case .parentStateUnavailable(let hash): "state of parent \(hash.hex) has been pruned"
+        case .conflictsWithFinalBlock(let number):
+            "block #\(number) competes with a final block at that height: refused (this chain's blocks are final once imported)"
         }
     }
 }
@@ -47,8 +51,8 @@ public struct HeadEvent: Sendable {
 }
 
 /// The canonical chain: imports blocks (consensus verification, execution, root checks, one atomic commit),
-/// chooses the heaviest branch (Clique total difficulty) and reorganises onto it, builds this node's own blocks,
-/// and prunes old state per the retention policy.
+/// applies the engine's fork choice (the heaviest branch with reorgs for Clique; every block final for QBFT),
+/// builds and commits this node's own blocks, and prunes old state per the retention policy.
 public actor Blockchain {
     public let chain: ChainStore
     public let engine: any ConsensusEngine
@@ -60,6 +64,8 @@ public actor Blockchain {
     let headChanges = Broadcast<HeadEvent>(bufferLimit: 256)
     /// Prune every this many blocks (mark-and-sweep cost is amortised over them).
     let pruneInterval: UInt64 = 256
+    /// Proposals executed but not yet committed, so a sealed block is never executed twice.
+    let executed = ExecutedBlocks()
 
     /// Opens the chain at its stored head; genesis must already be initialised.
     public init(chain: ChainStore, engine: any ConsensusEngine, executor: BlockExecutor,
@@ -91,6 +97,25 @@ public actor Blockchain {
             throw ImportError.consensus(.unsupportedField("baseFeePerGas must stay \(parent.baseFeePerGas?.description ?? "absent")"))
         }
 
+        let parentIsHead = parent.hash == head.hash
+        let receipts: [Receipt]
+        let commit: StateCommit
+        if parentIsHead, let proposal = executed.take(matching: block) {
+            (receipts, commit) = (proposal.receipts, proposal.state)
+        } else {
+            (receipts, commit) = try execute(block, parent: parent, recovered: recovered)
+        }
+        let parentTD = try chain.totalDifficulty(parent.hash) ?? parent.difficulty
+        let totalDifficulty = parentTD + engine.weight(of: header)
+        return try store(block, receipts: receipts, state: commit, totalDifficulty: totalDifficulty,
+                         parentIsHead: parentIsHead)
+    }
+
+    /// Executes `block` on `parent`'s state and checks every root its header commits to. Transactions already
+    /// recovered by the pool may be passed in to skip recovery.
+    func execute(_ block: Block, parent: BlockHeader,
+                 recovered: [RecoveredTransaction]?) throws -> (receipts: [Receipt], state: StateCommit) {
+        let header = block.header
         var transactions: [RecoveredTransaction]
         if let recovered {
             transactions = recovered
@@ -101,29 +126,33 @@ public actor Blockchain {
                 do { transactions.append(try tx.recovered()) } catch { throw ImportError.invalidTransaction(error) }
             }
         }
-        let parentIsHead = parent.hash == head.hash
-        let state = try WorldState(reader: chain.store, root: parent.stateRoot, snapshot: parentIsHead)
-        let outcome: ExecutionOutcome
-        let commit: StateCommit
+        let state = try WorldState(reader: chain.store, root: parent.stateRoot, snapshot: parent.hash == head.hash)
         do {
-            outcome = try executor.execute(transactions, header: header, state: state)
-            commit = try state.commit()
+            let outcome = try executor.execute(transactions, header: header, state: state)
+            let commit = try state.commit()
             try BlockExecutor.verify(header, against: outcome, stateRoot: commit.root)
+            return (outcome.receipts, commit)
         } catch let error as ExecutionError {
             throw ImportError.execution(error)
         } catch let error as TrieError {
             if case .missingNode = error { throw ImportError.parentStateUnavailable(parent.hash) }
             throw error
         }
-        let parentTD = try chain.totalDifficulty(parent.hash) ?? parent.difficulty
-        let totalDifficulty = parentTD + engine.weight(of: header)
-        return try store(block, receipts: outcome.receipts, state: commit, totalDifficulty: totalDifficulty,
-                         parentIsHead: parentIsHead)
     }
 
-    /// Writes a verified block and moves the head if it is heavier.
+    /// Writes a verified block and moves the head per the engine's fork choice: under immediate finality only a
+    /// child of the head is accepted (and is final at once); on the heaviest chain a heavier branch takes over.
     func store(_ block: Block, receipts: [Receipt], state: StateCommit, totalDifficulty: UInt256,
                parentIsHead: Bool) throws -> ImportOutcome {
+        if engine.forkChoice == .immediateFinality {
+            guard parentIsHead else { throw ImportError.conflictsWithFinalBlock(number: block.number) }
+            var batch = chain.batch(for: block, receipts: receipts, state: state, makeHead: true, finalized: true)
+            chain.setTotalDifficulty(totalDifficulty, for: block.hash, in: &batch)
+            try chain.store.write(batch, sync: true)
+            advance(to: block, receipts: receipts, totalDifficulty: totalDifficulty, removed: [])
+            try pruneIfDue()
+            return .newHead(reorgDepth: 0)
+        }
         guard totalDifficulty > headTotalDifficulty else {
             var batch = chain.batch(for: block, receipts: receipts, state: state, makeHead: false)
             chain.setTotalDifficulty(totalDifficulty, for: block.hash, in: &batch)
@@ -184,6 +213,7 @@ public actor Blockchain {
 
     func advance(to block: Block, receipts: [Receipt], totalDifficulty: UInt256, removed: [Block]) {
         head = block.header
+        executed.removeAll()   // proposals built on the old head can no longer be committed
         headTotalDifficulty = totalDifficulty
         let event = HeadEvent(block: block, receipts: receipts, removed: removed)
         headChanges.yield(event)

@@ -16,7 +16,7 @@ import SankofaPrimitives
 /// Thread-safe: the caches and proposals sit behind locks, and snapshots are immutable values, so the import
 /// task, the block producer and RPC handlers may share one engine. Two callers rebuilding the same snapshot at
 /// once only duplicate work.
-public final class CliqueEngine: ConsensusEngine, @unchecked Sendable {
+public final class CliqueEngine: SealingEngine, @unchecked Sendable {
     /// Block period and epoch length.
     public let config: CliqueConfig
     /// Where snapshots are persisted at checkpoints and every `persistInterval` blocks.
@@ -75,6 +75,9 @@ public final class CliqueEngine: ConsensusEngine, @unchecked Sendable {
     public func validators(after header: BlockHeader, chain: any ChainHeaderReader) throws(ConsensusError) -> [Address] {
         try snapshot(at: header, chain: chain).signers
     }
+
+    /// Clique keeps the heaviest chain: reorgs onto a branch with more in-turn blocks are possible (EIP-225).
+    public var forkChoice: ForkChoice { .heaviestChain }
 
     /// Clique's fork-choice weight: the header's difficulty (2 in turn, 1 out of turn), summed as total difficulty.
     public func weight(of header: BlockHeader) -> UInt256 { header.difficulty }

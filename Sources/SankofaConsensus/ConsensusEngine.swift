@@ -9,16 +9,35 @@ public protocol HeaderVerifier: Sendable {
     /// depend on `parent`, and the seal against the validator set in force at `parent`. The chain is read only
     /// to rebuild that validator set; `parent` need not be stored in it yet.
     func verifyHeader(_ header: BlockHeader, parent: BlockHeader, chain: any ChainHeaderReader) throws(ConsensusError)
-    /// The validator that sealed `header`, recovered from its seal.
+    /// The validator that sealed (Clique) or proposed (QBFT) `header`.
     func author(of header: BlockHeader) throws(ConsensusError) -> Address
 }
 
-/// A full consensus engine: verification plus what a validator needs to produce blocks. A producer service
-/// drives it — `prepare`, build the body, `sealDelay`, wait, `seal` — and the import pipeline uses `weight` for
-/// fork choice.
+/// How an engine chooses the canonical chain, and when a block is final.
+public enum ForkChoice: Sendable, Equatable {
+    /// The branch with the greatest total `weight` wins, and may replace recent blocks: nothing is final
+    /// (Clique, EIP-225).
+    case heaviestChain
+    /// Every imported block is final: a competing block at an imported height is refused, never reorged
+    /// (QBFT: a block needs a quorum of commit seals).
+    case immediateFinality
+}
+
+/// What a full node needs of an engine beyond verification: its fork-choice rule and the validator set. How
+/// blocks are produced is each engine's own service (Clique: `SealingEngine` and a producer loop; QBFT: a state
+/// machine behind the ports in `ConsensusPorts.swift`).
 public protocol ConsensusEngine: HeaderVerifier {
-    /// The validators allowed to seal the child of `header` (for Clique, the signers after applying `header`).
+    /// The rule `Blockchain` applies to every imported block.
+    var forkChoice: ForkChoice { get }
+    /// The contribution of `header` to its branch's total weight (Clique: its difficulty; BFT engines: 1).
+    func weight(of header: BlockHeader) -> UInt256
+    /// The validators allowed to seal or vote on the child of `header`.
     func validators(after header: BlockHeader, chain: any ChainHeaderReader) throws(ConsensusError) -> [Address]
+}
+
+/// An engine in which one validator seals a block alone, in turn or after a delay (Clique). A producer drives it:
+/// `prepare`, build the body, `sealDelay`, wait, `seal`.
+public protocol SealingEngine: ConsensusEngine {
     /// Fills consensus fields of a header about to be built on `parent` by `signer` (difficulty, extraData
     /// vanity/checkpoint signers/space for the seal, coinbase+nonce vote, mixHash, timestamp ≥ parent + period).
     func prepare(_ header: inout BlockHeader, parent: BlockHeader, signer: Address,
@@ -28,6 +47,4 @@ public protocol ConsensusEngine: HeaderVerifier {
     func sealDelay(for header: BlockHeader, signer: Address, chain: any ChainHeaderReader) throws(ConsensusError) -> Duration?
     /// `header` with its seal (a signature by `key`) written in.
     func seal(_ header: BlockHeader, with key: PrivateKey) throws(ConsensusError) -> BlockHeader
-    /// Fork choice weight (Clique: total difficulty contribution of a header = its difficulty).
-    func weight(of header: BlockHeader) -> UInt256
 }

@@ -5,6 +5,7 @@ import SankofaContracts
 import SankofaCrypto
 import SankofaExecution
 import SankofaPrimitives
+import SankofaQBFT
 import SankofaRPC
 import SankofaState
 import SankofaStorage
@@ -30,11 +31,39 @@ extension FullBackend: NodeQueries {
 }
 
 extension FullBackend: ConsensusAdmin {
-    var consensusName: String { "clique" }
-    func signers(at header: BlockHeader) async throws -> [Address] { try engine.signers(at: header.hash, chain: StoredHeaders(chain: chain)) }
-    func propose(_ address: Address, authorize: Bool) async { engine.propose(address, authorize: authorize) }
-    func discard(_ address: Address) async { engine.discard(address) }
-    func proposals() async -> [Address: Bool] { engine.proposals }
+    var consensusName: String { consensus.name }
+
+    /// Clique: the signers after `header` (its snapshot). QBFT: the validators `header` lists in its extraData, as
+    /// Besu's `qbft_getValidatorsByBlockNumber` answers.
+    func signers(at header: BlockHeader) async throws -> [Address] {
+        switch consensus {
+        case .clique(let engine): return try engine.signers(at: header.hash, chain: StoredHeaders(chain: chain))
+        case .qbft: return try QBFTExtraData(rlp: header.extraData).validators
+        }
+    }
+
+    func propose(_ address: Address, authorize: Bool) async {
+        switch consensus {
+        case .clique(let engine): engine.propose(address, authorize: authorize)
+        case .qbft: qbft?.vote(address, add: authorize)
+        }
+    }
+
+    func discard(_ address: Address) async {
+        switch consensus {
+        case .clique(let engine): engine.discard(address)
+        case .qbft: qbft?.vote(address, add: nil)
+        }
+    }
+
+    func author(of header: BlockHeader) async throws -> Address { try consensus.engine.author(of: header) }
+
+    func proposals() async -> [Address: Bool] {
+        switch consensus {
+        case .clique(let engine): return engine.proposals
+        case .qbft: return qbft?.status.withLock { $0.pendingVotes } ?? [:]
+        }
+    }
 }
 
 extension FullBackend: HealthProvider {

@@ -12,12 +12,14 @@ import SankofaTrie
 import SankofaTxPool
 
 /// What RPC reads on a full node (validator or replica): the chain store, the head, state at any kept block,
-/// the pool and the Clique engine.
+/// the pool and the consensus engine.
 struct FullBackend {
     let chain: ChainStore
     let blockchain: Blockchain
     let txPool: TransactionPool
-    let engine: CliqueEngine
+    let consensus: NodeConsensus
+    /// The local QBFT validator, for its pending votes.
+    let qbft: QBFTService?
     let chainId: UInt64
     let nodeKey: PrivateKey?
     let config: NodeConfig

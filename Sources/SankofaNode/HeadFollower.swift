@@ -19,6 +19,7 @@ struct HeadFollower: Service, CustomStringConvertible {
         try? await cancelWhenGracefulShutdown {
             for await event in events {
                 let header = event.block.header
+                metrics.head(header)
                 // The producer already told the pool about its own blocks; an event that is no longer the head
                 // would move the pool back to an older state.
                 if await blockchain.head.hash == header.hash, let reader = try? HeadStateReader(store: store, root: header.stateRoot) {

@@ -3,7 +3,7 @@ import SankofaRPC
 extension Node {
     /// What RPC reads through.
     var backend: FullBackend {
-        FullBackend(chain: chain, blockchain: blockchain, txPool: pool, engine: engine, chainId: genesis.chainId,
+        FullBackend(chain: chain, blockchain: blockchain, txPool: pool, consensus: consensus, qbft: qbftService, chainId: genesis.chainId,
                     nodeKey: signer, config: config, isDev: isDev, senderCache: senderCache)
     }
 

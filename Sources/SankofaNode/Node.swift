@@ -22,15 +22,18 @@ public final class Node: Sendable {
     public let genesis: GenesisFile
     public let store: RocksDBStore
     public let chain: ChainStore
-    public let engine: CliqueEngine
+    /// The engine the genesis selects.
+    let consensus: NodeConsensus
     public let blockchain: Blockchain
     public let pool: TransactionPool
     public let signer: PrivateKey?
     let logger: Logger
     let metrics: NodeMetrics
     let registry: PrometheusCollectorRegistry
-    /// Seal as soon as transactions arrive (period 0: the dev chain).
+    /// Seal as soon as transactions arrive (Clique period 0: the dev chain).
     let sealOnTransaction: Bool
+    /// The QBFT state machine, when this node validates a QBFT chain.
+    let qbftService: QBFTService?
     /// The dev chain: ready without peers.
     let isDev: Bool
     let filters = FilterRegistry()
@@ -50,13 +53,6 @@ public final class Node: Sendable {
         self.registry = registry
         self.metrics = NodeMetrics()
         self.genesis = genesis
-        guard case .clique(let period, let epoch) = genesis.consensus else {
-            throw NodeError.consensusNotAvailable("QBFT genesis files are not supported yet: use a clique genesis")
-        }
-        let validators: [Address]
-        do { validators = try CliqueEngine.genesisValidators(genesis) } catch {
-            throw NodeError.invalidGenesisValidators(error.description)
-        }
         do {
             try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
         } catch {
@@ -64,11 +60,11 @@ public final class Node: Sendable {
         }
         store = try RocksDBStore(path: (dataPath as NSString).appendingPathComponent("database"))
         chain = try ChainStore(store: store)
-        let genesisBlock = try Genesis.initialize(genesis, validators: validators, chain: chain)
-        engine = CliqueEngine(config: CliqueConfig(period: period, epoch: epoch), store: StoredCliqueSnapshots(store: store))
+        consensus = NodeConsensus(genesis: genesis, store: store)
+        let genesisBlock = try Genesis.initialize(genesis, validators: try consensus.genesisValidators(genesis), chain: chain)
         let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: genesis.chainId))
         let retention: StateRetention = config.pruningEnabled ? .recent(blocks: config.pruningBlocksRetained) : .archive
-        blockchain = try Blockchain(chain: chain, engine: engine, executor: executor, retention: retention)
+        blockchain = try Blockchain(chain: chain, engine: consensus.engine, executor: executor, retention: retention)
         guard let head = try chain.headHeader() else { throw NodeError.noHead }
         var poolConfig = TxPoolConfig(chainId: genesis.chainId)
         poolConfig.minGasPrice = config.minGasPrice
@@ -78,8 +74,14 @@ public final class Node: Sendable {
         }
         pool = TransactionPool(config: poolConfig, state: try HeadStateReader(store: store, root: head.stateRoot),
                                blockGasLimit: head.gasLimit)
-        sealOnTransaction = period == 0
-        logger.info("Chain \(genesis.chainId) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
+        if case .clique(let engine) = consensus { sealOnTransaction = engine.config.period == 0 } else { sealOnTransaction = false }
+        if case .qbft(let verifier) = consensus, config.mode == .validator, let signer {
+            qbftService = QBFTService(blockchain: blockchain, pool: pool, verifier: verifier, key: signer, logger: logger,
+                                      metrics: metrics)
+        } else {
+            qbftService = nil
+        }
+        logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
     }
 
     /// The pool's view of the current head (for tools and benchmarks that drive the node directly).

@@ -30,6 +30,27 @@ public struct NodeMetrics: Sendable {
         queuedTransactions.record(queued)
     }
 
+    /// The head, for every engine (imported or produced).
+    func head(_ header: BlockHeader) {
+        headNumber.record(Int64(header.number))
+    }
+
+    /// QBFT's height and round, and what its counters gained since the last event.
+    func qbft(_ status: QBFTStatus, previous: QBFTStatus) {
+        if let height = status.height { Gauge(label: "sankofa_qbft_height").record(Int64(height)) }
+        if let round = status.round { Gauge(label: "sankofa_qbft_round").record(Int64(round)) }
+        let now = status.counters, before = previous.counters
+        for (name, value, old) in [("round_changes", now.roundChanges, before.roundChanges),
+                                   ("blocks_committed", now.blocksCommitted, before.blocksCommitted),
+                                   ("messages_received", now.received, before.received),
+                                   ("messages_sent", now.sent, before.sent),
+                                   ("messages_invalid", now.invalid + now.malformed, before.invalid + before.malformed),
+                                   ("messages_from_non_validators", now.fromNonValidators, before.fromNonValidators)]
+        where value > old {
+            Counter(label: "sankofa_qbft_\(name)_total").increment(by: Int64(value - old))
+        }
+    }
+
     func consensusEvent(_ kind: String) {
         Counter(label: "sankofa_consensus_events_total", dimensions: [("event", kind)]).increment()
     }

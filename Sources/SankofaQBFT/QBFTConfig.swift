@@ -1,3 +1,5 @@
+import SankofaChain
+
 /// QBFT parameters: the genesis `config.qbft` keys Besu reads (`blockperiodseconds`, `emptyblockperiodseconds`,
 /// `epochlength`, `requesttimeoutseconds`) plus the bounds this node puts on what peers can make it hold.
 public struct QBFTConfig: Hashable, Sendable {
@@ -53,5 +55,14 @@ public struct QBFTConfig: Hashable, Sendable {
         guard round < 40 else { return cap }
         let (doubled, overflow) = base.multipliedReportingOverflow(by: UInt64(1) << UInt64(round))
         return overflow ? cap : min(doubled, cap)
+    }
+}
+
+extension QBFTConfig {
+    /// The configuration a genesis file's `config.qbft` section sets, with Besu's defaults for the rest.
+    public init(genesis settings: GenesisFile.QBFTSettings) {
+        self.init(blockPeriodSeconds: settings.blockPeriodSeconds, emptyBlockPeriodSeconds: settings.emptyBlockPeriodSeconds,
+                  epochLength: settings.epochLength, requestTimeoutSeconds: settings.requestTimeoutSeconds,
+                  maxRequestTimeoutSeconds: settings.maxRequestTimeoutSeconds)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SankofaChain
 import SankofaJSON
 import SankofaTestSupport
 import Testing
@@ -81,7 +82,12 @@ struct CLITests {
         #expect(extraData.count == 2 + 2 * (32 + 2 * 20 + 65))
         #expect(extraData.lowercased().contains("627306090abab3a6e1400e9345bc60c78a8bef57f17f52151ebef6c7334fad080c5704d77216b732"))
         let qbft = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "1", "--validator", admin])
-        #expect(qbft.status != 0 && qbft.stderr.contains("QBFT"))
+        #expect(qbft.status == 0, "\(qbft.stderr)")
+        let qbftGenesis = try GenesisFile(json: Array(qbft.stdout.utf8))
+        #expect(qbftGenesis.consensus == .qbft(.init(blockPeriodSeconds: 2, epochLength: 30_000, requestTimeoutSeconds: 4,
+                                                     maxRequestTimeoutSeconds: 16)))
+        let unknown = try SankofaBinary.run(["genesis", "new", "--consensus", "pow", "--chain-id", "1", "--validator", admin])
+        #expect(unknown.status != 0 && unknown.stderr.contains("qbft or clique"))
         let badAddress = try SankofaBinary.run(["genesis", "new", "--chain-id", "1", "--validator", "0x1234"])
         #expect(badAddress.status != 0 && badAddress.stderr.split(separator: "\n").count == 1)
     }

@@ -12,7 +12,7 @@ struct GenesisFileTests {
             """
         let file = try GenesisFile(json: Array(json.utf8))
         #expect(file.chainId == 1337)
-        #expect(file.consensus == .qbft(blockPeriodSeconds: 2, epochLength: 30_000, requestTimeoutSeconds: 8))
+        #expect(file.consensus == .qbft(.init(blockPeriodSeconds: 2, epochLength: 30_000, requestTimeoutSeconds: 8)))
         #expect(file.gasLimit == 30_000_000)
         #expect(file.alloc[try Address(hex: "0x627306090abab3a6e1400e9345bc60c78a8bef57")] == UInt256(1000))
         #expect(file.threshold == 1)

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import SankofaChain
 import SankofaContracts
 import SankofaJSON
 import SankofaPrimitives
+import SankofaQBFT
 
 /// `sankofa genesis new`: writes a Besu-format genesis for a new network.
 struct GenesisCommand: ParsableCommand {
@@ -11,27 +13,42 @@ struct GenesisCommand: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "new", abstract: "Print a genesis file for a new Clique network (QBFT is not available yet).")
+            commandName: "new", abstract: "Print a Besu-format genesis file for a new QBFT or Clique network.")
 
-        @Option(help: "clique or qbft.") var consensus = "clique"
+        @Option(help: "qbft or clique.") var consensus = "clique"
         @Option(name: .customLong("chain-id")) var chainId: UInt64
         @Option(name: .customLong("validator"), parsing: .upToNextOption, help: "Initial signer addresses.") var validators: [String]
         @Option(help: "An account granted every role and made the only governance board member (threshold 1).") var admin: String?
         @Option(name: .customLong("alloc"), parsing: .upToNextOption, help: "ADDRESS=WEI balances.") var alloc: [String] = []
-        @Option(name: .customLong("block-period"), help: "Seconds between blocks (0 seals only when transactions arrive).") var blockPeriod: UInt64 = 2
+        @Option(name: .customLong("block-period"), help: "Seconds between blocks (Clique: 0 seals only when transactions arrive).") var blockPeriod: UInt64 = 2
+        @Option(name: .customLong("request-timeout"), help: "QBFT: round 0's timeout in seconds; it doubles per round.") var requestTimeout: UInt64 = 4
+        @Option(name: .customLong("max-request-timeout"), help: "QBFT: the cap on the doubling round timeout (default 4 × --request-timeout).") var maxRequestTimeout: UInt64?
         @Option(name: .customLong("gas-limit"), help: "Block gas limit.") var gasLimit: UInt64 = 0x1fff_ffff_ffff_ff
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
         func run() throws {
-            guard consensus == "clique" else {
-                throw consensus == "qbft" ? CLIError.failed("QBFT genesis files are not available yet: use --consensus clique")
-                                          : CLIError.invalidFlag(flag: "--consensus", expected: "clique or qbft")
+            guard consensus == "clique" || consensus == "qbft" else {
+                throw CLIError.invalidFlag(flag: "--consensus", expected: "qbft or clique")
             }
             guard !validators.isEmpty else { throw CLIError.missingFlag("at least one --validator") }
             let signers = try validators.map { text in try cli { try Address(checksummed: text) } }.sorted()
-            var extraData = [UInt8](repeating: 0, count: 32)
-            for signer in signers { extraData += signer.bytes }
-            extraData += [UInt8](repeating: 0, count: 65)
+            let extraData: [UInt8]
+            let engineConfig: (String, JSON)
+            let mixHash: Hash32
+            if consensus == "qbft" {
+                // Besu's QBFT layout: rlp([vanity32, [validators], no vote, round 0, no seals]).
+                extraData = QBFTExtraData(validators: signers).encoded()
+                var qbft: JSONObject = ["blockperiodseconds": .number(JSONNumber(blockPeriod)), "epochlength": 30000,
+                                        "requesttimeoutseconds": .number(JSONNumber(requestTimeout))]
+                qbft.append("maxrequesttimeoutseconds", .number(JSONNumber(maxRequestTimeout ?? 4 * requestTimeout)))
+                engineConfig = ("qbft", .object(qbft))
+                mixHash = BlockHeader.istanbulMixHash
+            } else {
+                // EIP-225: vanity32 ‖ signers ‖ an empty 65-byte seal.
+                extraData = [UInt8](repeating: 0, count: 32) + signers.flatMap(\.bytes) + [UInt8](repeating: 0, count: 65)
+                engineConfig = ("clique", ["blockperiodseconds": .number(JSONNumber(blockPeriod)), "epochlength": 30000])
+                mixHash = .zero
+            }
             var balances: [(String, String)] = []
             for entry in alloc {
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
@@ -48,18 +65,16 @@ struct GenesisCommand: ParsableCommand {
                 sankofa.append("board", [.string(address)])
                 sankofa.append("threshold", 1)
             }
+            var config: JSONObject = ["chainId": .number(JSONNumber(chainId)), "londonBlock": 0]
+            config.append(engineConfig.0, engineConfig.1)
             let genesis: JSON = [
-                "config": [
-                    "chainId": .number(JSONNumber(chainId)),
-                    "londonBlock": 0,
-                    "clique": ["blockperiodseconds": .number(JSONNumber(blockPeriod)), "epochlength": 30000],
-                ],
+                "config": .object(config),
                 "nonce": "0x0",
                 "timestamp": "0x0",
                 "extraData": .string(Hex.encode(extraData)),
                 "gasLimit": .string("0x" + String(gasLimit, radix: 16)),
                 "difficulty": "0x1",
-                "mixHash": .string(Hash32.zero.hex),
+                "mixHash": .string(mixHash.hex),
                 "coinbase": .string(Address.zero.hex),
                 "baseFeePerGas": "0x0",
                 "alloc": .object(JSONObject(balances.map { ($0.0, ["balance": .string($0.1)]) })),

@@ -2,7 +2,8 @@ import SankofaPrimitives
 
 /// An Ethereum block header: the 15 classic fields, then the optional fields later forks appended (London's
 /// `baseFeePerGas`, Shanghai's `withdrawalsRoot`, Cancun's blob-gas fields and beacon root). The block hash is
-/// keccak256 of its RLP, so every field must round-trip byte for byte.
+/// keccak256 of its RLP (Besu's on-chain rule for BFT headers: `BlockHeader+Hash.swift`), so every field must
+/// round-trip byte for byte.
 public struct BlockHeader: Hashable, Sendable {
     public var parentHash: Hash32
     /// keccak(rlp([])) in PoA chains, which have no uncles.
@@ -63,9 +64,6 @@ public struct BlockHeader: Hashable, Sendable {
         self.excessBlobGas = excessBlobGas
         self.parentBeaconBlockRoot = parentBeaconBlockRoot
     }
-
-    /// keccak256(rlp(header)).
-    public var hash: Hash32 { Keccak256.hash(rlpEncoded) }
 }
 
 extension BlockHeader: RLPEncodable, RLPDecodable {

@@ -5,7 +5,27 @@ import SankofaPrimitives
 public struct GenesisFile: Sendable, Equatable {
     public enum Consensus: Sendable, Equatable {
         case clique(blockPeriodSeconds: UInt64, epochLength: UInt64)
-        case qbft(blockPeriodSeconds: UInt64, epochLength: UInt64, requestTimeoutSeconds: UInt64)
+        case qbft(QBFTSettings)
+    }
+
+    /// `config.qbft` as Besu reads it, plus `maxrequesttimeoutseconds`, Sankofa's cap on the doubling round timer
+    /// (Besu has none, so a network that lost quorum for long waits hours for its next round).
+    public struct QBFTSettings: Sendable, Equatable {
+        public var blockPeriodSeconds: UInt64
+        public var emptyBlockPeriodSeconds: UInt64
+        public var epochLength: UInt64
+        public var requestTimeoutSeconds: UInt64
+        /// nil: four times `requestTimeoutSeconds`.
+        public var maxRequestTimeoutSeconds: UInt64?
+
+        public init(blockPeriodSeconds: UInt64 = 1, emptyBlockPeriodSeconds: UInt64 = 0, epochLength: UInt64 = 30_000,
+                    requestTimeoutSeconds: UInt64 = 4, maxRequestTimeoutSeconds: UInt64? = nil) {
+            self.blockPeriodSeconds = blockPeriodSeconds
+            self.emptyBlockPeriodSeconds = emptyBlockPeriodSeconds
+            self.epochLength = epochLength
+            self.requestTimeoutSeconds = requestTimeoutSeconds
+            self.maxRequestTimeoutSeconds = maxRequestTimeoutSeconds
+        }
     }
 
     public var chainId: UInt64
@@ -63,9 +83,14 @@ extension GenesisFile {
             consensus = .clique(blockPeriodSeconds: try Self.uint64(clique["blockperiodseconds"] ?? 15, "config.clique.blockperiodseconds"),
                                 epochLength: try Self.uint64(clique["epochlength"] ?? 30_000, "config.clique.epochlength"))
         } else if let qbft = config["qbft"] {
-            consensus = .qbft(blockPeriodSeconds: try Self.uint64(qbft["blockperiodseconds"] ?? 1, "config.qbft.blockperiodseconds"),
-                              epochLength: try Self.uint64(qbft["epochlength"] ?? 30_000, "config.qbft.epochlength"),
-                              requestTimeoutSeconds: try Self.uint64(qbft["requesttimeoutseconds"] ?? 4, "config.qbft.requesttimeoutseconds"))
+            consensus = .qbft(QBFTSettings(
+                blockPeriodSeconds: try Self.uint64(qbft["blockperiodseconds"] ?? 1, "config.qbft.blockperiodseconds"),
+                emptyBlockPeriodSeconds: try Self.uint64(qbft["emptyblockperiodseconds"] ?? 0, "config.qbft.emptyblockperiodseconds"),
+                epochLength: try Self.uint64(qbft["epochlength"] ?? 30_000, "config.qbft.epochlength"),
+                requestTimeoutSeconds: try Self.uint64(qbft["requesttimeoutseconds"] ?? 4, "config.qbft.requesttimeoutseconds"),
+                maxRequestTimeoutSeconds: try qbft["maxrequesttimeoutseconds"].map { value throws(GenesisError) in
+                    try Self.uint64(value, "config.qbft.maxrequesttimeoutseconds")
+                }))
         } else {
             throw .missingConsensus
         }

@@ -11,24 +11,27 @@ import SankofaPrimitives
 /// - Commit-seal hash (`forCommittedSeal`): extraData with the round kept and seals `[]`. Commit seals sign it,
 ///   and it is the digest PREPARE and COMMIT messages name (Besu's proposal blocks hash this way).
 ///
-/// Neither is `BlockHeader.hash` (keccak of the header exactly as stored), which differs for every sealed block.
+/// `BlockHeader.hash` of a header with the Istanbul mixHash is the on-chain hash; `BlockHeader.encodedHash` is keccak
+/// of the header exactly as stored, which differs for every sealed block.
 public enum QBFTBlockHashing {
-    /// Besu `calculateHashOfBftBlockOnchain`.
+    /// Besu `calculateHashOfBftBlockOnchain` (`BlockHeader.bftOnChainHash`; `BlockHeader.hash` for every header
+    /// with the Istanbul mixHash), after checking that extraData is QBFT's.
     public static func onChainHash(_ header: BlockHeader) throws(QBFTError) -> Hash32 {
-        if header.number == 0 { return header.hash }
-        return hash(header, extraData: try QBFTExtraData(rlp: header.extraData).encoded(.withoutCommitSealsAndRound))
+        if header.number == 0 { return header.encodedHash }
+        _ = try QBFTExtraData(rlp: header.extraData)
+        return header.bftOnChainHash ?? header.encodedHash
     }
 
     /// Besu `calculateDataHashForCommittedSeal`: the digest every commit seal of `header` signs.
     public static func commitSealHash(_ header: BlockHeader) throws(QBFTError) -> Hash32 {
-        if header.number == 0 { return header.hash }
+        if header.number == 0 { return header.encodedHash }
         return commitSealHash(header, extraData: try QBFTExtraData(rlp: header.extraData))
     }
 
     /// The commit-seal hash of `header` with `extraData` in place of its own (already parsed, or with another
     /// round: Besu `replaceRoundForCommitBlock`).
     public static func commitSealHash(_ header: BlockHeader, extraData: QBFTExtraData) -> Hash32 {
-        if header.number == 0 { return header.hash }
+        if header.number == 0 { return header.encodedHash }
         return hash(header, extraData: extraData.encoded(.withoutCommitSeals))
     }
 
@@ -73,7 +76,7 @@ public enum QBFTBlockHashing {
 /// Header constants of every QBFT block (Besu `BftHelpers`, `BftBlockCreator`).
 public enum QBFTHeaderConstants {
     /// Besu `BftHelpers.EXPECTED_MIX_HASH`: ASCII "ctical byzantine fault tolerance".
-    public static let mixHash = Hash32(bytes: [UInt8]("ctical byzantine fault tolerance".utf8)) ?? .zero
+    public static let mixHash = BlockHeader.istanbulMixHash
     /// Every QBFT block has difficulty 1 (Besu `ConstantFieldValidationRule` on difficulty).
     public static let difficulty = UInt256(1)
     /// The nonce of every QBFT block.

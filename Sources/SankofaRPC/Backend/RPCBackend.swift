@@ -106,6 +106,13 @@ public protocol ConsensusAdmin: Sendable {
     func propose(_ address: Address, authorize: Bool) async
     func discard(_ address: Address) async
     func proposals() async -> [Address: Bool]
+    /// Who sealed (Clique) or proposed (QBFT) `header`.
+    func author(of header: BlockHeader) async throws -> Address
+}
+
+extension ConsensusAdmin {
+    /// The coinbase: the proposer of a QBFT block (Besu), and a fine stand-in where nothing better is known.
+    public func author(of header: BlockHeader) async throws -> Address { header.coinbase }
 }
 
 /// Everything the namespaces read through; the node supplies a full backend.

@@ -1,6 +1,7 @@
 extension RPCMethodTable {
     /// Every namespace a node serves, registered in one place for the node and the tests that stand in for it.
-    /// Which of them an endpoint answers is chosen per endpoint (`--rpc-http-api`, `--rpc-ws-api`).
+    /// Which of them an endpoint answers is chosen per endpoint (`--rpc-http-api`, `--rpc-ws-api`). The consensus
+    /// engine contributes its own admin namespace: `clique_` or `qbft_`.
     public static func node(backend: RPCBackend, filters: FilterRegistry,
                             subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
         var table = RPCMethodTable()
@@ -8,7 +9,10 @@ extension RPCMethodTable {
         table.register(Web3NetNamespaces(backend: backend).methods)
         table.register(TxPoolNamespace(backend: backend).methods)
         table.register(AdminNamespace(backend: backend).methods)
-        table.register(CliqueNamespace(backend: backend).methods)
+        switch backend.consensus.consensusName {
+        case "qbft": table.register(QBFTNamespace(backend: backend).methods)
+        default: table.register(CliqueNamespace(backend: backend).methods)
+        }
         table.register(SankofaNamespace(backend: backend).methods)
         table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
         return table

@@ -1,0 +1,51 @@
+import SankofaChain
+import SankofaClique
+import SankofaConsensus
+import SankofaPrimitives
+import SankofaQBFT
+import SankofaStorage
+
+/// The consensus engine a genesis file selects (`config.clique` or `config.qbft`), and what the node needs of each.
+enum NodeConsensus: Sendable {
+    case clique(CliqueEngine)
+    case qbft(QBFTHeaderVerifier)
+
+    init(genesis: GenesisFile, store: any KeyValueStore) {
+        switch genesis.consensus {
+        case .clique(let period, let epoch):
+            self = .clique(CliqueEngine(config: CliqueConfig(period: period, epoch: epoch),
+                                        store: StoredCliqueSnapshots(store: store)))
+        case .qbft(let settings):
+            self = .qbft(QBFTHeaderVerifier(config: QBFTConfig(genesis: settings)))
+        }
+    }
+
+    var engine: any ConsensusEngine {
+        switch self {
+        case .clique(let engine): engine
+        case .qbft(let verifier): verifier
+        }
+    }
+
+    /// The name RPC reports (`sankofa_nodeInfo`) and the admin namespace it serves (`clique_…`, `qbft_…`).
+    var name: String {
+        switch self {
+        case .clique: "clique"
+        case .qbft: "qbft"
+        }
+    }
+
+    /// The initial validators, as the engine reads them from the genesis extraData (Governance keeps the list).
+    func genesisValidators(_ genesis: GenesisFile) throws(NodeError) -> [Address] {
+        switch self {
+        case .clique:
+            do { return try CliqueEngine.genesisValidators(genesis) } catch {
+                throw .invalidGenesisValidators(error.description)
+            }
+        case .qbft:
+            do { return try QBFTExtraData(rlp: genesis.extraData).validators } catch {
+                throw .invalidGenesisValidators("\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SankofaChain
+import SankofaConsensus
+import SankofaPrimitives
+
+/// One OS thread that runs a consensus state machine's events in order (Besu's single BFT processor thread).
+///
+/// The state machine is synchronous and its ports may need the `Blockchain` actor; on this dedicated thread a
+/// port can wait for an async call (`blocking`) without starving Swift's cooperative pool. Events come from
+/// async code (peers, timers, head changes) through a bounded queue: when a flood fills it, the oldest peer
+/// messages are dropped first, never head changes or timers.
+final class ConsensusThread: @unchecked Sendable {
+    enum Event: Sendable {
+        case message(code: Int, data: [UInt8])
+        case timer(ConsensusTimer)
+        case newHead(BlockHeader)
+        /// Runs `body` on the thread (RPC reads and writes of the state machine's votes).
+        case call(@Sendable () -> Void)
+    }
+
+    /// Peer messages queued at most; beyond it the oldest message is dropped and counted.
+    static let messageLimit = 10_000
+
+    private var queue: [Event] = []
+    private var queuedMessages = 0
+    private var stopped = false
+    private let condition = NSCondition()
+    private var thread: Thread?
+    /// Peer messages dropped because the queue was full.
+    private(set) var droppedMessages = 0
+
+    /// Starts the thread; `handle` runs every event, one at a time, in arrival order.
+    func start(name: String, handle: @escaping @Sendable (Event) -> Void) {
+        let thread = Thread { [self] in
+            while let event = next() { handle(event) }
+        }
+        thread.name = name
+        thread.stackSize = 4 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    func post(_ event: Event) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return }
+        if case .message = event {
+            if queuedMessages >= Self.messageLimit, let oldest = queue.firstIndex(where: { if case .message = $0 { true } else { false } }) {
+                queue.remove(at: oldest)
+                queuedMessages -= 1
+                droppedMessages += 1
+            }
+            queuedMessages += 1
+        }
+        queue.append(event)
+        condition.signal()
+    }
+
+    /// Ends the thread after the event it is running; queued events are dropped.
+    func stop() {
+        condition.lock()
+        stopped = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func next() -> Event? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty, !stopped { condition.wait() }
+        guard !stopped else { return nil }
+        let event = queue.removeFirst()
+        if case .message = event { queuedMessages -= 1 }
+        return event
+    }
+}
+
+/// Waits on the calling thread for an async operation. Only for threads outside Swift's cooperative pool (the
+/// consensus thread); there, blocking cannot starve the tasks it waits for.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let result = Locked<Result<T, any Error>?>(nil)
+    Task {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        done.signal()
+    }
+    done.wait()
+    guard let outcome = result.withLock({ $0 }) else { throw CancellationError() }
+    return try outcome.get()
+}

@@ -144,4 +144,6 @@ final class ExecutedBlocks: @unchecked Sendable {
     }
 
     func removeAll() { lock.withLock { entries.removeAll() } }
+
+    var count: Int { lock.withLock { entries.count } }
 }

@@ -81,6 +81,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
@@ -97,6 +98,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
             "SankofaContracts",
             "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaBlockchain", "SankofaTxPool",
+            "SankofaP2P",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

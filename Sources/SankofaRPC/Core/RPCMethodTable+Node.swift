@@ -11,6 +11,7 @@ extension RPCMethodTable {
         table.register(CliqueNamespace(backend: backend).methods)
         table.register(SankofaNamespace(backend: backend).methods)
         table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
+        table.register(PermNamespace(backend: backend).methods)
         return table
     }
 }

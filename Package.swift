@@ -153,7 +153,9 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
-        .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaNodeTests", dependencies: [
+            "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto",
+        ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: [

@@ -89,10 +89,11 @@ public struct PeerBook: Sendable {
     // MARK: Dialling
 
     /// The candidates due now, marked as being dialled: not connected, not banned, and (bootnodes only) while
-    /// sessions plus dials in flight leave a slot under `maxPeers`.
+    /// sessions plus dials in flight, static peers not counted, leave a slot under `maxPeers`.
     public mutating func dueDials(now: Duration) -> [Enode] {
         var due: [Enode] = []
-        var busy = sessions.count + candidates.values.filter(\.dialing).count
+        var busy = sessions.keys.filter { !isStatic($0) }.count
+            + candidates.values.filter { $0.dialing && $0.kind != .static }.count
         for (key, candidate) in candidates.sorted(by: { $0.value.nextDial < $1.value.nextDial }) {
             guard !candidate.dialing, sessions[key] == nil, candidate.nextDial <= now, !isBanned(key, now: now) else { continue }
             if candidate.kind == .bootnode {
@@ -131,8 +132,8 @@ public struct PeerBook: Sendable {
     public mutating func admit(_ key: PublicKey, inbound: Bool, now: Duration) -> DisconnectReason? {
         if isBanned(key, now: now) { return .uselessPeer }
         if sessions[key] != nil { return .alreadyConnected }
-        if candidates[key]?.kind != .static {
-            let counted = sessions.filter { candidates[$0.key]?.kind != .static }
+        if !isStatic(key) {
+            let counted = sessions.filter { !isStatic($0.key) }
             if counted.count >= configuration.maxPeers { return .tooManyPeers }
             if inbound, counted.values.filter({ $0 }).count >= configuration.maxInbound { return .tooManyPeers }
         }
@@ -157,6 +158,8 @@ public struct PeerBook: Sendable {
             }
         }
     }
+
+    private func isStatic(_ key: PublicKey) -> Bool { candidates[key]?.kind == .static }
 
     // MARK: Misbehaviour
 

@@ -88,6 +88,22 @@ struct P2PNetworkTests {
         }
     }
 
+    /// Two nodes that list each other as bootnodes dial each other at once; they settle on one connection.
+    @Test func mutualBootnodesSettleOnOneConnection() async throws {
+        try await withNodes(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            a.extraArguments = ["--bootnodes", b.enode]
+            b.extraArguments = ["--bootnodes", a.enode]
+            try a.start()
+            try b.start()
+            try await expectPeers(a, 1)
+            try await expectPeers(b, 1)
+            try await Task.sleep(for: .seconds(2))
+            #expect(await a.peerCount() == 1)
+            #expect(await b.peerCount() == 1)
+        }
+    }
+
     /// A peer killed with SIGKILL and restarted is found again by the node that dials it.
     @Test func reconnectsAfterAPeerIsKilledAndRestarted() async throws {
         try await withNodes(["a", "b"]) { nodes in

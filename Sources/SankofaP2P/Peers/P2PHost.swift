@@ -166,6 +166,14 @@ public final class P2PHost: Sendable {
         try? await server?.close()
     }
 
+    /// When two nodes dial each other at once, each ends up with two sessions to the other. Both keep the one
+    /// dialled by the node with the lower node id, so they drop the same connection instead of one each (which
+    /// would leave neither). Decides for a new session against an existing one in the other direction.
+    static func keepsNewConnection(inbound: Bool, local: PublicKey, remote: PublicKey) -> Bool {
+        let (initiator, other) = inbound ? (remote, local) : (local, remote)
+        return initiator.rawBytes.lexicographicallyPrecedes(other.rawBytes)
+    }
+
     private func recordPeerCounts() {
         let (inbound, total) = state.withLock { state in (state.peers.values.filter(\.isInbound).count, state.peers.count) }
         P2PMetrics.peers(inbound: inbound, outbound: total - inbound)
@@ -183,9 +191,17 @@ public final class P2PHost: Sendable {
                     "shared": "\(info.shared.entries.map(\.capability.description))",
                 ])
                 let peer = Peer(info: info, channel: channel, isInbound: isInbound)
+                var replaced: Peer?
                 let refusal = state.withLock { state -> DisconnectReason? in
-                    if state.peers[info.remoteKey] != nil { return .alreadyConnected }
-                    if let reason = configuration.manager?.admit(info.remoteKey, inbound: isInbound) { return reason }
+                    if let existing = state.peers[info.remoteKey] {
+                        guard existing.isInbound != isInbound,
+                              Self.keepsNewConnection(inbound: isInbound, local: configuration.nodeKey.publicKey,
+                                                      remote: info.remoteKey) else { return .alreadyConnected }
+                        replaced = existing
+                        configuration.manager?.replaceSession(info.remoteKey, inbound: isInbound)
+                    } else if let reason = configuration.manager?.admit(info.remoteKey, inbound: isInbound) {
+                        return reason
+                    }
                     state.peers[info.remoteKey] = peer
                     return nil
                 }
@@ -194,6 +210,7 @@ public final class P2PHost: Sendable {
                     ready?.fail(P2PSessionError.closed(refusal))
                     return
                 }
+                replaced?.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.alreadyConnected), promise: nil)
                 recordPeerCounts()
                 channel.closeFuture.whenComplete { [self] _ in
                     let ended = state.withLock { state -> Bool in

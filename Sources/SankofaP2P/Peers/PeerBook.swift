@@ -141,6 +141,11 @@ public struct PeerBook: Sendable {
         return nil
     }
 
+    /// A session to an admitted peer was swapped for one in the other direction (simultaneous dials).
+    public mutating func replaceSession(_ key: PublicKey, inbound: Bool) {
+        if sessions[key] != nil { sessions[key] = inbound }
+    }
+
     /// A session ended. Its candidate is redialled after the base backoff; when it was the last session, every
     /// candidate is due at once, its backoff forgotten (Besu #6208: a node whose peers all dropped must not
     /// sit out long backoffs before it tries its bootnodes again).

@@ -106,6 +106,11 @@ public final class PeerManager: Sendable {
         return book.withLock { $0.admit(key, inbound: inbound, now: now) }
     }
 
+    /// The session to `key` now runs over a connection in the other direction.
+    public func replaceSession(_ key: PublicKey, inbound: Bool) {
+        book.withLock { $0.replaceSession(key, inbound: inbound) }
+    }
+
     /// A session ended (either side).
     public func sessionEnded(_ key: PublicKey) {
         let now = clock.now

@@ -176,6 +176,16 @@ struct PeerManagerTests {
         #expect(dialer.dials.withLock { $0.last?.host } == "10.1.2.3")
     }
 
+    /// Both ends of two crossing dials keep the same connection: the one dialled by the lower node id.
+    @Test func crossingDialsKeepTheSameConnectionOnBothSides() {
+        let (x, y) = (Self.keys[0].publicKey, Self.keys[1].publicKey)
+        let xDialledSeenByX = P2PHost.keepsNewConnection(inbound: false, local: x, remote: y)
+        let xDialledSeenByY = P2PHost.keepsNewConnection(inbound: true, local: y, remote: x)
+        let yDialledSeenByY = P2PHost.keepsNewConnection(inbound: false, local: y, remote: x)
+        #expect(xDialledSeenByX == xDialledSeenByY)
+        #expect(xDialledSeenByX != yDialledSeenByY)
+    }
+
     @Test func removedPeersAreNotDialled() async {
         let (manager, dialer, _) = makeManager()
         manager.add(Self.enode(0), kind: .static)

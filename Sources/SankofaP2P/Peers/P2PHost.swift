@@ -28,6 +28,9 @@ public final class P2PHost: Sendable {
         public var permits: (@Sendable (PublicKey) -> Bool)?
         /// Slots, bans and dialling; when set, every session must be admitted by it after Hello.
         public var manager: PeerManager?
+        /// Inbound connections still in their handshake at once; more are closed on arrival (each costs an ECIES
+        /// decryption, so strangers must not be able to queue them without limit).
+        public var maxPendingInbound = 64
 
         public init(nodeKey: PrivateKey, clientId: String = P2PHost.clientId,
                     protocols: [any SubProtocol], host: String = "127.0.0.1", port: Int = 0,
@@ -60,6 +63,7 @@ public final class P2PHost: Sendable {
         var boundPort: Int?
         var peers: [PublicKey: Peer] = [:]
         var misbehaviour = Misbehaviour()
+        var pendingInbound = 0
     }
 
     /// Connections this host ended, by cause (DESIGN.md: misbehaving peers are dropped and counted).
@@ -107,6 +111,15 @@ public final class P2PHost: Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 let configuration = self.configuration
+                let admitted = state.withLock { state -> Bool in
+                    guard state.pendingInbound < configuration.maxPendingInbound else { return false }
+                    state.pendingInbound += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.debug("too many inbound handshakes in progress: connection closed")
+                    return channel.close()
+                }
                 return initialise(channel, role: .responder(accept: { key in configuration.isPermitted(key) }),
                                   isInbound: true)
             }
@@ -184,6 +197,7 @@ public final class P2PHost: Sendable {
         let established = channel.eventLoop.makePromise(of: PeerInfo.self)
         let logger = self.logger
         established.futureResult.whenComplete { [self] result in
+            if isInbound { state.withLock { $0.pendingInbound -= 1 } }
             switch result {
             case .success(let info):
                 logger.debug("peer session established", metadata: [

@@ -13,6 +13,9 @@ public struct PeerManagerConfiguration: Sendable, Equatable {
     /// Misbehaviour points at which a peer is banned.
     public var banThreshold = 100
     public var banDuration: Duration = .seconds(600)
+    /// A session shorter than this counts as a failed dial for backoff (a peer that accepts and then says "too
+    /// many peers" must not be redialled every second).
+    public var stableSession: Duration = .seconds(30)
     /// At most this many banned or scored keys are remembered (anyone can make new keys; the book stays bounded).
     public var maxRemembered = 1_024
 
@@ -60,6 +63,7 @@ public struct PeerBook: Sendable {
     public private(set) var candidates: [PublicKey: Candidate] = [:]
     /// Established sessions: true when inbound.
     public private(set) var sessions: [PublicKey: Bool] = [:]
+    private var sessionStarts: [PublicKey: Duration] = [:]
     private var scores: [PublicKey: Int] = [:]
     private var bans: [PublicKey: Duration] = [:]
 
@@ -115,10 +119,9 @@ public struct PeerBook: Sendable {
         candidates[key] = candidate
     }
 
-    /// A dial ended in a session (admitted or not; `admit` has the last word).
+    /// A dial ended in a session. Failures are forgotten only once a session proves stable (`sessionEnded`).
     public mutating func dialSucceeded(_ key: PublicKey) {
         candidates[key]?.dialing = false
-        candidates[key]?.failures = 0
     }
 
     /// When the next candidate falls due, if any is waiting.
@@ -138,6 +141,7 @@ public struct PeerBook: Sendable {
             if inbound, counted.values.filter({ $0 }).count >= configuration.maxInbound { return .tooManyPeers }
         }
         sessions[key] = inbound
+        sessionStarts[key] = now
         return nil
     }
 
@@ -146,20 +150,26 @@ public struct PeerBook: Sendable {
         if sessions[key] != nil { sessions[key] = inbound }
     }
 
-    /// A session ended. Its candidate is redialled after the base backoff; when it was the last session, every
-    /// candidate is due at once, its backoff forgotten (Besu #6208: a node whose peers all dropped must not
-    /// sit out long backoffs before it tries its bootnodes again).
+    /// A session ended. Its candidate is redialled after the base backoff if the session was stable, else after
+    /// the next step of its backoff. When it was the last session, every other candidate is due at once (Besu
+    /// #6208: a node whose peers all dropped must not sit out long backoffs before it tries its bootnodes again);
+    /// their failure counts stay, so peers that keep failing still back off.
     public mutating func sessionEnded(_ key: PublicKey, now: Duration) {
         guard sessions.removeValue(forKey: key) != nil else { return }
+        let started = sessionStarts.removeValue(forKey: key) ?? now
         if var candidate = candidates[key] {
-            candidate.failures = 0
-            candidate.nextDial = now + configuration.backoffBase
+            if now - started >= configuration.stableSession {
+                candidate.failures = 0
+                candidate.nextDial = now + configuration.backoffBase
+            } else {
+                candidate.failures += 1
+                candidate.nextDial = now + configuration.backoff(afterFailures: candidate.failures)
+            }
             candidates[key] = candidate
         }
         if sessions.isEmpty {
-            for key in candidates.keys where candidates[key]?.dialing == false {
-                candidates[key]?.failures = 0
-                candidates[key]?.nextDial = now
+            for (other, candidate) in candidates where other != key && !candidate.dialing {
+                candidates[other]?.nextDial = min(candidate.nextDial, now)
             }
         }
     }

@@ -82,9 +82,28 @@ struct PeerManagerTests {
         clock.advance(.seconds(120))
         await manager.tick()
         #expect(dialer.count(a.publicKey) == 1)
-        manager.sessionEnded(a.publicKey)   // the last peer: due at once (redial at zero)
+        manager.sessionEnded(a.publicKey)   // a stable session: redialled after the base backoff
+        await manager.tick()
+        #expect(dialer.count(a.publicKey) == 1)
+        clock.advance(.seconds(1))
         await manager.tick()
         #expect(dialer.count(a.publicKey) == 2)
+    }
+
+    /// A peer that accepts and then drops us at once ("too many peers") backs off like an unreachable one.
+    @Test func shortSessionsBackOff() async {
+        let (manager, dialer, clock) = makeManager()
+        let a = Self.enode(0)
+        manager.add(a, kind: .static)
+        var dialledAt: [Duration] = []
+        for _ in 0..<80 {   // 8 s in steps of 100 ms; every session ends 100 ms after it starts
+            let before = dialer.count(a.publicKey)
+            await manager.tick()
+            if dialer.count(a.publicKey) > before { dialledAt.append(clock.now) }
+            clock.advance(.milliseconds(100))
+            manager.sessionEnded(a.publicKey)
+        }
+        #expect(dialledAt == [.zero, .milliseconds(1_100), .milliseconds(3_200), .milliseconds(7_300)])
     }
 
     @Test func peersDroppingToZeroRedialsEveryoneAtOnce() async {

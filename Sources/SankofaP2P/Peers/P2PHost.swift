@@ -120,8 +120,11 @@ public final class P2PHost: Sendable {
                     logger.debug("too many inbound handshakes in progress: connection closed")
                     return channel.close()
                 }
-                return initialise(channel, role: .responder(accept: { key in configuration.isPermitted(key) }),
-                                  isInbound: true)
+                // A banned key is refused in the handshake, before it costs a Hello.
+                let accept: @Sendable (PublicKey) -> Bool = { key in
+                    configuration.isPermitted(key) && !(configuration.manager?.isBanned(key) ?? false)
+                }
+                return initialise(channel, role: .responder(accept: accept), isInbound: true)
             }
             .bind(host: configuration.host, port: configuration.port).get()
         let port = server.localAddress?.port ?? configuration.port

@@ -117,6 +117,12 @@ public final class PeerManager: Sendable {
         book.withLock { $0.sessionEnded(key, now: now) }
     }
 
+    /// Whether `key` is banned now.
+    public func isBanned(_ key: PublicKey) -> Bool {
+        let now = clock.now
+        return book.withLock { $0.isBanned(key, now: now) }
+    }
+
     /// Counts `points` against a peer; true when that bans it (the caller disconnects it).
     @discardableResult
     public func penalise(_ key: PublicKey, points: Int) -> Bool {

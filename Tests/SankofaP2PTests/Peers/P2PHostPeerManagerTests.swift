@@ -69,3 +69,51 @@ struct P2PHostPeerManagerTests {
         await b.stop()
     }
 }
+
+/// A client that completes the RLPx handshake and then sends a frame that is not a Hello.
+final class GarbageAfterHandshake: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RLPxHandshakeCompleted {
+            context.writeAndFlush(NIOAny(ByteBuffer(bytes: [0x80, 0xde, 0xad, 0xbe, 0xef])), promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
+@Suite("P2PHost bans misbehaving peers", .timeLimit(.minutes(1)))
+struct P2PHostBanTests {
+    /// Dials `enode` with `key`, sends garbage after the handshake, and waits for the connection to close.
+    func misbehave(_ key: PrivateKey, at enode: Enode) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        RLPxHandler(staticKey: key, role: .initiator(remoteKey: enode.publicKey)), GarbageAfterHandshake(),
+                    ])
+                }
+            }
+            .connect(host: enode.host, port: enode.tcpPort).get()
+        try await channel.closeFuture.get()
+    }
+
+    /// Invalid data costs points; enough of them ban the key, which is then refused in the handshake.
+    @Test func invalidDataAddsUpToABan() async throws {
+        let manager = PeerManager()
+        let a = P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [], manager: manager))
+        let aEnode = try await a.start()
+        let evil = try PrivateKey.generate()
+        try await misbehave(evil, at: aEnode)
+        #expect(try await P2PHostTests.eventually { manager.snapshot.score(evil.publicKey) == 50 })
+        #expect(!manager.isBanned(evil.publicKey))
+        try await misbehave(evil, at: aEnode)
+        #expect(try await P2PHostTests.eventually { manager.isBanned(evil.publicKey) })
+        #expect(a.misbehaviour.disconnects[.breachOfProtocol] == 2)
+        // Even well behaved now, the key is refused during the handshake.
+        let reformed = P2PHost(configuration: .init(nodeKey: evil, protocols: []))
+        await #expect(throws: (any Error).self) { _ = try await reformed.connect(to: aEnode) }
+        #expect(a.peers.isEmpty)
+        await a.stop()
+    }
+}

@@ -159,6 +159,32 @@ struct P2PNetworkTests {
         }
     }
 
+    /// Bad P2P settings stop the node with one line naming the flag or file.
+    @Test func badP2PSettingsAreOneClearLine() async throws {
+        let (directory, genesisPath) = try P2PTestNode.network()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        let base = ["run", "--genesis-file", genesisPath, "--data-path", data, "--mode", "replica"]
+        let badBootnode = try SankofaBinary.run(base + ["--bootnodes", "enode://1234@10.0.0.1:30303"])
+        #expect(badBootnode.status != 0)
+        #expect(badBootnode.stderr.split(separator: "\n").last == "Error: --bootnodes: invalid enode node id: 4 hex digits, expected 128",
+                "\(badBootnode.stderr)")
+        let missing = try SankofaBinary.run(base + ["--permissions-nodes-config-file-enabled"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.split(separator: "\n").last?.contains("cannot read permissions file \(data)/permissions_config.toml") == true,
+                "\(missing.stderr)")
+        // The P2P port is taken by a running node.
+        let node = try P2PTestNode("a", in: directory, genesisPath: genesisPath)
+        try node.start()
+        try await node.waitUntilListening()
+        let taken = try SankofaBinary.run(base + ["--p2p-port", String(node.p2pPort)])
+        await node.stop()
+        #expect(taken.status != 0)
+        #expect(taken.stderr.split(separator: "\n").last ==
+            "Error: cannot listen for P2P on 127.0.0.1:\(node.p2pPort): the port is already in use (choose another port with --p2p-port)",
+            "\(taken.stderr)")
+    }
+
     @Test func addAndRemovePeerAtRunTime() async throws {
         try await withNodes(["a", "b"]) { nodes in
             let (a, b) = (nodes[0], nodes[1])

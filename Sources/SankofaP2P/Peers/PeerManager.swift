@@ -65,38 +65,42 @@ public final class PeerManager: Sendable {
     @discardableResult
     public func remove(_ key: PublicKey) -> Bool { book.withLock { $0.remove(key) } }
 
-    /// Dials every due candidate concurrently and waits for the attempts to settle.
+    /// Dials every due candidate concurrently and waits for the attempts to settle (tests step with this).
     public func tick() async {
-        let now = clock.now
-        let due = book.withLock { $0.dueDials(now: now) }
-        guard !due.isEmpty, let dialer = dialer.withLock({ $0 }) else {
-            if !due.isEmpty { book.withLock { book in for enode in due { book.dialFailed(enode.publicKey, now: now) } } }
-            return
+        let due = takeDue()
+        await withDiscardingTaskGroup { group in
+            for enode in due { group.addTask { await self.dial(enode) } }
         }
-        await withTaskGroup(of: Void.self) { group in
-            for enode in due {
-                group.addTask { [self] in
-                    do {
-                        try await dialer.dial(enode)
-                        book.withLock { $0.dialSucceeded(enode.publicKey) }
-                    } catch {
-                        let later = clock.now
-                        let wait = book.withLock { book -> Duration in
-                            book.dialFailed(enode.publicKey, now: later)
-                            return (book.candidates[enode.publicKey]?.nextDial ?? later) - later
-                        }
-                        logger.debug("dial failed", metadata: ["enode": "\(enode)", "error": "\(error)", "retry-in": "\(wait)"])
-                    }
-                }
+    }
+
+    /// Dials until cancelled (the node's P2P service runs it). Dials run alongside the loop, so one slow
+    /// handshake does not hold back the others or a fresh `admin_addPeer`.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                for enode in takeDue() { group.addTask { await self.dial(enode) } }
+                try? await Task.sleep(for: tickInterval)
             }
         }
     }
 
-    /// Dials until cancelled (the node's P2P service runs it).
-    public func run() async {
-        while !Task.isCancelled {
-            await tick()
-            try? await Task.sleep(for: tickInterval)
+    private func takeDue() -> [Enode] {
+        let now = clock.now
+        return book.withLock { $0.dueDials(now: now) }
+    }
+
+    private func dial(_ enode: Enode) async {
+        do {
+            guard let dialer = dialer.withLock({ $0 }) else { throw P2PSessionError.notActive }
+            try await dialer.dial(enode)
+            book.withLock { $0.dialSucceeded(enode.publicKey) }
+        } catch {
+            let later = clock.now
+            let wait = book.withLock { book -> Duration in
+                book.dialFailed(enode.publicKey, now: later)
+                return (book.candidates[enode.publicKey]?.nextDial ?? later) - later
+            }
+            logger.debug("dial failed", metadata: ["enode": "\(enode)", "error": "\(error)", "retry-in": "\(wait)"])
         }
     }
 

@@ -210,6 +210,8 @@ public final class P2PHost: Sendable {
                 let peer = Peer(info: info, channel: channel, isInbound: isInbound)
                 var replaced: Peer?
                 let refusal = state.withLock { state -> DisconnectReason? in
+                    // Permissions may have changed while this connection was in its handshake.
+                    guard configuration.isPermitted(info.remoteKey) else { return .requested }
                     if let existing = state.peers[info.remoteKey] {
                         guard existing.isInbound != isInbound,
                               Self.keepsNewConnection(inbound: isInbound, local: configuration.nodeKey.publicKey,

@@ -11,8 +11,6 @@ struct NodePermissioning: PermissioningAdmin {
     let pool: TransactionPool
     let host: P2PHost?
 
-    static let accountsKey = "accounts-allowlist"
-
     func nodesAllowlist() async throws -> [String] { try requireNodes().enodes.map(\.description) }
 
     func addNodes(_ enodes: [String]) async throws {
@@ -28,32 +26,32 @@ struct NodePermissioning: PermissioningAdmin {
 
     func accountsAllowlist() async throws -> [Address] {
         let path = try requireAccounts()
-        return try Self.rpc { () throws(ConfigError) in try Self.readAccounts(path) }
+        return try Self.rpc { () throws(ConfigError) in try AccountAllowlist.read(path: path) }
     }
 
     func addAccounts(_ accounts: [Address]) async throws {
         let path = try requireAccounts()
         try Self.rpc { () throws(ConfigError) in
-            let current = try Self.readAccounts(path)
+            let current = try AccountAllowlist.read(path: path)
             guard Set(accounts).count == accounts.count else { throw ConfigError("Request contains duplicate accounts") }
             for account in accounts where current.contains(account) {
                 throw ConfigError("Account is already on the allowlist: \(account.checksummed)")
             }
-            try PermissionsFile.writeList(path: path, key: Self.accountsKey, (current + accounts).map(\.checksummed))
+            try PermissionsFile.writeList(path: path, key: AccountAllowlist.key, (current + accounts).map(\.checksummed))
         }
-        await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try Self.readAccounts(path) }))
+        await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try AccountAllowlist.read(path: path) }))
     }
 
     func removeAccounts(_ accounts: [Address]) async throws {
         let path = try requireAccounts()
         try Self.rpc { () throws(ConfigError) in
-            let current = try Self.readAccounts(path)
+            let current = try AccountAllowlist.read(path: path)
             for account in accounts where !current.contains(account) {
                 throw ConfigError("Account is not on the allowlist: \(account.checksummed)")
             }
-            try PermissionsFile.writeList(path: path, key: Self.accountsKey, current.filter { !accounts.contains($0) }.map(\.checksummed))
+            try PermissionsFile.writeList(path: path, key: AccountAllowlist.key, current.filter { !accounts.contains($0) }.map(\.checksummed))
         }
-        await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try Self.readAccounts(path) }))
+        await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try AccountAllowlist.read(path: path) }))
     }
 
     func reload() async throws {
@@ -63,7 +61,7 @@ struct NodePermissioning: PermissioningAdmin {
             await host?.disconnectUnpermitted()
         }
         if let accountsPath {
-            await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try Self.readAccounts(accountsPath) }))
+            await pool.setAccountAllowlist(Set(try Self.rpc { () throws(ConfigError) in try AccountAllowlist.read(path: accountsPath) }))
         }
     }
 
@@ -75,16 +73,6 @@ struct NodePermissioning: PermissioningAdmin {
     private func requireAccounts() throws(RPCError) -> String {
         guard let accountsPath else { throw NoPermissioning.accounts }
         return accountsPath
-    }
-
-    /// The file's accounts, in file order.
-    static func readAccounts(_ path: String) throws(ConfigError) -> [Address] {
-        var out: [Address] = []
-        for text in try PermissionsFile.readList(path: path, key: accountsKey) {
-            guard let address = try? Address(hex: text) else { throw ConfigError("permissions file \(path): \(text) is not an address") }
-            out.append(address)
-        }
-        return out
     }
 
     /// A permissions-file refusal as the JSON-RPC server error Besu answers with.

@@ -17,6 +17,9 @@ enum PermissionsFile {
         return out
     }
 
+    /// Whether the file sets `key` at all.
+    static func hasKey(path: String, key: String) throws(ConfigError) -> Bool { try readTable(path: path)[key] != nil }
+
     /// Replaces list `key` and writes the file atomically (a crash leaves the old file or the new one).
     static func writeList(path: String, key: String, _ items: [String]) throws(ConfigError) {
         let table = FileManager.default.fileExists(atPath: path) ? try readTable(path: path) : TOMLTable()

@@ -81,6 +81,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
@@ -97,6 +98,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
             "SankofaContracts",
             "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaQBFT", "SankofaBlockchain", "SankofaTxPool",
+            "SankofaP2P",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -151,7 +153,9 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
-        .testTarget(name: "SankofaNodeTests", dependencies: ["SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaNodeTests", dependencies: [
+            "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto",
+        ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: [

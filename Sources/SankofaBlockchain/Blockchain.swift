@@ -65,7 +65,7 @@ public actor Blockchain {
     /// Prune every this many blocks (mark-and-sweep cost is amortised over them).
     let pruneInterval: UInt64 = 256
     /// Proposals executed but not yet committed, so a sealed block is never executed twice.
-    let executed = ExecutedBlocks()
+    nonisolated let executed = ExecutedBlocks()
 
     /// Opens the chain at its stored head; genesis must already be initialised.
     public init(chain: ChainStore, engine: any ConsensusEngine, executor: BlockExecutor,

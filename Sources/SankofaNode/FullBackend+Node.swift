@@ -4,6 +4,7 @@ import SankofaClique
 import SankofaContracts
 import SankofaCrypto
 import SankofaExecution
+import SankofaP2P
 import SankofaPrimitives
 import SankofaQBFT
 import SankofaRPC
@@ -13,7 +14,7 @@ import SankofaTrie
 import SankofaTxPool
 
 extension FullBackend: NodeQueries {
-    var clientVersion: String { "sankofa/v0.1.0/linux-x86_64/swift6" }
+    var clientVersion: String { P2PHost.clientId }
     var mode: String { config.mode.rawValue }
     var tier: String {
         switch config.mode {
@@ -23,10 +24,11 @@ extension FullBackend: NodeQueries {
         }
     }
     var enode: String {
+        if let enode = network?.host.enode { return enode.description }
         guard let nodeKey else { return "" }
         return "enode://\(Hex.encode(nodeKey.publicKey.rawBytes, prefix: false))@\(config.p2pHost):\(config.p2pPort)"
     }
-    var peerCount: Int { 0 }
+    var peerCount: Int { network?.peerCount ?? 0 }
     var minGasPrice: UInt256 { config.minGasPrice }
 }
 

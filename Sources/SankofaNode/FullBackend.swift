@@ -27,6 +27,8 @@ struct FullBackend {
     let isDev: Bool
     /// Recovered senders per block hash, shared by every request (recovery dominates full-block requests).
     let senderCache: Locked<[Hash32: [Address]]>
+    /// Peers, for `peerCount`, `enode` and readiness; nil on the dev chain.
+    let network: NodeNetwork?
 }
 
 extension FullBackend: ChainQueries {

@@ -4,12 +4,14 @@ extension Node {
     /// What RPC reads through.
     var backend: FullBackend {
         FullBackend(chain: chain, blockchain: blockchain, txPool: pool, consensus: consensus, qbft: qbftService, chainId: genesis.chainId,
-                    nodeKey: signer, config: config, isDev: isDev, senderCache: senderCache)
+                    nodeKey: signer, config: config, isDev: isDev, senderCache: senderCache,
+                    network: network)
     }
 
     /// Every RPC method, shared by HTTP and WebSocket.
     var rpcTable: RPCMethodTable {
         let full = backend
-        return .node(backend: RPCBackend(chain: full, state: full, pool: full, node: full, consensus: full), filters: filters)
+        return .node(backend: RPCBackend(chain: full, state: full, pool: full, node: full, consensus: full,
+                                          peers: peerAdmin, permissions: permissioning), filters: filters)
     }
 }

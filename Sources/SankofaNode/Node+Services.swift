@@ -29,6 +29,7 @@ extension Node {
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
         }
+        if let network { services.append(P2PService(network: network, logger: logger)) }
         return services
     }
 }

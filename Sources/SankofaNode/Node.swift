@@ -38,6 +38,8 @@ public final class Node: Sendable {
     let isDev: Bool
     let filters = FilterRegistry()
     let senderCache = Locked<[Hash32: [Address]]>([:])
+    /// P2P (host, peer manager, node allow-list); nil on the dev chain, which runs alone.
+    let network: NodeNetwork?
 
     /// Opens (or creates) the node's database and chain.
     public init(config: NodeConfig, genesis: GenesisFile, signer: PrivateKey?, logger: Logger,
@@ -68,7 +70,7 @@ public final class Node: Sendable {
         guard let head = try chain.headHeader() else { throw NodeError.noHead }
         var poolConfig = TxPoolConfig(chainId: genesis.chainId)
         poolConfig.minGasPrice = config.minGasPrice
-        if let path = config.permissionsAccountsConfigFile {
+        if let path = config.accountsAllowlistPath {
             poolConfig.accountAllowlist = try AccountAllowlist.load(path: path)
             logger.info("Account allowlist: \(poolConfig.accountAllowlist?.count ?? 0) senders")
         }
@@ -81,6 +83,8 @@ public final class Node: Sendable {
         } else {
             qbftService = nil
         }
+        // P2P: every node but the dev chain listens and dials (Node+P2P.swift).
+        if !isDev, let signer { network = try NodeNetwork(config: config, key: signer, logger: logger) } else { network = nil }
         logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
     }
 

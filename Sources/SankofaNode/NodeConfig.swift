@@ -45,6 +45,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var pruningEnabled = true
     public var pruningBlocksRetained: UInt64 = 128
     public var logging = "INFO"
+    // P2P and permissioning (Besu's flags).
+    public var maxPeers = 25
+    public var permissionsNodesConfigFileEnabled = false
+    public var permissionsAccountsConfigFileEnabled = false
 
     public init() {}
 }
@@ -71,6 +75,7 @@ extension NodeConfig {
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "metrics-enabled", "metrics-host",
         "metrics-port", "min-gas-price", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
+        "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
     ]
 
     /// Sets one key; the single place where names map to fields, shared by TOML and flags.
@@ -126,6 +131,11 @@ extension NodeConfig {
                 throw ConfigError("logging must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF")
             }
             logging = level
+        case "max-peers":
+            guard case .integer(let n) = value, n >= 0 else { throw ConfigError("max-peers must be an integer ≥ 0") }
+            maxPeers = n
+        case "permissions-nodes-config-file-enabled": permissionsNodesConfigFileEnabled = try bool(key, value)
+        case "permissions-accounts-config-file-enabled": permissionsAccountsConfigFileEnabled = try bool(key, value)
         default:
             throw ConfigError("unknown setting \"\(key)\"")
         }

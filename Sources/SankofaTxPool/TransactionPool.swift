@@ -30,12 +30,19 @@ public actor TransactionPool {
     var sequence: UInt64 = 0
     /// Newly pending hashes fan out to every subscriber, each with a bounded buffer.
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
+    /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
+    public private(set) var accountAllowlist: Set<Address>?
 
     public init(config: TxPoolConfig, state: any PoolStateReader, blockGasLimit: UInt64) {
         self.config = config
+        self.accountAllowlist = config.accountAllowlist
         self.state = state
         self.blockGasLimit = blockGasLimit
     }
+
+    /// Replaces the sender allow-list (Besu's `perm_addAccountsToAllowlist` and friends); transactions already
+    /// admitted stay, as in Besu.
+    public func setAccountAllowlist(_ allowlist: Set<Address>?) { accountAllowlist = allowlist }
 
     // MARK: Admission
 
@@ -64,7 +71,7 @@ public actor TransactionPool {
         let sender = recovered.sender
         let hash = tx.hash
         guard senders[hash] == nil else { throw .alreadyKnown }
-        if let allowlist = config.accountAllowlist, !allowlist.contains(sender) { throw .senderNotAllowed(sender) }
+        if let allowlist = accountAllowlist, !allowlist.contains(sender) { throw .senderNotAllowed(sender) }
         guard tx.gasLimit <= blockGasLimit else { throw .gasLimitExceedsBlock(gas: tx.gasLimit, blockLimit: blockGasLimit) }
         let base = baseNonce(sender)
         guard tx.nonce >= base else { throw .nonceTooLow(next: base, got: tx.nonce) }

@@ -153,7 +153,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
         process.arguments = ["run", "--genesis-file", genesisPath, "--data-path", directory.appendingPathComponent("data").path,
-                             "--node-private-key-file", keyPath]
+                             "--node-private-key-file", keyPath, "--p2p-port", "0"]
         let errors = Pipe()
         process.standardError = errors
         let output = Pipe()

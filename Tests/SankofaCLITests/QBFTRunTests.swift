@@ -31,7 +31,7 @@ struct QBFTRunTests {
         let port = try DevRPCEndToEndTests.freePort()
         let arguments = ["run", "--genesis-file", genesisPath, "--data-path", directory.appendingPathComponent("data").path,
                          "--node-private-key-file", keyPath, "--rpc-http-enabled", "--rpc-http-port", String(port),
-                         "--rpc-http-api", "ETH,NET,QBFT,SANKOFA"]
+                         "--rpc-http-api", "ETH,NET,QBFT,SANKOFA", "--p2p-port", "0"]
         let rpc = RPCClient(port: port)
 
         var node = try Self.start(arguments)

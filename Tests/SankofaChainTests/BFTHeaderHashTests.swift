@@ -22,7 +22,7 @@ struct BFTHeaderHashTests {
     }
 
     static func header(number: UInt64 = 7, mixHash: Hash32 = BlockHeader.istanbulMixHash, extraData: [UInt8]) -> BlockHeader {
-        BlockHeader(parentHash: Hash32(low: 9), coinbase: Self.address(1), stateRoot: Hash32(low: 3), difficulty: .one,
+        BlockHeader(parentHash: Keccak256.hash([9]), coinbase: Self.address(1), stateRoot: Keccak256.hash([3]), difficulty: .one,
                     number: number, gasLimit: 30_000_000, gasUsed: 0, timestamp: 1_700_000_000, extraData: extraData,
                     mixHash: mixHash, baseFeePerGas: .zero)
     }

@@ -22,6 +22,7 @@ struct NodeTests {
     static func node(at path: String) throws -> Node {
         var config = NodeConfig()
         try config.apply("data-path", .string(path))
+        try config.apply("p2p-port", .integer(0))   // a non-dev node listens for peers: let the OS pick the port
         return try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: Logger(label: "test"))
     }
 

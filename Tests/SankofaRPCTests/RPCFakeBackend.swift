@@ -347,6 +347,9 @@ final class RPCFakeBackend: ChainQueries, StateQueries, TransactionSubmitter, No
         return stream
     }
 
+    /// `perm_` answers, kept with the fake so a harness's calls see one list.
+    let permissions = RPCFakePermissions()
+
     // MARK: NodeQueries
 
     var clientVersion: String { "sankofa/v0.1.0-test/linux-x86_64/swift6" }

@@ -66,7 +66,7 @@ enum RPCMethodCases {
     /// A fresh transaction from the fixture key with the next nonce.
     static let tx3 = RPCFixture.transaction(nonce: 3, to: RPCFixture.recipient, value: 5, gas: 21_000, maxFee: 10, tip: 1)
 
-    static let all: [RPCMethodCase] = eth + state + filters + subscriptions + others
+    static let all: [RPCMethodCase] = eth + state + filters + subscriptions + others + perm
 
     static let eth: [RPCMethodCase] = [
         RPCMethodCase(noParams: "eth_chainId", "0x7e8"),
@@ -158,6 +158,21 @@ enum RPCMethodCases {
                       }, expected: { _ in .result(true) }, bad: [1], "argument 0 must be a string"),
     ]
 
+    static let perm: [RPCMethodCase] = [
+        RPCMethodCase(noParams: "perm_getNodesAllowlist", []),
+        RPCMethodCase("perm_addNodesToAllowlist", [["enode://a"]], "Success", bad: [5], "argument 0 must be an array of strings"),
+        RPCMethodCase("perm_removeNodesFromAllowlist", params: { h in
+                          _ = try await h.result("perm_addNodesToAllowlist", [["enode://a"]])
+                          return [["enode://a"]]
+                      }, expected: { _ in .result("Success") }, bad: [[]], "argument 0 must not be empty"),
+        RPCMethodCase(noParams: "perm_getAccountsAllowlist", []),
+        RPCMethodCase("perm_addAccountsToAllowlist", [["0x00000000000000000000000000000000000000a1"]], "Success",
+                      bad: [["0x12"]], "0x12 is not a 20-byte hex address"),
+        RPCMethodCase("perm_removeAccountsFromAllowlist", [["0x00000000000000000000000000000000000000a1"]], "Success",
+                      bad: [[5]], "argument 0 must be an array of strings"),
+        RPCMethodCase(noParams: "perm_reloadPermissionsFromFile", "Success"),
+    ]
+
     static let others: [RPCMethodCase] = [
         RPCMethodCase(noParams: "web3_clientVersion", "sankofa/v0.1.0-test/linux-x86_64/swift6"),
         RPCMethodCase("web3_sha3", ["0x68656c6c6f20776f726c64"], "0x47173285a8d7341e5e972fc677286384f802f8ef42a5ec5f03bbfa254cb01fad",
@@ -165,6 +180,7 @@ enum RPCMethodCases {
         RPCMethodCase(noParams: "net_version", "2024"),
         RPCMethodCase(noParams: "net_listening", true),
         RPCMethodCase(noParams: "net_peerCount", "0x3"),
+        RPCMethodCase(noParams: "net_enode", .error(.server("P2P has been disabled on this node"))),
         RPCMethodCase(noParams: "txpool_status", ["pending": "0x0", "queued": "0x0"]),
         RPCMethodCase(noParams: "txpool_content", ["pending": [:], "queued": [:]]),
         RPCMethodCase(noParams: "admin_nodeInfo", [
@@ -224,7 +240,7 @@ struct RPCMethodTableTests {
             Issue.record("test case for unregistered method \(method)")
         }
         #expect(Set(covered).count == covered.count, "duplicate cases")
-        #expect(registered.count == 52)
+        #expect(registered.count == 60)
     }
 
     @Test(arguments: RPCMethodCases.all)

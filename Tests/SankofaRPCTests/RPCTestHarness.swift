@@ -6,7 +6,7 @@ import Testing
 
 /// The node's method table over a fake backend, driven through `RPCDispatcher.handle` with real request bytes.
 struct RPCHarness {
-    static let allNamespaces: Set<String> = ["ETH", "NET", "WEB3", "TXPOOL", "ADMIN", "CLIQUE", "SANKOFA"]
+    static let allNamespaces: Set<String> = ["ETH", "NET", "WEB3", "TXPOOL", "ADMIN", "CLIQUE", "SANKOFA", "PERM"]
 
     let fake: RPCFakeBackend
     let filters: FilterRegistry
@@ -26,7 +26,8 @@ struct RPCHarness {
     /// The node's own registrations over the fake backend.
     static func table(fake: RPCFakeBackend, filters: FilterRegistry = FilterRegistry(),
                       subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
-        .node(backend: RPCBackend(chain: fake, state: fake, pool: fake, node: fake, consensus: fake),
+        .node(backend: RPCBackend(chain: fake, state: fake, pool: fake, node: fake, consensus: fake,
+                                  peers: RPCFakePeers(), permissions: fake.permissions),
               filters: filters, subscriptions: subscriptions)
     }
 

@@ -89,7 +89,6 @@ struct RunCommand: AsyncParsableCommand {
         let key = try cli { try Bootstrap.nodeKey(at: keyPath, createIfMissing: config.nodePrivateKeyFile == nil) }
         let logger = Bootstrap.logging(level: config.logging)
         let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
-        for pending in Bootstrap.pendingFeatures(config) { logger.warning("\(pending)") }
         logger.info("Node key \(keyPath): address \(key.address.checksummed), mode \(config.mode.rawValue)")
         let node = try cli { try Node(config: config, genesis: genesis, signer: key, logger: logger, registry: registry) }
         try await cliAsync { try await node.run() }
@@ -132,14 +131,6 @@ enum Bootstrap {
             return key
         }
         return try KeyFile.read(path: path)
-    }
-
-    /// Flags accepted now whose layers have not landed yet: said plainly, never silently ignored.
-    static func pendingFeatures(_ config: NodeConfig) -> [String] {
-        var notes: [String] = []
-        if !config.bootnodes.isEmpty { notes.append("peer-to-peer networking is not available yet: --bootnodes ignored") }
-        if config.permissionsNodesConfigFile != nil { notes.append("node permissioning needs peer-to-peer networking, which is not available yet") }
-        return notes
     }
 }
 

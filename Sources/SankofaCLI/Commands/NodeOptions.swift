@@ -10,9 +10,10 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "Deployment tier: core (validator), regional (replica) or edge (light).") var tier: String?
     @Option(help: "validator, replica or light (overrides --tier).") var mode: String?
     @Option(name: .customLong("node-private-key-file"), help: "Node key (default: DATA_PATH/key, created if missing).") var nodePrivateKeyFile: String?
-    @Option(name: .customLong("p2p-host"), help: "P2P listening host (peer-to-peer networking is not available yet).") var p2pHost: String?
-    @Option(name: .customLong("p2p-port"), help: "P2P listening port (peer-to-peer networking is not available yet).") var p2pPort: Int?
-    @Option(help: "Comma-separated enode URLs (peer-to-peer networking is not available yet).") var bootnodes: String?
+    @Option(name: .customLong("p2p-host"), help: "P2P host: bound and advertised in the enode URL (default 127.0.0.1).") var p2pHost: String?
+    @Option(name: .customLong("p2p-port"), help: "P2P listening port (default 30303; 0 lets the OS choose).") var p2pPort: Int?
+    @Option(help: "Comma-separated enode URLs to dial; DNS names resolve at every dial.") var bootnodes: String?
+    @Option(name: .customLong("max-peers"), help: "Most peers at once, static peers not counted (default 25).") var maxPeers: Int?
     @Flag(name: .customLong("rpc-http-enabled"), help: "Serve JSON-RPC over HTTP.") var rpcHTTPEnabled = false
     @Option(name: .customLong("rpc-http-host")) var rpcHTTPHost: String?
     @Option(name: .customLong("rpc-http-port")) var rpcHTTPPort: Int?
@@ -26,8 +27,14 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("metrics-host")) var metricsHost: String?
     @Option(name: .customLong("metrics-port")) var metricsPort: Int?
     @Option(name: .customLong("min-gas-price"), help: "Smallest gas price (wei) the pool accepts.") var minGasPrice: String?
-    @Option(name: .customLong("permissions-nodes-config-file")) var permissionsNodesConfigFile: String?
-    @Option(name: .customLong("permissions-accounts-config-file")) var permissionsAccountsConfigFile: String?
+    @Flag(name: .customLong("permissions-nodes-config-file-enabled"), help: "Only peers on the nodes allow-list may connect.")
+    var permissionsNodesConfigFileEnabled = false
+    @Option(name: .customLong("permissions-nodes-config-file"), help: "TOML with nodes-allowlist = [\"enode://…\"] (default DATA_PATH/permissions_config.toml).")
+    var permissionsNodesConfigFile: String?
+    @Flag(name: .customLong("permissions-accounts-config-file-enabled"), help: "Only senders on the accounts allow-list may submit.")
+    var permissionsAccountsConfigFileEnabled = false
+    @Option(name: .customLong("permissions-accounts-config-file"), help: "TOML with accounts-allowlist = [\"0x…\"] (default DATA_PATH/permissions_config.toml).")
+    var permissionsAccountsConfigFile: String?
     @Option(name: .customLong("pruning-enabled"), help: "Prune old state (true) or keep every state (false, archive).") var pruningEnabled: Bool?
     @Option(name: .customLong("pruning-blocks-retained"), help: "States kept when pruning (default 128).") var pruningBlocksRetained: Int?
     @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging: String?
@@ -46,6 +53,7 @@ struct NodeOptions: ParsableArguments {
         add("p2p-host", p2pHost)
         add("p2p-port", p2pPort)
         add("bootnodes", bootnodes)
+        add("max-peers", maxPeers)
         if rpcHTTPEnabled { out.append(("rpc-http-enabled", .bool(true))) }
         add("rpc-http-host", rpcHTTPHost)
         add("rpc-http-port", rpcHTTPPort)
@@ -59,7 +67,9 @@ struct NodeOptions: ParsableArguments {
         add("metrics-host", metricsHost)
         add("metrics-port", metricsPort)
         add("min-gas-price", minGasPrice)
+        if permissionsNodesConfigFileEnabled { out.append(("permissions-nodes-config-file-enabled", .bool(true))) }
         add("permissions-nodes-config-file", permissionsNodesConfigFile)
+        if permissionsAccountsConfigFileEnabled { out.append(("permissions-accounts-config-file-enabled", .bool(true))) }
         add("permissions-accounts-config-file", permissionsAccountsConfigFile)
         if let pruningEnabled { out.append(("pruning-enabled", .bool(pruningEnabled))) }
         add("pruning-blocks-retained", pruningBlocksRetained)

@@ -23,11 +23,20 @@ public final class P2PHost: Sendable {
         /// When set, only these node keys may connect to us or be dialled (DESIGN.md's `nodes-allowlist`);
         /// others are refused during the handshake, before any Hello.
         public var allowlist: Set<PublicKey>?
+        /// A run-time node permission check (Besu's `--permissions-nodes-config-file`, which `perm_` methods
+        /// change), asked by node id in the handshake of every inbound and outbound connection.
+        public var permits: (@Sendable (PublicKey) -> Bool)?
+        /// Slots, bans and dialling; when set, every session must be admitted by it after Hello.
+        public var manager: PeerManager?
+        /// Inbound connections still in their handshake at once; more are closed on arrival (each costs an ECIES
+        /// decryption, so strangers must not be able to queue them without limit).
+        public var maxPendingInbound = 64
 
-        public init(nodeKey: PrivateKey, clientId: String = "sankofa/v0.1.0/linux-x86_64/swift6",
+        public init(nodeKey: PrivateKey, clientId: String = P2PHost.clientId,
                     protocols: [any SubProtocol], host: String = "127.0.0.1", port: Int = 0,
                     handshakeTimeout: TimeAmount = .seconds(5), pingInterval: TimeAmount = .seconds(15),
-                    allowlist: Set<PublicKey>? = nil) {
+                    allowlist: Set<PublicKey>? = nil, permits: (@Sendable (PublicKey) -> Bool)? = nil,
+                    manager: PeerManager? = nil) {
             self.nodeKey = nodeKey
             self.clientId = clientId
             self.protocols = protocols
@@ -36,14 +45,25 @@ public final class P2PHost: Sendable {
             self.handshakeTimeout = handshakeTimeout
             self.pingInterval = pingInterval
             self.allowlist = allowlist
+            self.permits = permits
+            self.manager = manager
+        }
+
+        /// Whether `key` may be a peer: on the static allow-list (if any) and permitted by `permits` (if set).
+        public func isPermitted(_ key: PublicKey) -> Bool {
+            (allowlist?.contains(key) ?? true) && (permits?(key) ?? true)
         }
     }
+
+    /// What this node calls itself in Hello and `web3_clientVersion`: the one place it is spelled.
+    public static let clientId = "sankofa/v0.1.0/linux-x86_64/swift6"
 
     private struct State {
         var server: (any Channel)?
         var boundPort: Int?
         var peers: [PublicKey: Peer] = [:]
         var misbehaviour = Misbehaviour()
+        var pendingInbound = 0
     }
 
     /// Connections this host ended, by cause (DESIGN.md: misbehaving peers are dropped and counted).
@@ -69,6 +89,7 @@ public final class P2PHost: Sendable {
         self.group = group
         self.logger = logger
         self.onMessage = onMessage
+        configuration.manager?.setDialer(self)
     }
 
     /// What this host has dropped so far.
@@ -89,9 +110,21 @@ public final class P2PHost: Sendable {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
-                let allowlist = configuration.allowlist
-                return initialise(channel, role: .responder(accept: { key in allowlist?.contains(key) ?? true }),
-                                  isInbound: true)
+                let configuration = self.configuration
+                let admitted = state.withLock { state -> Bool in
+                    guard state.pendingInbound < configuration.maxPendingInbound else { return false }
+                    state.pendingInbound += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.debug("too many inbound handshakes in progress: connection closed")
+                    return channel.close()
+                }
+                // A banned key is refused in the handshake, before it costs a Hello.
+                let accept: @Sendable (PublicKey) -> Bool = { key in
+                    configuration.isPermitted(key) && !(configuration.manager?.isBanned(key) ?? false)
+                }
+                return initialise(channel, role: .responder(accept: accept), isInbound: true)
             }
             .bind(host: configuration.host, port: configuration.port).get()
         let port = server.localAddress?.port ?? configuration.port
@@ -107,7 +140,7 @@ public final class P2PHost: Sendable {
     /// Dials `enode`, runs the handshake (which fails unless the remote holds the enode's key) and the Hello
     /// exchange, and returns the established peer.
     public func connect(to enode: Enode) async throws -> Peer {
-        if let allowlist = configuration.allowlist, !allowlist.contains(enode.publicKey) {
+        guard configuration.isPermitted(enode.publicKey) else {
             throw RLPxConnectionError.remoteKeyRefused(enode.publicKey)
         }
         let ready = group.any().makePromise(of: Peer.self)
@@ -124,6 +157,19 @@ public final class P2PHost: Sendable {
         return try await ready.futureResult.get()
     }
 
+    /// Sends Disconnect to the peer with `key`, if connected; true if it was.
+    @discardableResult
+    public func disconnect(_ key: PublicKey, reason: DisconnectReason = .requested) async -> Bool {
+        guard let peer = state.withLock({ $0.peers[key] }) else { return false }
+        await peer.disconnect(reason)
+        return true
+    }
+
+    /// Disconnects every peer no longer permitted (a node removed from the allow-list goes at once).
+    public func disconnectUnpermitted() async {
+        for peer in peers where !configuration.isPermitted(peer.remoteKey) { await peer.disconnect(.requested) }
+    }
+
     /// Closes the listener and every peer.
     public func stop() async {
         let (server, peers) = state.withLock { state in
@@ -136,11 +182,25 @@ public final class P2PHost: Sendable {
         try? await server?.close()
     }
 
+    /// When two nodes dial each other at once, each ends up with two sessions to the other. Both keep the one
+    /// dialled by the node with the lower node id, so they drop the same connection instead of one each (which
+    /// would leave neither). Decides for a new session against an existing one in the other direction.
+    static func keepsNewConnection(inbound: Bool, local: PublicKey, remote: PublicKey) -> Bool {
+        let (initiator, other) = inbound ? (remote, local) : (local, remote)
+        return initiator.rawBytes.lexicographicallyPrecedes(other.rawBytes)
+    }
+
+    private func recordPeerCounts() {
+        let (inbound, total) = state.withLock { state in (state.peers.values.filter(\.isInbound).count, state.peers.count) }
+        P2PMetrics.peers(inbound: inbound, outbound: total - inbound)
+    }
+
     private func initialise(_ channel: any Channel, role: RLPxHandler.Role, isInbound: Bool,
                             ready: EventLoopPromise<Peer>? = nil) -> EventLoopFuture<Void> {
         let established = channel.eventLoop.makePromise(of: PeerInfo.self)
         let logger = self.logger
         established.futureResult.whenComplete { [self] result in
+            if isInbound { state.withLock { $0.pendingInbound -= 1 } }
             switch result {
             case .success(let info):
                 logger.debug("peer session established", metadata: [
@@ -148,19 +208,38 @@ public final class P2PHost: Sendable {
                     "shared": "\(info.shared.entries.map(\.capability.description))",
                 ])
                 let peer = Peer(info: info, channel: channel, isInbound: isInbound)
-                let duplicate = state.withLock { state -> Bool in
-                    if state.peers[info.remoteKey] != nil { return true }
+                var replaced: Peer?
+                let refusal = state.withLock { state -> DisconnectReason? in
+                    // Permissions may have changed while this connection was in its handshake.
+                    guard configuration.isPermitted(info.remoteKey) else { return .requested }
+                    if let existing = state.peers[info.remoteKey] {
+                        guard existing.isInbound != isInbound,
+                              Self.keepsNewConnection(inbound: isInbound, local: configuration.nodeKey.publicKey,
+                                                      remote: info.remoteKey) else { return .alreadyConnected }
+                        replaced = existing
+                        configuration.manager?.replaceSession(info.remoteKey, inbound: isInbound)
+                    } else if let reason = configuration.manager?.admit(info.remoteKey, inbound: isInbound) {
+                        return reason
+                    }
                     state.peers[info.remoteKey] = peer
-                    return false
+                    return nil
                 }
-                if duplicate {
-                    channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.alreadyConnected), promise: nil)
-                    ready?.fail(P2PSessionError.closed(.alreadyConnected))
+                if let refusal {
+                    channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(refusal), promise: nil)
+                    ready?.fail(P2PSessionError.closed(refusal))
                     return
                 }
+                replaced?.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.alreadyConnected), promise: nil)
+                recordPeerCounts()
                 channel.closeFuture.whenComplete { [self] _ in
-                    state.withLock { state in
-                        if state.peers[info.remoteKey] === peer { state.peers[info.remoteKey] = nil }
+                    let ended = state.withLock { state -> Bool in
+                        guard state.peers[info.remoteKey] === peer else { return false }
+                        state.peers[info.remoteKey] = nil
+                        return true
+                    }
+                    if ended {
+                        configuration.manager?.sessionEnded(info.remoteKey)
+                        recordPeerCounts()
                     }
                 }
                 ready?.succeed(peer)
@@ -183,12 +262,21 @@ public final class P2PHost: Sendable {
                 P2PSessionHandler(configuration: session, established: established),
                 PeerMessageForwarder(onMessage: { key, message in
                     if let peer = peers.withLock({ $0.peers[key] }) { onMessage(peer, message) }
-                }, onOutcome: { outcome in
+                }, onOutcome: { [configuration] key, outcome in
                     peers.withLock { state in
                         switch outcome {
                         case .disconnected(let reason): state.misbehaviour.disconnects[reason, default: 0] += 1
+                        case .remoteDisconnected: break
                         case .handshakeFailed: state.misbehaviour.failedHandshakes += 1
                         }
+                    }
+                    switch outcome {
+                    case .disconnected(let reason):
+                        P2PMetrics.disconnect(reason, byRemote: false)
+                        let points = PeerManager.penalty(for: reason)
+                        if let key, points > 0 { configuration.manager?.penalise(key, points: points) }
+                    case .remoteDisconnected(let reason): P2PMetrics.disconnect(reason, byRemote: true)
+                    case .handshakeFailed: P2PMetrics.handshakeFailed()
                     }
                 }),
             ])

@@ -22,7 +22,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
         /// A Ping goes out this often; if its Pong has not come back by the next one, the peer is dropped.
         public var pingInterval: TimeAmount
 
-        public init(nodeKey: PublicKey, clientId: String = "sankofa/v0.1.0/linux-x86_64/swift6", listenPort: UInt64 = 0,
+        public init(nodeKey: PublicKey, clientId: String = P2PHost.clientId, listenPort: UInt64 = 0,
                     protocols: [any SubProtocol], pingInterval: TimeAmount = .seconds(15)) {
             self.nodeKey = nodeKey
             self.clientId = clientId
@@ -91,6 +91,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
                 throw WireError.helloTooLarge(size: payload.count, limit: Hello.maxSize)
             }
             let (id, data) = try codec.decode(payload)
+            P2PMetrics.message(.inbound, protocol: "p2p", bytes: payload.count)
             switch try P2PMessage(id: id, data: data) {
             case .hello(let hello)?: try accept(context: context, hello: hello, remoteKey: remoteKey)
             case .disconnect(let reason)?: remoteDisconnected(context: context, reason: reason)
@@ -99,6 +100,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
         case .active(let peer):
             let (id, data) = try codec.decode(payload)
             if id < P2PMessage.reservedIDs {
+                P2PMetrics.message(.inbound, protocol: "p2p", bytes: payload.count)
                 switch try P2PMessage(id: id, data: data) {
                 case .hello?: throw WireError.unexpectedMessage(id: id, before: "after Hello (a second Hello)")
                 case .disconnect(let reason)?: remoteDisconnected(context: context, reason: reason)
@@ -113,6 +115,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
                 return
             }
             guard let (capability, relative) = peer.shared.route(id) else { throw WireError.unknownMessageID(id) }
+            P2PMetrics.message(.inbound, protocol: capability.name, bytes: payload.count)
             context.fireChannelRead(wrapInboundOut(SubProtocolMessage(protocolName: capability.name, id: relative, data: data)))
         }
     }
@@ -183,7 +186,9 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
             promise?.fail(P2PSessionError.notShared(message.protocolName))
             return
         }
-        context.write(wrapOutboundOut(ByteBuffer(bytes: codec.encode(id: id, data: message.data))), promise: promise)
+        let payload = codec.encode(id: id, data: message.data)
+        P2PMetrics.message(.outbound, protocol: message.protocolName, bytes: payload.count)
+        context.write(wrapOutboundOut(ByteBuffer(bytes: payload)), promise: promise)
     }
 
     public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -207,6 +212,7 @@ public final class P2PSessionHandler: ChannelDuplexHandler {
 
     private func send(context: ChannelHandlerContext, _ message: P2PMessage, flush: Bool) {
         let payload = ByteBuffer(bytes: codec.encode(id: message.id, data: message.data))
+        P2PMetrics.message(.outbound, protocol: "p2p", bytes: payload.readableBytes)
         if flush { context.writeAndFlush(wrapOutboundOut(payload), promise: nil) } else { context.write(wrapOutboundOut(payload), promise: nil) }
     }
 

@@ -46,6 +46,8 @@ public final class Peer: Sendable, CustomStringConvertible {
 enum PeerOutcome: Sendable {
     /// We sent Disconnect for this reason.
     case disconnected(DisconnectReason)
+    /// The peer sent Disconnect for this reason.
+    case remoteDisconnected(DisconnectReason)
     /// The RLPx handshake failed (undecryptable or malformed auth/ack, refused key, timeout).
     case handshakeFailed
 }
@@ -57,18 +59,21 @@ final class PeerMessageForwarder: ChannelInboundHandler {
     typealias InboundIn = SubProtocolMessage
 
     private let onMessage: @Sendable (PublicKey, SubProtocolMessage) -> Void
-    private let onOutcome: @Sendable (PeerOutcome) -> Void
+    /// With the peer's key once the handshake proved it.
+    private let onOutcome: @Sendable (PublicKey?, PeerOutcome) -> Void
     private var remoteKey: PublicKey?
 
     init(onMessage: @escaping @Sendable (PublicKey, SubProtocolMessage) -> Void,
-         onOutcome: @escaping @Sendable (PeerOutcome) -> Void) {
+         onOutcome: @escaping @Sendable (PublicKey?, PeerOutcome) -> Void) {
         self.onMessage = onMessage
         self.onOutcome = onOutcome
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let completed = event as? RLPxHandshakeCompleted { remoteKey = completed.remoteKey }
-        if let closed = event as? P2PSessionClosed, !closed.byRemote { onOutcome(.disconnected(closed.reason)) }
+        if let closed = event as? P2PSessionClosed {
+            onOutcome(remoteKey, closed.byRemote ? .remoteDisconnected(closed.reason) : .disconnected(closed.reason))
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -78,7 +83,7 @@ final class PeerMessageForwarder: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if remoteKey == nil, error is RLPxError || error is RLPxConnectionError { onOutcome(.handshakeFailed) }
+        if remoteKey == nil, error is RLPxError || error is RLPxConnectionError { onOutcome(nil, .handshakeFailed) }
         context.close(promise: nil)
     }
 }

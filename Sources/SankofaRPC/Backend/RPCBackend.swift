@@ -122,13 +122,20 @@ public struct RPCBackend: Sendable {
     public let pool: any TransactionSubmitter
     public let node: any NodeQueries
     public let consensus: any ConsensusAdmin
+    /// Peers (`admin_`, `net_`); none on the dev chain.
+    public let peers: any PeerAdmin
+    /// Allow-lists (`perm_`); off unless configured.
+    public let permissions: any PermissioningAdmin
 
     public init(chain: any ChainQueries, state: any StateQueries, pool: any TransactionSubmitter, node: any NodeQueries,
-                consensus: any ConsensusAdmin) {
+                consensus: any ConsensusAdmin, peers: any PeerAdmin = NoPeerAdmin(),
+                permissions: any PermissioningAdmin = NoPermissioning()) {
         self.chain = chain
         self.state = state
         self.pool = pool
         self.node = node
         self.consensus = consensus
+        self.peers = peers
+        self.permissions = permissions
     }
 }

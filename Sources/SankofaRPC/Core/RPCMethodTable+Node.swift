@@ -15,6 +15,7 @@ extension RPCMethodTable {
         }
         table.register(SankofaNamespace(backend: backend).methods)
         table.register(SubscriptionNamespace(backend: backend, registry: subscriptions).methods)
+        table.register(PermNamespace(backend: backend).methods)
         return table
     }
 }

@@ -13,8 +13,12 @@ public struct Web3NetNamespaces: Sendable {
             ("web3_clientVersion", { _, _ in .string(backend.node.clientVersion) }),
             ("web3_sha3", { params, _ in .hash(Keccak256.hash(try params.data(0))) }),
             ("net_version", { _, _ in .string(String(backend.chain.chainId)) }),
-            ("net_listening", { _, _ in .bool(true) }),
-            ("net_peerCount", { _, _ in .quantity(backend.node.peerCount) }),
+            ("net_listening", { _, _ in .bool(backend.peers.isListening) }),
+            ("net_peerCount", { _, _ in .quantity(backend.peers.peerCount) }),
+            ("net_enode", { _, _ in
+                guard let info = await backend.peers.nodeInfo() else { throw RPCError.server("P2P has been disabled on this node") }
+                return .string(info.enode)
+            }),
         ]
     }
 }
@@ -41,33 +45,6 @@ public struct TxPoolNamespace: Sendable {
                     }))
                 }
                 return .object(JSONObject([("pending", group(content.pending)), ("queued", group(content.queued))]))
-            }),
-        ]
-    }
-}
-
-/// `admin_` (peer management answers from local state until peer-to-peer networking lands).
-public struct AdminNamespace: Sendable {
-    let backend: RPCBackend
-
-    public init(backend: RPCBackend) { self.backend = backend }
-
-    public var methods: [(String, RPCHandler)] {
-        [
-            ("admin_nodeInfo", { _, _ in
-                .object(JSONObject([
-                    ("enode", .string(backend.node.enode)), ("name", .string(backend.node.clientVersion)),
-                    ("protocols", .object(JSONObject([]))),
-                ]))
-            }),
-            ("admin_peers", { _, _ in .array([]) }),
-            ("admin_addPeer", { params, _ in
-                _ = try params.string(0)
-                throw RPCError.server("peer-to-peer networking is not available yet")
-            }),
-            ("admin_removePeer", { params, _ in
-                _ = try params.string(0)
-                throw RPCError.server("peer-to-peer networking is not available yet")
             }),
         ]
     }
@@ -124,7 +101,7 @@ public struct SankofaNamespace: Sendable {
                     ("consensus", .string(backend.consensus.consensusName)),
                     ("head", .object(JSONObject([("number", .quantity(head.number)), ("hash", .hash(head.hash))]))),
                     ("finalized", .object(JSONObject([("number", .quantity(finalized.number)), ("hash", .hash(finalized.hash))]))),
-                    ("peers", .quantity(backend.node.peerCount)),
+                    ("peers", .quantity(backend.peers.peerCount)),
                     ("enode", .string(backend.node.enode)),
                 ]))
             }),

@@ -83,7 +83,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
-            "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
+            "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts", "COpenSSL",
+            .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,7 +109,7 @@ let package = Package(
         ]),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
-            "SankofaNode",
+            "SankofaNode", "SankofaRPC",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

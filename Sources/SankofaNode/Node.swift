@@ -35,6 +35,8 @@ public final class Node: Sendable {
     let isDev: Bool
     let filters = FilterRegistry()
     let senderCache = Locked<[Hash32: [Address]]>([:])
+    /// JWT checks for JSON-RPC when `--rpc-http/ws-authentication-enabled` (see `Node+Auth.swift`).
+    let rpcAuthenticator: RPCAuthenticator?
 
     /// Opens (or creates) the node's database and chain.
     public init(config: NodeConfig, genesis: GenesisFile, signer: PrivateKey?, logger: Logger,
@@ -50,6 +52,7 @@ public final class Node: Sendable {
         self.registry = registry
         self.metrics = NodeMetrics()
         self.genesis = genesis
+        rpcAuthenticator = try Self.makeRPCAuthenticator(config)
         guard case .clique(let period, let epoch) = genesis.consensus else {
             throw NodeError.consensusNotAvailable("QBFT genesis files are not supported yet: use a clique genesis")
         }

@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import SankofaJSON
+
+/// Where and what to watch (`sankofa lb-watch` flags).
+public struct LBWatchSettings: Sendable {
+    public var rpcHost = "127.0.0.1"
+    public var rpcPort = 8546
+    public var rpcPath = "/"
+    public var zones: [Zone] = []
+    /// Events are applied once this many blocks are on top of theirs (6 for Clique; 0 for QBFT's instant finality).
+    public var confirmations: UInt64 = 6
+    /// How often to look at the head when no notification arrives.
+    public var pollInterval: Duration = .seconds(2)
+    public var maxBackoff: Duration = .seconds(10)
+    public var renderer = HAProxyConfigRenderer()
+    public var controller: HAProxyController
+
+    public init(controller: HAProxyController) { self.controller = controller }
+}
+
+/// Keeps an HAProxy configuration in step with NodeRegistry.
+///
+/// Exactly-once, in-order application: on start the registry is read with `eth_call` at the final block `F`
+/// (head − confirmations) and `lastApplied = F`; afterwards, every wake-up (a `logs` or `newHeads` subscription
+/// notification, or the poll interval) applies `eth_getLogs(lastApplied+1 … newF)` in (block, logIndex) order and
+/// moves `lastApplied` to `newF`. A dropped connection is reopened with exponential backoff and resubscribed; the
+/// next wake-up backfills from `lastApplied`, so nothing is missed and nothing applied twice.
+public actor LBWatcher {
+    let settings: LBWatchSettings
+    let logger: Logger
+    public nonisolated let status: LBWatchStatus
+    var state: RegistryState?
+
+    public init(settings: LBWatchSettings, status: LBWatchStatus = LBWatchStatus(), logger: Logger) {
+        self.settings = settings
+        self.status = status
+        self.logger = logger
+    }
+
+    /// Runs until cancelled.
+    public func run() async {
+        var backoff = Duration.milliseconds(250)
+        while !Task.isCancelled {
+            do {
+                let client = try await WebSocketRPCClient.connect(host: settings.rpcHost, port: settings.rpcPort, path: settings.rpcPath)
+                backoff = .milliseconds(250)
+                try await follow(client)
+                await client.close()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("lb-watch: node connection: \(error); retrying in \(backoff)")
+            }
+            guard !Task.isCancelled else { return }
+            status.update { $0.reconnects += 1 }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, settings.maxBackoff)
+        }
+    }
+
+    func follow(_ client: WebSocketRPCClient) async throws {
+        let reader = RegistryReader(client: client)
+        let filter = JSON.object(JSONObject([("address", .string(RegistryReader.address.hex))]))
+        _ = try await client.call("eth_subscribe", ["logs", filter])
+        _ = try await client.call("eth_subscribe", ["newHeads"])
+        let poll = settings.pollInterval
+        let ticker = Task { [weak client] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: poll)
+                client?.wake()
+            }
+        }
+        defer { ticker.cancel() }
+        try await sync(reader)
+        for await _ in client.notifications {
+            try Task.checkCancellation()
+            try await sync(reader)
+        }
+        throw RPCClientError("the node closed the WebSocket connection")
+    }
+
+    /// Brings the state up to the current final block.
+    func sync(_ reader: RegistryReader) async throws {
+        let head = try await reader.blockNumber()
+        status.update { $0.head = head }
+        guard head >= settings.confirmations else { return }
+        let final = head - settings.confirmations
+        guard var current = state else {
+            var fresh = RegistryState(zones: settings.zones, lastApplied: final)
+            var outcome = RegistryState.Outcome()
+            for zone in settings.zones {
+                for node in try await reader.nodes(in: zone, at: final) { fresh.load(node, into: &outcome) }
+            }
+            state = fresh
+            logger.info("lb-watch: read the registry at block \(final): \(fresh.nodes.count) nodes in \(settings.zones.count) zones")
+            publish(fresh, outcome, forceReload: true)
+            return
+        }
+        guard final > current.lastApplied else { return }
+        let events = try await reader.events(after: current.lastApplied, through: final)
+        var outcome = RegistryState.Outcome()
+        for event in events { current.apply(event, into: &outcome) }
+        current.lastApplied = final
+        state = current
+        publish(current, outcome, forceReload: false)
+    }
+
+    /// Renders and applies: reload for membership changes, runtime API for status-only changes.
+    func publish(_ state: RegistryState, _ outcome: RegistryState.Outcome, forceReload: Bool) {
+        for refused in outcome.refused {
+            logger.error("lb-watch: refused endpoint of node \(refused.node): \(refused.reason) (\(String(reflecting: refused.endpoint)))")
+        }
+        let config = settings.renderer.render(zones: state.zones, nodes: state.nodes, block: state.lastApplied)
+        status.update {
+            $0.lastApplied = state.lastApplied
+            $0.nodesPerZone = state.countsByZone
+            $0.refusedEndpoints += outcome.refused.count
+        }
+        if forceReload || outcome.membershipChanged {
+            apply(config, reload: true)
+        } else if !outcome.statusChanges.isEmpty {
+            do {
+                try settings.controller.setStates(outcome.statusChanges)
+                status.update { $0.runtimeUpdates += outcome.statusChanges.count }
+                // Keep the file in step for the next reload or restart; the running HAProxy already is.
+                apply(config, reload: false)
+                logger.info("lb-watch: \(outcome.statusChanges.count) server state(s) changed through the runtime API")
+            } catch {
+                logger.warning("lb-watch: \(error)")
+                apply(config, reload: true)
+            }
+        }
+    }
+
+    /// Installs `config` (checked by `haproxy -c`) and reloads; a failure keeps the running config.
+    func apply(_ config: String, reload: Bool) {
+        let now = Int64(Clock.unixSeconds)
+        do {
+            try settings.controller.install(config)
+            status.update { $0.config = config }
+            guard reload else { return }
+            try settings.controller.reload()
+            status.update {
+                $0.reloads += 1
+                $0.lastReloadAt = now
+                $0.lastReloadResult = "ok"
+            }
+            logger.info("lb-watch: HAProxy reloaded at block \(state?.lastApplied ?? 0)")
+        } catch {
+            status.update {
+                $0.reloadFailures += 1
+                $0.lastReloadAt = now
+                $0.lastReloadResult = "failed: \(error.description)"
+            }
+            logger.error("lb-watch: \(error.description); the running configuration is kept")
+        }
+    }
+
+    /// `POST /reload`: renders the current state and reloads; the result line.
+    public func reloadNow() -> String {
+        guard let state else { return "not synced yet" }
+        apply(settings.renderer.render(zones: state.zones, nodes: state.nodes, block: state.lastApplied), reload: true)
+        return status.json()["lastReload"]?["result"]?.stringValue ?? "unknown"
+    }
+}
+
+enum Clock {
+    static var unixSeconds: Int { Int(time(nil)) }
+}

@@ -10,8 +10,9 @@ public struct LBWatchSettings: Sendable {
     public var rpcPort = 8546
     public var rpcPath = "/"
     public var zones: [Zone] = []
-    /// Events are applied once this many blocks are on top of theirs (6 for Clique; 0 for QBFT's instant finality).
-    public var confirmations: UInt64 = 6
+    /// Events are applied once this many blocks are on top of theirs; nil: 0 when the node answers QBFT's
+    /// `qbft_getValidatorsByBlockNumber` (immediate finality), else 6 (Clique can reorg recent blocks).
+    public var confirmations: UInt64?
     /// How often to look at the head when no notification arrives.
     public var pollInterval: Duration = .seconds(2)
     public var maxBackoff: Duration = .seconds(10)
@@ -33,6 +34,8 @@ public actor LBWatcher {
     let logger: Logger
     public nonisolated let status: LBWatchStatus
     var state: RegistryState?
+    /// `settings.confirmations`, or what the node's consensus implies (decided on the first connection).
+    var confirmations: UInt64?
 
     public init(settings: LBWatchSettings, status: LBWatchStatus = LBWatchStatus(), logger: Logger) {
         self.settings = settings
@@ -63,6 +66,11 @@ public actor LBWatcher {
 
     func follow(_ client: WebSocketRPCClient) async throws {
         let reader = RegistryReader(client: client)
+        if confirmations == nil {
+            let isQBFT = (try? await client.call("qbft_getValidatorsByBlockNumber", ["latest"])) != nil
+            confirmations = settings.confirmations ?? (isQBFT ? 0 : 6)
+            logger.info("lb-watch: applying events at \(confirmations ?? 6) confirmations\(settings.confirmations == nil ? (isQBFT ? " (QBFT chain)" : " (Clique chain)") : "")")
+        }
         let filter = JSON.object(JSONObject([("address", .string(RegistryReader.address.hex))]))
         _ = try await client.call("eth_subscribe", ["logs", filter])
         _ = try await client.call("eth_subscribe", ["newHeads"])
@@ -86,8 +94,9 @@ public actor LBWatcher {
     func sync(_ reader: RegistryReader) async throws {
         let head = try await reader.blockNumber()
         status.update { $0.head = head }
-        guard head >= settings.confirmations else { return }
-        let final = head - settings.confirmations
+        let depth = confirmations ?? 6
+        guard head >= depth else { return }
+        let final = head - depth
         guard var current = state else {
             var fresh = RegistryState(zones: settings.zones, lastApplied: final)
             var outcome = RegistryState.Outcome()

@@ -66,11 +66,12 @@ public final class WebSocketRPCClient: @unchecked Sendable {
             throw RPCClientError("ws://\(host):\(port) refused the WebSocket upgrade")
         }
         let client = WebSocketRPCClient(channel: channel)
-        client.start()
+        await client.start()
         return client
     }
 
-    private func start() {
+    /// Starts reading replies; returns once the writer is available, so calls can be sent at once.
+    private func start() async {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
         reader = Task { [self] in
             do {
@@ -97,7 +98,7 @@ public final class WebSocketRPCClient: @unchecked Sendable {
             readyContinuation.finish()
             shutDown()
         }
-        _ = ready   // the writer is set before any call can be sent (see `call`)
+        for await _ in ready {}
     }
 
     private func deliver(_ message: JSON) {
@@ -131,7 +132,6 @@ public final class WebSocketRPCClient: @unchecked Sendable {
 
     /// Sends one call and waits (at most `timeout`) for its result.
     public func call(_ method: String, _ params: [JSON], timeout: Duration = .seconds(10)) async throws -> JSON {
-        for _ in 0..<100 where lock.withLock({ writer == nil && !closed }) { try await Task.sleep(for: .milliseconds(10)) }
         let (id, outbound) = lock.withLock { () -> (Int, NIOAsyncChannelOutboundWriter<WebSocketFrame>?) in
             defer { nextID += 1 }
             return (nextID, closed ? nil : writer)

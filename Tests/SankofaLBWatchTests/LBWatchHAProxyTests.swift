@@ -26,10 +26,16 @@ struct LBWatchHAProxyTests {
     var runtimeSocket: String { directory + "/stats.sock" }
     var masterSocket: String { directory + "/master.sock" }
 
-    func startChainBackendsAndHAProxy() async throws {
-        let sankofa = try SankofaBinary.path.orThrow("no sankofa binary")
-        try processes.start(sankofa, ["dev", "--data-path", directory + "/chain", "--rpc-http-port", String(rpcPort),
-                                      "--rpc-ws-port", String(wsPort)], log: directory + "/node.log")
+    @discardableResult
+    func startChain() throws -> Process {
+        try processes.start(try SankofaBinary.path.orThrow("no sankofa binary"), [
+            "dev", "--data-path", directory + "/chain", "--rpc-http-port", String(rpcPort), "--rpc-ws-port", String(wsPort),
+        ], log: directory + "/node-\(UUID().uuidString.prefix(4)).log")
+    }
+
+    @discardableResult
+    func startChainBackendsAndHAProxy() async throws -> Process {
+        let node = try startChain()
         let script = directory + "/backend.py"
         try backendScript.write(toFile: script, atomically: true, encoding: .utf8)
         for (index, port) in backendPorts.enumerated() {
@@ -55,14 +61,15 @@ struct LBWatchHAProxyTests {
             try await backendPorts.asyncAllSatisfy { try await HTTP.get("http://127.0.0.1:\($0)/").0 == 200 }
         })
         #expect(try await eventually(10) { FileManager.default.fileExists(atPath: masterSocket) })
+        return node
     }
 
     @discardableResult
-    func startLBWatch() throws -> Process {
+    func startLBWatch(confirmations: Int = 0) throws -> Process {
         try processes.start(try SankofaBinary.path.orThrow("no sankofa binary"), [
             "lb-watch", "--rpc", "ws://127.0.0.1:\(wsPort)", "--zone", "eu", "--haproxy-config", configPath,
             "--haproxy-socket", runtimeSocket, "--haproxy-master-socket", masterSocket, "--api-port", String(apiPort),
-            "--confirmations", "0", "--frontend-bind", "127.0.0.1:\(frontPort)",
+            "--confirmations", String(confirmations), "--frontend-bind", "127.0.0.1:\(frontPort)",
         ], log: directory + "/lbwatch-\(UUID().uuidString.prefix(4)).log")
     }
 
@@ -147,6 +154,38 @@ struct LBWatchHAProxyTests {
         #expect(try await eventually(15) { try await reached() == ["b1", "b2"] })
         let final = try String(contentsOfFile: configPath, encoding: .utf8)
         #expect(!final.contains("6.6.6.6") && !final.contains(":\(backendPorts[2])"))
+    }
+}
+
+extension LBWatchHAProxyTests {
+    @Test func waitsForConfirmationsAndBackfillsAfterTheNodeRestarts() async throws {
+        defer {
+            processes.stopAll()
+            if ProcessInfo.processInfo.environment["LBWATCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        let node = try await startChainBackendsAndHAProxy()
+        let writer = RegistryWriter(port: rpcPort)
+        let ids = (1...3).map(RegistryWriter.nodeId)
+        try await writer.register(ids[0], zone: "eu", endpoint: "127.0.0.1:\(backendPorts[0])")   // block 1
+        try startLBWatch(confirmations: 2)
+        try await writer.register(ids[1], zone: "eu", endpoint: "127.0.0.1:\(backendPorts[1])")   // block 2
+        try await writer.register(ids[2], zone: "eu", endpoint: "127.0.0.1:\(backendPorts[2])")   // block 3
+        // Head 3 at depth 2: only block 1's registration is final.
+        #expect(try await eventually(15) { try await status()["lastBlockApplied"]?.intValue == 1 })
+        #expect(try await status()["nodesPerZone"]?["eu"]?.intValue == 1)
+        #expect(try await eventually(10) { try await reached(6) == ["b1"] })
+
+        // The node goes away and comes back on the same ports; lb-watch reconnects and backfills blocks 2-3.
+        processes.stop(node)
+        try await Task.sleep(for: .seconds(1))
+        try startChain()
+        #expect(try await eventually(15) { try await HTTP.rpc(rpcPort, "eth_chainId", []) == .string("0x539") })
+        try await writer.setStatus(ids[0], 2)   // block 4
+        try await writer.setStatus(ids[0], 1)   // block 5
+        #expect(try await eventually(20) { try await status()["lastBlockApplied"]?.intValue == 3 })
+        #expect(try await status()["nodesPerZone"]?["eu"]?.intValue == 3)
+        #expect(try await metric("lbwatch_reconnects_total") >= 1)
+        #expect(try await eventually(15) { try await reached() == ["b1", "b2", "b3"] })
     }
 }
 

@@ -36,13 +36,16 @@ final class Processes: @unchecked Sendable {
         for _ in 0..<100 where process.isRunning { usleep(20_000) }
     }
 
+    /// SIGTERM, then SIGKILL after 2 s.
+    func stop(_ process: Process) {
+        // HAProxy in master-worker mode: TERM lets the master take its workers down with it.
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
+        for _ in 0..<100 where process.isRunning { usleep(20_000) }
+        kill(process)
+    }
+
     func stopAll() {
-        for process in lock.withLock({ running }).reversed() {
-            // HAProxy in master-worker mode: TERM lets the master take its workers down with it.
-            if process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
-            for _ in 0..<100 where process.isRunning { usleep(20_000) }
-            kill(process)
-        }
+        for process in lock.withLock({ running }).reversed() { stop(process) }
     }
 }
 

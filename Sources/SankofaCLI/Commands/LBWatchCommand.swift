@@ -24,7 +24,8 @@ struct LBWatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-port"), help: "HTTP API: /status, /config, POST /reload, /metrics.") var apiPort = 8080
     @Option(name: .customLong("api-authentication-jwt-public-key-file"), help: "RS256/ES256 PEM key whose tokens may use the API.")
     var apiJWTPublicKeyFile: String?
-    @Option(help: "Blocks on top of an event before it is applied (6 for Clique, 0 for QBFT).") var confirmations: UInt64 = 6
+    @Option(help: "Blocks on top of an event before it is applied (default: 6 on Clique, 0 on QBFT, asked of the node).")
+    var confirmations: UInt64?
     @Option(help: "roundrobin or leastconn.") var balance = "roundrobin"
     @Option(name: .customLong("health-path"), help: "Path of the HTTP health check.") var healthPath = "/"
     @Option(name: .customLong("frontend-bind"), help: "First zone's frontend HOST:PORT; zone n listens on PORT+n.")

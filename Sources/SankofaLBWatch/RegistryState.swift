@@ -24,6 +24,9 @@ public struct RegistryState: Sendable {
     public let zones: [Zone]
     /// Accepted nodes in registration order (their endpoints passed `Endpoint` validation).
     public private(set) var nodes: [ServiceNode] = []
+    /// Nodes of watched zones whose endpoints were refused, kept so a later `updateNodeEndpoint` can admit them and
+    /// their status stays current meanwhile.
+    public private(set) var refusedNodes: [[UInt8]: ServiceNode] = [:]
     /// The last block whose events are reflected here.
     public var lastApplied: UInt64
 
@@ -37,8 +40,10 @@ public struct RegistryState: Sendable {
         guard zones.contains(node.zone) else { return }
         if let refusal = Self.refusal(node.rawEndpoint) {
             outcome.refused.append((node.serverName, node.rawEndpoint, refusal))
+            refusedNodes[node.id] = node
             return
         }
+        refusedNodes[node.id] = nil
         nodes.removeAll { $0.id == node.id }
         nodes.append(node)
         outcome.membershipChanged = true
@@ -52,19 +57,22 @@ public struct RegistryState: Sendable {
             load(ServiceNode(id: event.nodeId, zone: zone, rawEndpoint: endpoint, nodeProtocol: nodeProtocol, status: 1),
                  into: &outcome)
         case .statusChanged(let status):
+            refusedNodes[event.nodeId]?.status = status
             guard let index, nodes[index].status != status else { return }
             nodes[index].status = status
             let node = nodes[index]
             outcome.statusChanges.append(StatusChange(backend: node.zone.backendName, server: node.serverName, state: node.runtimeState))
         case .endpointUpdated(let endpoint, let nodeProtocol):
-            guard let index else { return }
-            var node = nodes[index]
+            guard var node = index.map({ nodes[$0] }) ?? refusedNodes[event.nodeId] else { return }
             node.rawEndpoint = endpoint
             node.nodeProtocol = nodeProtocol
-            nodes.remove(at: index)
-            outcome.membershipChanged = true
+            if let index {
+                nodes.remove(at: index)
+                outcome.membershipChanged = true
+            }
             load(node, into: &outcome)
         case .deregistered:
+            refusedNodes[event.nodeId] = nil
             guard let index else { return }
             nodes.remove(at: index)
             outcome.membershipChanged = true

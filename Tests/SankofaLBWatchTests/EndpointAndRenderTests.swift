@@ -71,4 +71,19 @@ struct EndpointAndRenderTests {
         state.apply(RegistryEvent(nodeId: id, change: .deregistered, blockNumber: 2, logIndex: 0), into: &third)
         #expect(third.membershipChanged && state.nodes.isEmpty)
     }
+
+    @Test func aRefusedNodeIsAdmittedOnceItsEndpointIsFixed() {
+        let eu = Zone("eu")!
+        let id = [UInt8](repeating: 7, count: 32)
+        var state = RegistryState(zones: [eu], lastApplied: 0)
+        var outcome = RegistryState.Outcome()
+        state.apply(RegistryEvent(nodeId: id, change: .registered(zone: eu, endpoint: "a b:1", nodeProtocol: 1), blockNumber: 1, logIndex: 0),
+                    into: &outcome)
+        state.apply(RegistryEvent(nodeId: id, change: .statusChanged(3), blockNumber: 2, logIndex: 0), into: &outcome)
+        #expect(state.nodes.isEmpty && outcome.refused.count == 1 && !outcome.membershipChanged)
+        var fixed = RegistryState.Outcome()
+        state.apply(RegistryEvent(nodeId: id, change: .endpointUpdated(endpoint: "127.0.0.1:9", nodeProtocol: 2), blockNumber: 3, logIndex: 0),
+                    into: &fixed)
+        #expect(fixed.membershipChanged && state.nodes.count == 1 && state.nodes[0].status == 3 && state.nodes[0].nodeProtocol == 2)
+    }
 }

@@ -89,6 +89,7 @@ struct RPCAuthTests {
             ("alg HS256", hsHeader + "." + otherPayload + "." + parts[2]),
             ("wrong key", try Self.token(try JWTKey.generate(.es256))),
             ("garbage", "not.a.token"),
+            ("crit header", Base64URL.encode(Array(#"{"alg":"ES256","crit":["x"]}"#.utf8)) + "." + parts[1] + "." + parts[2]),
         ]
         try await withServer(try Self.authenticator()) { port in
             for (name, token) in cases {

@@ -44,7 +44,8 @@ public enum JWT {
               let header = try? JSONParser.parse(headerBytes), let payload = try? JSONParser.parse(payloadBytes),
               payload.objectValue != nil
         else { throw .malformedToken }
-        guard let alg = header["alg"]?.stringValue else { throw .malformedToken }
+        // RFC 7515 §4.1.11: extensions named in `crit` must be understood; none are, so such tokens are refused.
+        guard let alg = header["alg"]?.stringValue, header["crit"] == nil else { throw .malformedToken }
         let candidates = keys.filter { $0.algorithm.rawValue == alg }
         guard !candidates.isEmpty else { throw .unsupportedAlgorithm(alg) }
         let signed = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)

@@ -2,7 +2,9 @@
 /// endpoints: a hostname (RFC 1123 labels), an IPv4 literal or a bracketed IPv6 literal, then a port 1–65535.
 /// Anything else (newlines, spaces, HAProxy directives, paths, schemes) is refused and never rendered.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The hostname or IP literal (IPv6 keeps its brackets, as HAProxy wants them).
     public let host: String
+    /// 1–65535.
     public let port: Int
 
     /// Why an endpoint was refused, for the log line and the refused-endpoints metric.
@@ -11,6 +13,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         case badHost
         case badPort
 
+        /// The reason, for the log line.
         public var description: String {
             switch self {
             case .notHostPort: "not host:port"

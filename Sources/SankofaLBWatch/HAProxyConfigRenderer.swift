@@ -10,12 +10,15 @@ public struct HAProxyConfigRenderer: Sendable {
         case leastconn
     }
 
+    /// The text the placeholders are filled into (`--template`).
     public var template: String = HAProxyConfigRenderer.defaultTemplate
+    /// `--balance`.
     public var balance: Balance = .roundrobin
     /// Path of the HTTP health check (`option httpchk GET <path>`).
     public var healthPath = "/"
     /// First frontend address; zone n (in `--zone` order) listens on port + n.
     public var frontendHost = "127.0.0.1"
+    /// The first zone's frontend port.
     public var frontendPort = 8000
     /// `--haproxy-socket`: rendered as `stats socket … level admin` so status changes need no reload.
     public var statsSocket: String?

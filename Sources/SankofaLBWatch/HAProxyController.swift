@@ -2,7 +2,9 @@ import Foundation
 
 /// Why HAProxy was not updated; the watcher keeps the running configuration and reports this.
 public struct HAProxyError: Error, CustomStringConvertible, Sendable {
+    /// One line: what failed and HAProxy's own words.
     public let description: String
+    /// An error with its line.
     public init(_ description: String) { self.description = description }
 }
 
@@ -13,7 +15,9 @@ public struct HAProxyError: Error, CustomStringConvertible, Sendable {
 ///   running HAProxy untouched.
 /// - status changes: `set server BACKEND/SERVER state ready|drain|maint` on the runtime API socket, no reload.
 public struct HAProxyController: Sendable {
+    /// `--haproxy-config`: the file HAProxy runs from and lb-watch owns.
     public var configPath: String
+    /// `--haproxy-binary`, for `haproxy -c`.
     public var haproxyBinary = "haproxy"
     /// `--haproxy-socket`: the runtime API (stats socket, level admin).
     public var runtimeSocket: String?
@@ -22,6 +26,7 @@ public struct HAProxyController: Sendable {
     /// `--reload-command`: run with `/bin/sh -c`.
     public var reloadCommand: String?
 
+    /// A controller for `configPath`; set a socket or reload command before applying.
     public init(configPath: String) { self.configPath = configPath }
 
     /// Checks `config` and installs it as `configPath` (keeping `.prev`); throws with HAProxy's own message.

@@ -9,12 +9,14 @@ import SankofaRPC
 /// `RPCAuthenticator` when configured: permissions `lbwatch:status`, `lbwatch:config`, `lbwatch:reload`, or
 /// `lbwatch:*` / `*:*`), and `GET /metrics` for Prometheus (open, as scrapers expect).
 public struct LBWatchAPI: Sendable {
+    /// `--api-host` and `--api-port` (0 picks a free port).
     public let host: String
     public let port: Int
     let watcher: LBWatcher
     let authentication: RPCAuthenticator?
     let logger: Logger
 
+    /// An API over `watcher`'s status; `authentication` nil leaves it open.
     public init(host: String, port: Int, watcher: LBWatcher, authentication: RPCAuthenticator?, logger: Logger) {
         self.host = host
         self.port = port

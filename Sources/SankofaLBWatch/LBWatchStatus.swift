@@ -25,8 +25,11 @@ public final class LBWatchStatus: Sendable {
 
     /// The config last written (what `/config` shows).
     public var config: String { state.withLockedValue { $0.config } }
+    /// The last block whose events are applied (nil before the first read).
     public var lastApplied: UInt64? { state.withLockedValue { $0.lastApplied } }
+    /// Endpoints refused since start.
     public var refusedEndpoints: Int { state.withLockedValue { $0.refusedEndpoints } }
+    /// Successful reloads since start.
     public var reloads: Int { state.withLockedValue { $0.reloads } }
 
     /// `/status` as JSON.

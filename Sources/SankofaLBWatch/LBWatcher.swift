@@ -6,19 +6,25 @@ import SankofaJSON
 
 /// Where and what to watch (`sankofa lb-watch` flags).
 public struct LBWatchSettings: Sendable {
+    /// The node's WebSocket JSON-RPC (`--rpc ws://HOST:PORT/PATH`).
     public var rpcHost = "127.0.0.1"
     public var rpcPort = 8546
     public var rpcPath = "/"
+    /// `--zone`, in order (zone n gets frontend port + n).
     public var zones: [Zone] = []
     /// Events are applied once this many blocks are on top of theirs; nil: 0 when the node answers QBFT's
     /// `qbft_getValidatorsByBlockNumber` (immediate finality), else 6 (Clique can reorg recent blocks).
     public var confirmations: UInt64?
     /// How often to look at the head when no notification arrives.
     public var pollInterval: Duration = .seconds(2)
+    /// The longest wait between reconnection attempts (the wait doubles from 250 ms).
     public var maxBackoff: Duration = .seconds(10)
+    /// How the configuration is written.
     public var renderer = HAProxyConfigRenderer()
+    /// How it is applied.
     public var controller: HAProxyController
 
+    /// Settings with defaults around `controller`.
     public init(controller: HAProxyController) { self.controller = controller }
 }
 
@@ -32,11 +38,13 @@ public struct LBWatchSettings: Sendable {
 public actor LBWatcher {
     let settings: LBWatchSettings
     let logger: Logger
+    /// What the API reports.
     public nonisolated let status: LBWatchStatus
     var state: RegistryState?
     /// `settings.confirmations`, or what the node's consensus implies (decided on the first connection).
     var confirmations: UInt64?
 
+    /// A watcher; nothing happens until `run()`.
     public init(settings: LBWatchSettings, status: LBWatchStatus = LBWatchStatus(), logger: Logger) {
         self.settings = settings
         self.status = status

@@ -4,6 +4,7 @@ import SankofaPrimitives
 
 /// One NodeRegistry log, decoded, with where it sits in the chain (so it is applied once, in order).
 public struct RegistryEvent: Sendable, Equatable {
+    /// What the event says happened to the node.
     public enum Change: Sendable, Equatable {
         case registered(zone: Zone, endpoint: String, nodeProtocol: UInt8)
         case statusChanged(UInt8)
@@ -11,11 +12,14 @@ public struct RegistryEvent: Sendable, Equatable {
         case deregistered
     }
 
+    /// The node (topic 1).
     public let nodeId: [UInt8]
     public let change: Change
+    /// Where the log sits: events apply in (block, log index) order.
     public let blockNumber: UInt64
     public let logIndex: UInt64
 
+    /// An event built directly (tests, replays).
     public init(nodeId: [UInt8], change: Change, blockNumber: UInt64, logIndex: UInt64) {
         self.nodeId = nodeId
         self.change = change

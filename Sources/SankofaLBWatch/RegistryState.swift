@@ -15,12 +15,14 @@ public struct RegistryState: Sendable {
         }
     }
 
+    /// One runtime API command's worth: `set server BACKEND/SERVER state STATE`.
     public struct StatusChange: Sendable, Equatable {
         public let backend: String
         public let server: String
         public let state: String
     }
 
+    /// The zones served, in `--zone` order.
     public let zones: [Zone]
     /// Accepted nodes in registration order (their endpoints passed `Endpoint` validation).
     public private(set) var nodes: [ServiceNode] = []
@@ -30,6 +32,7 @@ public struct RegistryState: Sendable {
     /// The last block whose events are reflected here.
     public var lastApplied: UInt64
 
+    /// An empty state as of `lastApplied`.
     public init(zones: [Zone], lastApplied: UInt64) {
         self.zones = zones
         self.lastApplied = lastApplied

@@ -58,7 +58,19 @@ public struct HAProxyController: Sendable {
                 throw HAProxyError("reload command exited \(result.status): \(result.output.trimmedLines)")
             }
         } else if let masterSocket {
-            let reply = try UnixSocketCommand.send("reload", to: masterSocket)
+            // The master re-executes on reload and its socket is briefly absent: retry connecting for up to 3 s.
+            var attempt = 0
+            var reply = ""
+            while true {
+                do {
+                    reply = try UnixSocketCommand.send("reload", to: masterSocket)
+                    break
+                } catch {
+                    attempt += 1
+                    guard attempt < 15 else { throw error }
+                    usleep(200_000)
+                }
+            }
             if reply.contains("Failed") || reply.contains("Unknown") {
                 throw HAProxyError("master CLI reload failed: \(reply.trimmedLines)")
             }

@@ -10,6 +10,9 @@ public struct LBWatchSettings: Sendable {
     public var rpcHost = "127.0.0.1"
     public var rpcPort = 8546
     public var rpcPath = "/"
+    /// `--rpc-token-file`: a bearer token for a node with `--rpc-ws-authentication-enabled`, read again before each
+    /// connection so an external job can refresh it.
+    public var rpcTokenFile: String?
     /// `--zone`, in order (zone n gets frontend port + n).
     public var zones: [Zone] = []
     /// Events are applied once this many blocks are on top of theirs; nil: 0 when the node answers QBFT's
@@ -43,6 +46,9 @@ public actor LBWatcher {
     var state: RegistryState?
     /// `settings.confirmations`, or what the node's consensus implies (decided on the first connection).
     var confirmations: UInt64?
+    /// A configuration was installed but its reload failed (e.g. the master was still re-executing): retried on
+    /// every wake-up until it succeeds, so HAProxy never stays behind the file.
+    var reloadPending = false
 
     /// A watcher; nothing happens until `run()`.
     public init(settings: LBWatchSettings, status: LBWatchStatus = LBWatchStatus(), logger: Logger) {
@@ -56,7 +62,12 @@ public actor LBWatcher {
         var backoff = Duration.milliseconds(250)
         while !Task.isCancelled {
             do {
-                let client = try await WebSocketRPCClient.connect(host: settings.rpcHost, port: settings.rpcPort, path: settings.rpcPath)
+                let token = try settings.rpcTokenFile.map { path -> String in
+                    guard let text = FileText.read(path) else { throw RPCClientError("cannot read --rpc-token-file \(path)") }
+                    return String(text.filter { !$0.isWhitespace })
+                }
+                let client = try await WebSocketRPCClient.connect(host: settings.rpcHost, port: settings.rpcPort,
+                                                                  path: settings.rpcPath, token: token)
                 backoff = .milliseconds(250)
                 try await follow(client)
                 await client.close()
@@ -100,6 +111,7 @@ public actor LBWatcher {
 
     /// Brings the state up to the current final block.
     func sync(_ reader: RegistryReader) async throws {
+        if reloadPending { reloadInstalled() }
         let head = try await reader.blockNumber()
         status.update { $0.head = head }
         let depth = confirmations ?? 6
@@ -158,14 +170,6 @@ public actor LBWatcher {
         do {
             try settings.controller.install(config)
             status.update { $0.config = config }
-            guard reload else { return }
-            try settings.controller.reload()
-            status.update {
-                $0.reloads += 1
-                $0.lastReloadAt = now
-                $0.lastReloadResult = "ok"
-            }
-            logger.info("lb-watch: HAProxy reloaded at block \(state?.lastApplied ?? 0)")
         } catch {
             status.update {
                 $0.reloadFailures += 1
@@ -173,6 +177,31 @@ public actor LBWatcher {
                 $0.lastReloadResult = "failed: \(error.description)"
             }
             logger.error("lb-watch: \(error.description); the running configuration is kept")
+            return
+        }
+        if reload { reloadInstalled() }
+    }
+
+    /// Reloads HAProxy with the installed file; on failure remembers to try again.
+    func reloadInstalled() {
+        let now = Int64(Clock.unixSeconds)
+        do {
+            try settings.controller.reload()
+            reloadPending = false
+            status.update {
+                $0.reloads += 1
+                $0.lastReloadAt = now
+                $0.lastReloadResult = "ok"
+            }
+            logger.info("lb-watch: HAProxy reloaded at block \(state?.lastApplied ?? 0)")
+        } catch {
+            reloadPending = true
+            status.update {
+                $0.reloadFailures += 1
+                $0.lastReloadAt = now
+                $0.lastReloadResult = "failed: \(error.description)"
+            }
+            logger.error("lb-watch: \(error.description); will retry the reload")
         }
     }
 
@@ -181,6 +210,18 @@ public actor LBWatcher {
         guard let state else { return "not synced yet" }
         apply(settings.renderer.render(zones: state.zones, nodes: state.nodes, block: state.lastApplied), reload: true)
         return status.json()["lastReload"]?["result"]?.stringValue ?? "unknown"
+    }
+}
+
+/// Small file reads without Foundation.
+enum FileText {
+    /// The file's UTF-8 text, at most 64 KiB; nil when it cannot be read.
+    static func read(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 65_536)
+        let count = fread(&bytes, 1, bytes.count, file)
+        return String(decoding: bytes[0..<count], as: UTF8.self)
     }
 }
 

@@ -11,6 +11,8 @@ struct LBWatchCommand: AsyncParsableCommand {
         commandName: "lb-watch", abstract: "Follow NodeRegistry and keep HAProxy's backends in step.")
 
     @Option(help: "The node's WebSocket JSON-RPC, ws://HOST:PORT.") var rpc: String
+    @Option(name: .customLong("rpc-token-file"), help: "Bearer token for a node with WebSocket authentication (re-read on reconnect).")
+    var rpcTokenFile: String?
     @Option(help: "Zones to serve: ASCII (eu) or 0x-prefixed 32-byte hex, comma-separated.") var zone: String
     @Option(name: .customLong("haproxy-config"), help: "The HAProxy configuration file lb-watch owns.") var haproxyConfig: String
     @Option(name: .customLong("haproxy-socket"), help: "HAProxy runtime API socket (stats socket, level admin).")
@@ -65,6 +67,7 @@ struct LBWatchCommand: AsyncParsableCommand {
         settings.rpcPort = port
         settings.rpcPath = url.path.isEmpty ? "/" : url.path
         settings.zones = zones
+        settings.rpcTokenFile = rpcTokenFile
         settings.confirmations = confirmations
         settings.renderer.balance = balance
         settings.renderer.healthPath = healthPath

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import NIOPosix
 import SankofaJSON
 
 /// Where and what to watch (`sankofa lb-watch` flags).
@@ -111,7 +112,7 @@ public actor LBWatcher {
 
     /// Brings the state up to the current final block.
     func sync(_ reader: RegistryReader) async throws {
-        if reloadPending { reloadInstalled() }
+        if reloadPending { await reloadInstalled() }
         let head = try await reader.blockNumber()
         status.update { $0.head = head }
         let depth = confirmations ?? 6
@@ -125,7 +126,7 @@ public actor LBWatcher {
             }
             state = fresh
             logger.info("lb-watch: read the registry at block \(final): \(fresh.nodes.count) nodes in \(settings.zones.count) zones")
-            publish(fresh, outcome, forceReload: true)
+            await publish(fresh, outcome, forceReload: true)
             return
         }
         guard final > current.lastApplied else { return }
@@ -134,11 +135,11 @@ public actor LBWatcher {
         for event in events { current.apply(event, into: &outcome) }
         current.lastApplied = final
         state = current
-        publish(current, outcome, forceReload: false)
+        await publish(current, outcome, forceReload: false)
     }
 
     /// Renders and applies: reload for membership changes, runtime API for status-only changes.
-    func publish(_ state: RegistryState, _ outcome: RegistryState.Outcome, forceReload: Bool) {
+    func publish(_ state: RegistryState, _ outcome: RegistryState.Outcome, forceReload: Bool) async {
         for refused in outcome.refused {
             logger.error("lb-watch: refused endpoint of node \(refused.node): \(refused.reason) (\(String(reflecting: refused.endpoint)))")
         }
@@ -149,26 +150,26 @@ public actor LBWatcher {
             $0.refusedEndpoints += outcome.refused.count
         }
         if forceReload || outcome.membershipChanged {
-            apply(config, reload: true)
+            await apply(config, reload: true)
         } else if !outcome.statusChanges.isEmpty {
             do {
-                try settings.controller.setStates(outcome.statusChanges)
+                try await offLoop { try $0.setStates(outcome.statusChanges) }
                 status.update { $0.runtimeUpdates += outcome.statusChanges.count }
                 // Keep the file in step for the next reload or restart; the running HAProxy already is.
-                apply(config, reload: false)
+                await apply(config, reload: false)
                 logger.info("lb-watch: \(outcome.statusChanges.count) server state(s) changed through the runtime API")
             } catch {
                 logger.warning("lb-watch: \(error)")
-                apply(config, reload: true)
+                await apply(config, reload: true)
             }
         }
     }
 
     /// Installs `config` (checked by `haproxy -c`) and reloads; a failure keeps the running config.
-    func apply(_ config: String, reload: Bool) {
+    func apply(_ config: String, reload: Bool) async {
         let now = Int64(Clock.unixSeconds)
         do {
-            try settings.controller.install(config)
+            try await offLoop { try $0.install(config) }
             status.update { $0.config = config }
         } catch {
             status.update {
@@ -179,14 +180,14 @@ public actor LBWatcher {
             logger.error("lb-watch: \(error.description); the running configuration is kept")
             return
         }
-        if reload { reloadInstalled() }
+        if reload { await reloadInstalled() }
     }
 
     /// Reloads HAProxy with the installed file; on failure remembers to try again.
-    func reloadInstalled() {
+    func reloadInstalled() async {
         let now = Int64(Clock.unixSeconds)
         do {
-            try settings.controller.reload()
+            try await offLoop { try $0.reload() }
             reloadPending = false
             status.update {
                 $0.reloads += 1
@@ -205,10 +206,30 @@ public actor LBWatcher {
         }
     }
 
+    /// Runs a controller step (which waits on `haproxy -c`, sockets and sleeps) on lb-watch's own thread, so the
+    /// Swift concurrency pool and the API's event loops never block on HAProxy.
+    func offLoop(_ body: @escaping @Sendable (HAProxyController) throws -> Void) async throws(HAProxyError) {
+        let controller = settings.controller
+        do {
+            try await Self.blocking.runIfActive { try body(controller) }
+        } catch let error as HAProxyError {
+            throw error
+        } catch {
+            throw HAProxyError("HAProxy step did not run: \(error)")
+        }
+    }
+
+    /// One thread for HAProxy work: steps run one at a time, in order.
+    static let blocking: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
     /// `POST /reload`: renders the current state and reloads; the result line.
-    public func reloadNow() -> String {
+    public func reloadNow() async -> String {
         guard let state else { return "not synced yet" }
-        apply(settings.renderer.render(zones: state.zones, nodes: state.nodes, block: state.lastApplied), reload: true)
+        await apply(settings.renderer.render(zones: state.zones, nodes: state.nodes, block: state.lastApplied), reload: true)
         return status.json()["lastReload"]?["result"]?.stringValue ?? "unknown"
     }
 }

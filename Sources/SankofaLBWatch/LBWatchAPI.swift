@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -41,17 +42,32 @@ public struct LBWatchAPI: Sendable {
 
     /// Serves until cancelled; at most 64 connections at once.
     public func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) async throws {
+        let open = NIOLockedValueBox(0)
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
-                var open = 0
                 for try await connection in inbound {
-                    open += 1
-                    defer { open -= 1 }
-                    guard open <= 64 else {
+                    let admitted = open.withLockedValue { count -> Bool in
+                        guard count < 64 else { return false }
+                        count += 1
+                        return true
+                    }
+                    guard admitted else {
                         try? await connection.channel.close()
                         continue
                     }
-                    group.addTask { try? await handle(connection) }
+                    group.addTask {
+                        defer { open.withLockedValue { $0 -= 1 } }
+                        // A client that never finishes its request is dropped after 10 s.
+                        try? await withThrowingTaskGroup(of: Void.self) { race in
+                            race.addTask { try await handle(connection) }
+                            race.addTask {
+                                try await Task.sleep(for: .seconds(10))
+                                try? await connection.channel.close()
+                            }
+                            try await race.next()
+                            race.cancelAll()
+                        }
+                    }
                 }
             }
         }

@@ -55,4 +55,24 @@ struct LBWatchAPITests {
         try controller.install(renderer.render(zones: [Zone("eu")!, Zone("us")!], nodes: [], block: 3).replacingOccurrences(of: "\nthis-is-not-a-directive\n", with: "\n"))
         #expect(try String(contentsOfFile: path + ".prev", encoding: .utf8) == good)
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy")))
+    func everyProtocolAndStatusRendersAConfigurationHAProxyAccepts() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lbwatch-shapes-\(UUID().uuidString.prefix(8)).cfg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (eu, us) = (Zone("eu")!, Zone("0x" + String(repeating: "ab", count: 32))!)
+        var nodes: [ServiceNode] = []
+        for proto in 1...3 {
+            for status in 1...3 {
+                nodes.append(ServiceNode(id: [UInt8](repeating: UInt8(proto * 10 + status), count: 32), zone: proto == 2 ? us : eu,
+                                         rawEndpoint: status == 3 ? "[::1]:90\(proto)\(status)" : "localhost:90\(proto)\(status)",
+                                         nodeProtocol: UInt8(proto), status: UInt8(status)))
+            }
+        }
+        var renderer = HAProxyConfigRenderer()
+        renderer.balance = .leastconn
+        renderer.statsSocket = "/tmp/lbwatch-shapes.sock"
+        try renderer.render(zones: [eu, us], nodes: nodes, block: 9).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(HAProxyController.run("/usr/sbin/haproxy", ["-c", "-q", "-f", path]).status == 0)
+    }
 }

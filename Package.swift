@@ -84,7 +84,8 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
-            "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts",
+            "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts", "COpenSSL",
+            .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,6 +94,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: releaseSpeed),
+        .target(name: "SankofaLBWatch", dependencies: [
+            "SankofaPrimitives", "SankofaJSON", "SankofaContracts", "SankofaRPC",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SankofaNode", dependencies: [
             "SankofaRPC",
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
@@ -110,7 +120,7 @@ let package = Package(
         ]),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
-            "SankofaQBFT", "SankofaNode",
+            "SankofaQBFT", "SankofaNode", "SankofaRPC", "SankofaLBWatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -153,6 +163,10 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaLBWatchTests", dependencies: [
+            "SankofaLBWatch", "SankofaRPC", "SankofaJSON", "SankofaContracts", "SankofaChain", "SankofaCrypto",
+            "SankofaPrimitives", "SankofaTestSupport",
+        ]),
         .testTarget(name: "SankofaNodeTests", dependencies: [
             "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto",
         ]),

@@ -18,13 +18,15 @@ extension Node {
             settings.port = Int(config.rpcHTTPPort)
             settings.hostAllowlist = config.hostAllowlist
             settings.corsOrigins = config.rpcHTTPCorsOrigins
+            settings.authentication = config.rpcHTTPAuthenticationEnabled ? rpcAuthenticator : nil
             let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
             services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))
         }
         if config.rpcWSEnabled {
             let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI))
             services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
-                                               hostAllowlist: config.hostAllowlist, logger: logger))
+                                               hostAllowlist: config.hostAllowlist, logger: logger,
+                                               authentication: config.rpcWSAuthenticationEnabled ? rpcAuthenticator : nil))
         }
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))

@@ -40,6 +40,8 @@ public final class Node: Sendable {
     let senderCache = Locked<[Hash32: [Address]]>([:])
     /// P2P (host, peer manager, node allow-list); nil on the dev chain, which runs alone.
     let network: NodeNetwork?
+    /// JWT checks for JSON-RPC when `--rpc-http/ws-authentication-enabled` (see `Node+Auth.swift`).
+    let rpcAuthenticator: RPCAuthenticator?
 
     /// Opens (or creates) the node's database and chain.
     public init(config: NodeConfig, genesis: GenesisFile, signer: PrivateKey?, logger: Logger,
@@ -55,6 +57,7 @@ public final class Node: Sendable {
         self.registry = registry
         self.metrics = NodeMetrics()
         self.genesis = genesis
+        rpcAuthenticator = try Self.makeRPCAuthenticator(config)
         do {
             try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
         } catch {

@@ -36,6 +36,13 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcWSAPI = ["ETH", "NET", "WEB3"]
     public var hostAllowlist = ["localhost", "127.0.0.1"]
     public var rpcHTTPCorsOrigins: [String] = []
+    /// Besu's `--rpc-http-authentication-enabled` / `--rpc-ws-authentication-enabled`: calls need a JWT.
+    public var rpcHTTPAuthenticationEnabled = false
+    public var rpcWSAuthenticationEnabled = false
+    /// RS256 or ES256 PEM public key of the identity provider whose tokens are accepted (HTTP and WebSocket).
+    public var rpcHTTPAuthenticationJWTPublicKeyFile: String?
+    /// TOML users with salted password hashes and permissions; enables `POST /login` (HTTP and WebSocket).
+    public var rpcHTTPAuthenticationCredentialsFile: String?
     public var metricsEnabled = false
     public var metricsHost = "127.0.0.1"
     public var metricsPort: UInt16 = 9545
@@ -72,7 +79,9 @@ extension NodeConfig {
     public static let keys = [
         "genesis-file", "data-path", "tier", "mode", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
-        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "metrics-enabled", "metrics-host",
+        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins",
+        "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
+        "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
         "metrics-port", "min-gas-price", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
@@ -105,6 +114,10 @@ extension NodeConfig {
         case "rpc-ws-api": rpcWSAPI = try list(key, value).map { $0.uppercased() }
         case "host-allowlist": hostAllowlist = try list(key, value)
         case "rpc-http-cors-origins": rpcHTTPCorsOrigins = try list(key, value)
+        case "rpc-http-authentication-enabled": rpcHTTPAuthenticationEnabled = try bool(key, value)
+        case "rpc-ws-authentication-enabled": rpcWSAuthenticationEnabled = try bool(key, value)
+        case "rpc-http-authentication-jwt-public-key-file": rpcHTTPAuthenticationJWTPublicKeyFile = try string(key, value)
+        case "rpc-http-authentication-credentials-file": rpcHTTPAuthenticationCredentialsFile = try string(key, value)
         case "metrics-enabled": metricsEnabled = try bool(key, value)
         case "metrics-host": metricsHost = try string(key, value)
         case "metrics-port": metricsPort = try port(key, value)

@@ -23,6 +23,12 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("rpc-ws-api"), help: "Comma-separated namespaces for WebSocket.") var rpcWSAPI: String?
     @Option(name: .customLong("host-allowlist"), help: "Comma-separated hosts allowed to call RPC.") var hostAllowlist: String?
     @Option(name: .customLong("rpc-http-cors-origins")) var rpcHTTPCorsOrigins: String?
+    @Flag(name: .customLong("rpc-http-authentication-enabled"), help: "Require a JWT on JSON-RPC over HTTP.") var rpcHTTPAuthenticationEnabled = false
+    @Flag(name: .customLong("rpc-ws-authentication-enabled"), help: "Require a JWT on JSON-RPC over WebSocket.") var rpcWSAuthenticationEnabled = false
+    @Option(name: .customLong("rpc-http-authentication-jwt-public-key-file"), help: "RS256/ES256 PEM public key whose tokens are accepted.")
+    var rpcHTTPAuthenticationJWTPublicKeyFile: String?
+    @Option(name: .customLong("rpc-http-authentication-credentials-file"), help: "TOML users (password hashes, permissions); enables POST /login.")
+    var rpcHTTPAuthenticationCredentialsFile: String?
     @Flag(name: .customLong("metrics-enabled"), help: "Serve Prometheus metrics at /metrics.") var metricsEnabled = false
     @Option(name: .customLong("metrics-host")) var metricsHost: String?
     @Option(name: .customLong("metrics-port")) var metricsPort: Int?
@@ -63,6 +69,10 @@ struct NodeOptions: ParsableArguments {
         add("rpc-ws-api", rpcWSAPI)
         add("host-allowlist", hostAllowlist)
         add("rpc-http-cors-origins", rpcHTTPCorsOrigins)
+        if rpcHTTPAuthenticationEnabled { out.append(("rpc-http-authentication-enabled", .bool(true))) }
+        if rpcWSAuthenticationEnabled { out.append(("rpc-ws-authentication-enabled", .bool(true))) }
+        add("rpc-http-authentication-jwt-public-key-file", rpcHTTPAuthenticationJWTPublicKeyFile)
+        add("rpc-http-authentication-credentials-file", rpcHTTPAuthenticationCredentialsFile)
         if metricsEnabled { out.append(("metrics-enabled", .bool(true))) }
         add("metrics-host", metricsHost)
         add("metrics-port", metricsPort)

@@ -36,6 +36,13 @@ public struct RPCDispatcher: Sendable {
         return await handleOne(parsed, context: context).map(JSONWriter.encode)
     }
 
+    /// Whether any call in `body` names a method the context's permissions refuse (HTTP answers those with 401).
+    public func refusesAny(_ body: [UInt8], context: RPCCallContext) -> Bool {
+        guard let permissions = context.permissions, let parsed = try? JSONParser.parse(body, limits: limits) else { return false }
+        let calls = parsed.arrayValue ?? [parsed]
+        return calls.contains { call in call["method"]?.stringValue.map { !permissions.allows($0) } ?? false }
+    }
+
     /// One call; nil for a notification.
     func handleOne(_ call: JSON, context: RPCCallContext) async -> JSON? {
         guard let object = call.objectValue else { return Self.response(id: .null, error: .invalidRequest("a call must be an object")) }
@@ -63,7 +70,9 @@ public struct RPCDispatcher: Sendable {
             return Self.response(id: replyID, error: .invalidParams("params must be an array"))
         }
         let outcome: JSON
-        if let entry = table.entries[method] {
+        if let permissions = context.permissions, !permissions.allows(method) {
+            outcome = Self.response(id: replyID, error: .unauthorized)
+        } else if let entry = table.entries[method] {
             if enabledNamespaces.contains(entry.namespace) {
                 do {
                     outcome = Self.response(id: replyID, result: try await entry.handler(RPCParams(params, method: method), context))

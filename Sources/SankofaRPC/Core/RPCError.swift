@@ -29,6 +29,8 @@ public struct RPCError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func reverted(reason: String?, data: [UInt8]) -> RPCError {
         RPCError(code: 3, message: reason.map { "execution reverted: \($0)" } ?? "execution reverted", data: .data(data))
     }
+    /// Besu's answer to a call the caller's token does not permit (or a WebSocket session without a valid token).
+    public static let unauthorized = RPCError(code: -40100, message: "Unauthorized")
     public static let requestTooLarge = RPCError(code: -32600, message: "invalid request: request body too large")
     public static func batchTooLarge(_ limit: Int) -> RPCError { RPCError(code: -32600, message: "invalid request: batch exceeds \(limit) calls") }
 }

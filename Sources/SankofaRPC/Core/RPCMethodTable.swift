@@ -3,8 +3,14 @@ import SankofaJSON
 public struct RPCCallContext: Sendable {
     /// Pushes `eth_subscription` notifications to the caller's connection (WebSocket only; nil over HTTP).
     public let notifier: (any RPCNotifier)?
+    /// The methods the caller may use when authentication is on (`nil`: no check). A refused call answers
+    /// `-40100 Unauthorized`, as Besu does.
+    public let permissions: RPCPermissions?
 
-    public init(notifier: (any RPCNotifier)?) { self.notifier = notifier }
+    public init(notifier: (any RPCNotifier)?, permissions: RPCPermissions? = nil) {
+        self.notifier = notifier
+        self.permissions = permissions
+    }
 }
 
 /// A connection that can receive server-initiated messages (subscription notifications).

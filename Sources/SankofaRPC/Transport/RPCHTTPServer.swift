@@ -18,6 +18,9 @@ public struct RPCHTTPSettings: Sendable {
     public var hostAllowlist = ["localhost", "127.0.0.1"]
     /// `--rpc-http-cors-origins`: browser origins allowed; "*" allows any; empty disables CORS.
     public var corsOrigins: [String] = []
+    /// `--rpc-http-authentication-enabled`: every call needs a bearer token; `POST /login` issues them when a
+    /// credentials file is configured. `nil` leaves the endpoint open.
+    public var authentication: RPCAuthenticator?
 
     public init() {}
 }
@@ -153,6 +156,9 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                 ("Access-Control-Allow-Headers", "Content-Type, Authorization"), ("Access-Control-Max-Age", "600"),
             ])
         }
+        if path == "/login" {
+            return await login(request: request, body: body, tooLarge: tooLarge, cors: cors)
+        }
         guard request.method == .POST else {
             return Response(status: .methodNotAllowed, body: Array(#"{"message":"JSON-RPC requests use POST"}"#.utf8))
         }
@@ -161,8 +167,24 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                             headers: cors)
         }
         let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
-        let reply = await dispatcher.handle(bytes) ?? []
-        return Response(status: .ok, body: reply, headers: cors)
+        var context = RPCCallContext(notifier: nil)
+        if let auth = settings.authentication {
+            do {
+                let claims = try auth.authenticate(token: RPCAuthenticator.bearerToken(request.headers.first(name: "Authorization")))
+                context = RPCCallContext(notifier: nil, permissions: claims.permissions)
+            } catch {
+                return Self.unauthorized(error, cors: cors)
+            }
+        }
+        let refused = dispatcher.refusesAny(bytes, context: context)
+        let reply = await dispatcher.handle(bytes, context: context) ?? []
+        return Response(status: refused ? .unauthorized : .ok, body: reply, headers: cors)
+    }
+
+    /// 401 with Besu's `WWW-Authenticate` hint and the reason in one line.
+    static func unauthorized(_ error: AuthError, cors: [(String, String)]) -> Response {
+        let body = JSONWriter.encode(["message": .string("Unauthorized: \(error.description)")])
+        return Response(status: .unauthorized, body: body, headers: cors + [("WWW-Authenticate", "Bearer")])
     }
 
     func write(_ response: Response, for request: HTTPRequestHead,

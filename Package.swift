@@ -141,7 +141,8 @@ let package = Package(
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),
 
         // Tests mirror Sources; vector loading is shared through a small test-only library.
-        .target(name: "SankofaTestSupport", dependencies: ["SankofaChain", "SankofaState", "SankofaStorage", "SankofaTrie"],
+        .target(name: "SankofaTestSupport",
+                dependencies: ["SankofaChain", "SankofaJSON", "SankofaState", "SankofaStorage", "SankofaTrie"],
                 path: "Tests/SankofaTestSupport"),
         .executableTarget(name: "sankofa-crash-writer", dependencies: ["SankofaStorage", "SankofaTestSupport"],
                           path: "Tests/CrashWriter"),

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SankofaChain
 import SankofaConsensus
 import SankofaCrypto
@@ -44,19 +37,12 @@ public final class CliqueEngine: SealingEngine, @unchecked Sendable {
     /// An engine for a chain with `config`, persisting snapshots into `store`. `clock` gives the current Unix
     /// time in seconds (the system clock by default) for the future-block check and block timestamps.
     public init(config: CliqueConfig, store: any CliqueSnapshotStore = InMemoryCliqueSnapshotStore(),
-                clock: @escaping @Sendable () -> UInt64 = CliqueEngine.systemTime) {
+                clock: @escaping @Sendable () -> UInt64 = WallClock.unixSeconds) {
         self.config = config
         self.store = store
         self.clock = clock
     }
 
-    /// The system wall clock in whole seconds since the Unix epoch. Read with `clock_gettime(CLOCK_REALTIME)`,
-    /// not `time()`, whose coarse clock can lag by a tick and make a block sealed at a second boundary look early.
-    @Sendable public static func systemTime() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return UInt64(clamping: now.tv_sec)
-    }
 
     // MARK: HeaderVerifier
 

@@ -43,7 +43,7 @@ struct DevRPCEndToEndTests {
         #expect(try await rpc.call("eth_chainId") == .string("0x539"))
 
         let registry = SystemAddresses.identityRegistry
-        let socket = try WebSocketClient(port: wsPort)
+        let socket = try WebSocketTestClient(port: wsPort)
         let subscription = try socket.request(#"{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["logs",{"address":"\#(registry.hex)"}]}"#)
         let subscriptionID = try #require(subscription["result"]?.stringValue)
         let filterID = try await rpc.call("eth_newFilter", [.object(JSONObject([("address", .string(registry.hex))]))])

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Logging
 import SankofaJSON
+import SankofaTestSupport
 import Testing
 @testable import SankofaRPC
 
@@ -191,17 +192,17 @@ struct RPCAuthTests {
             task.cancel()
             channel.channel.close(promise: nil)
         }
-        let anonymous = try TestWebSocket(port: port, headers: [:])
+        let anonymous = try WebSocketTestClient(port: port, headers: [:])
         defer { anonymous.close() }
         #expect(try anonymous.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
-        let expired = try TestWebSocket(port: port, headers: ["Authorization": "Bearer \(try Self.token(expiresIn: -5))"])
+        let expired = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(expiresIn: -5))"])
         defer { expired.close() }
         #expect(try expired.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
-        let scoped = try TestWebSocket(port: port, headers: ["Authorization": "Bearer \(try Self.token(permissions: ["eth:chainId"]))"])
+        let scoped = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(permissions: ["eth:chainId"]))"])
         defer { scoped.close() }
         #expect(try scoped.request(Self.chainId)["result"] != nil)
         #expect(try scoped.request(#"{"jsonrpc":"2.0","id":2,"method":"net_version"}"#)["error"]?["code"]?.intValue == -40100)
-        let query = try TestWebSocket(port: port, path: "/?token=\(try Self.token())", headers: [:])
+        let query = try WebSocketTestClient(port: port, path: "/?token=\(try Self.token())", headers: [:])
         defer { query.close() }
         #expect(try query.request(Self.chainId)["result"] != nil)
     }

@@ -18,6 +18,20 @@ struct CrashSafetyTests {
         return (process, output)
     }
 
+    /// What the writer printed up to and including its first line, waiting at most `timeoutMilliseconds`.
+    static func readFirstLine(_ pipe: Pipe, timeoutMilliseconds: Int32) -> Data {
+        var data = Data()
+        let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1_000)
+        while !data.contains(UInt8(ascii: "\n")), Date() < deadline {
+            var ready = pollfd(fd: pipe.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) == 1 else { continue }
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            data += chunk
+        }
+        return data
+    }
+
     @Test func killedImporterRestartsAtACommittedBlock() throws {
         let writer = try #require(SankofaBinary.productPath("sankofa-crash-writer"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-crash-\(UUID().uuidString)").path
@@ -26,10 +40,13 @@ struct CrashSafetyTests {
         var previousHead: UInt64?
         for round in 0..<5 {
             let (process, output) = try Self.startWriter(writer, path: path)
+            // Kill at a random instant after the writer has made its first block durable (on a loaded machine the
+            // process may need longer than the whole random window just to start).
+            let started = Self.readFirstLine(output, timeoutMilliseconds: 30_000)
             usleep(UInt32.random(in: 150_000...700_000, using: &rng))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let printed = String(decoding: started + output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 .split(separator: "\n").compactMap { UInt64($0) }
 
             let store = try RocksDBStore(path: path)

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SankofaChain
 import SankofaConsensus
 import SankofaPrimitives
@@ -33,17 +26,12 @@ public final class QBFTHeaderVerifier: HeaderVerifier, @unchecked Sendable {
 
     /// A verifier for `config`, sharing `tracker` (and its cache) if given; `clock` gives Unix seconds.
     public init(config: QBFTConfig, tracker: QBFTValidatorTracker? = nil,
-                clock: @escaping @Sendable () -> UInt64 = QBFTHeaderVerifier.systemTime) {
+                clock: @escaping @Sendable () -> UInt64 = WallClock.unixSeconds) {
         self.config = config
         self.tracker = tracker ?? QBFTValidatorTracker(config: config)
         self.clock = clock
     }
 
-    @Sendable public static func systemTime() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return UInt64(clamping: now.tv_sec)
-    }
 
     /// The proposer of `header` (Besu `BftBlockInterface.getProposerOfBlock`: the coinbase).
     public func author(of header: BlockHeader) throws(ConsensusError) -> Address {

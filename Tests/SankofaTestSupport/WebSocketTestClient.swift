@@ -1,13 +1,17 @@
 import Foundation
 import SankofaJSON
 
-/// A blocking RFC 6455 client for tests: upgrade with chosen headers, send masked text frames, read text replies.
-final class TestWebSocket {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+/// A blocking RFC 6455 client for tests: upgrade (with any extra headers, e.g. a JWT), send masked text frames,
+/// read text messages as JSON. Reads time out after 10 s, so a silent server fails the test instead of hanging it.
+public final class WebSocketTestClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     let fd: Int32
     var buffer: [UInt8] = []
 
-    init(port: Int, path: String = "/", headers: [String: String]) throws {
+    public init(port: Int, path: String = "/", headers: [String: String] = [:]) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -16,7 +20,7 @@ final class TestWebSocket {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "cannot connect to port \(port)") }
+        guard connected == 0 else { throw Failure(description: "cannot connect to WebSocket port \(port)") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -25,14 +29,13 @@ final class TestWebSocket {
         try send(Array((head + "\r\n").utf8))
         var reply: [UInt8] = []
         while !(reply.count >= 4 && Array(reply.suffix(4)) == [13, 10, 13, 10]) { reply.append(try readByte()) }
-        guard String(decoding: reply, as: UTF8.self).hasPrefix("HTTP/1.1 101") else {
-            throw Failure(description: "upgrade refused: \(String(decoding: reply, as: UTF8.self))")
-        }
+        let status = String(decoding: reply, as: UTF8.self)
+        guard status.hasPrefix("HTTP/1.1 101") else { throw Failure(description: "upgrade refused: \(status)") }
     }
 
-    func close() { Glibc.close(fd) }
+    public func close() { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
@@ -51,7 +54,8 @@ final class TestWebSocket {
         return buffer.removeLast()
     }
 
-    func request(_ text: String) throws -> JSON {
+    /// Sends one masked text frame (clients must mask).
+    public func sendText(_ text: String) throws {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
         if payload.count < 126 {
@@ -62,13 +66,23 @@ final class TestWebSocket {
         let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
         frame += mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
         try send(frame)
+    }
+
+    /// The next text message, parsed (other frames are skipped).
+    public func next() throws -> JSON {
         while true {
             let first = try readByte()
             var length = Int(try readByte() & 0x7f)
             if length == 126 { length = Int(try readByte()) << 8 | Int(try readByte()) }
             if length == 127 { length = try (0..<8).reduce(0) { value, _ in value << 8 | Int(try readByte()) } }
-            let body = try (0..<length).map { _ in try readByte() }
-            if first & 0x0f == 0x1 { return try JSONParser.parse(body) }
+            let payload = try (0..<length).map { _ in try readByte() }
+            if first & 0x0f == 0x1 { return try JSONParser.parse(payload) }
         }
+    }
+
+    /// One request and its reply.
+    public func request(_ text: String) throws -> JSON {
+        try sendText(text)
+        return try next()
     }
 }

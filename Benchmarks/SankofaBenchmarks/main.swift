@@ -21,8 +21,11 @@ let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { 
 let rpcSelected = prefixes?.contains(where: RPCLoad.selects) ?? false
 let pipelineSelected = prefixes?.contains(where: NodePipeline.selects) ?? false
 let qbftSelected = prefixes?.contains(where: QBFTConsensus.selects) ?? false
-let rpcOnly = (rpcSelected || pipelineSelected || qbftSelected)
-    && (prefixes ?? []).allSatisfy { RPCLoad.selects($0) || NodePipeline.selects($0) || QBFTConsensus.selects($0) }
+let memorySelected = prefixes?.contains(where: P2PMemory.selects) ?? false
+let rpcOnly = (rpcSelected || pipelineSelected || qbftSelected || memorySelected)
+    && (prefixes ?? []).allSatisfy {
+        RPCLoad.selects($0) || NodePipeline.selects($0) || QBFTConsensus.selects($0) || P2PMemory.selects($0)
+    }
 let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
@@ -35,5 +38,6 @@ for bench in cases {
 }
 if !rpcOnly { print(Harness.report(results, json: json)) }
 if qbftSelected { print(QBFTConsensus.report(QBFTConsensus.run(prefixes: prefixes ?? []), json: json)) }
+if memorySelected { print(P2PMemory.report(try await P2PMemory.run(), json: json)) }
 if pipelineSelected { print(NodePipeline.report(try await NodePipeline.run(), json: json)) }
 if rpcSelected { print(RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json)) }

@@ -103,6 +103,11 @@ struct EthMessageTests {
             try local.validate(remote: other, schedule: schedule, headNumber: 42, headTime: 0)
         }
         other = local
+        other.totalDifficulty = UInt256(1) << 100
+        #expect(throws: EthError.invalidField(message: "Status", "total difficulty of 101 bits exceeds 100 bits")) {
+            try local.validate(remote: other, schedule: schedule, headNumber: 42, headTime: 0)
+        }
+        other = local
         other.forkID = ForkID(hash: 0x1234_5678, next: 0)
         do {
             try local.validate(remote: other, schedule: schedule, headNumber: 42, headTime: 0)

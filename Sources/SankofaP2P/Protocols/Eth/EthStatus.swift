@@ -45,10 +45,19 @@ public struct EthStatus: Hashable, Sendable {
         try fields.finish()
     }
 
-    /// Checks a peer's Status against ours, in geth's order: version, network, genesis, then the fork id at our
-    /// head (EIP-2124). Every failure disconnects with `subprotocolError` (0x10).
+    /// geth refuses a total difficulty wider than this many bits (no real chain comes near it).
+    public static let maxTotalDifficultyBits = 100
+
+    /// Checks a peer's Status against ours, in geth's order: total difficulty width, version, network, genesis,
+    /// then the fork id at our head (EIP-2124). The mismatches disconnect with `subprotocolError` (0x10); an
+    /// absurd total difficulty is an `invalidField` (0x02).
     public func validate(remote: EthStatus, schedule: ForkSchedule, headNumber: UInt64,
                          headTime: UInt64) throws(EthError) {
+        let tdBits = remote.totalDifficulty.significantBitCount
+        guard tdBits <= Self.maxTotalDifficultyBits else {
+            throw .invalidField(message: "Status", "total difficulty of \(tdBits) bits exceeds "
+                                + "\(Self.maxTotalDifficultyBits) bits")
+        }
         guard remote.protocolVersion == protocolVersion else {
             throw .protocolVersionMismatch(got: remote.protocolVersion, expected: protocolVersion)
         }

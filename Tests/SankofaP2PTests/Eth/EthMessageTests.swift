@@ -73,6 +73,20 @@ struct EthMessageTests {
         }
     }
 
+    /// An eth/67 mainnet Status (reth's `encode_eth_status_message`); eth/68 Status has the same layout.
+    @Test func knownStatusEncoding() throws {
+        let hex = "f85643018a07aac59dabcdd74bc567a0feb27336ca7923f8fab3bd617fcb6e75841538f71c1bcfc267d7838489d9e13d"
+            + "a0d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3c684b715077d80"
+        let status = EthStatus(
+            protocolVersion: 67, networkId: 1,
+            totalDifficulty: try #require(UInt256(decimal: "36206751599115524359527")),
+            bestHash: try Hash32(hex: "feb27336ca7923f8fab3bd617fcb6e75841538f71c1bcfc267d7838489d9e13d"),
+            genesisHash: ForkIDTests.mainnetGenesis, forkID: ForkID(hash: 0xb715077d, next: 0))
+        let message = EthMessage.status(status)
+        #expect(message.encoded == (try Hex.decode(hex)))
+        #expect(try EthMessage.decode(code: 0, data: try Hex.decode(hex)) == message)
+    }
+
     @Test func pooledAnnouncementCarriesTypesAndSizes() throws {
         guard case .newPooledTransactionHashes(let a) = EthFixtures.everyMessage[9] else {
             Issue.record("fixture order changed")

@@ -77,7 +77,7 @@ let package = Package(
             "SankofaExecution", "SankofaConsensus",
         ], swiftSettings: releaseSpeed),
         .target(name: "SankofaP2P", dependencies: [
-            "SankofaPrimitives", "SankofaCrypto", "CSnappy",
+            "SankofaPrimitives", "SankofaCrypto", "SankofaChain", "CSnappy",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "SankofaQBFTTests", dependencies: ["SankofaQBFT", "SankofaTestSupport"]),
         .testTarget(name: "SankofaBlockchainTests", dependencies: ["SankofaBlockchain", "SankofaClique", "SankofaTestSupport"]),
         .testTarget(name: "SankofaP2PTests", dependencies: [
-            "SankofaP2P", "SankofaCrypto", "SankofaTestSupport",
+            "SankofaP2P", "SankofaCrypto", "SankofaChain", "SankofaTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -169,7 +169,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaTestSupport",
         ]),
         .testTarget(name: "SankofaNodeTests", dependencies: [
-            "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto",
+            "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
         ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),

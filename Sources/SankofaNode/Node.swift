@@ -80,14 +80,24 @@ public final class Node: Sendable {
         pool = TransactionPool(config: poolConfig, state: try HeadStateReader(store: store, root: head.stateRoot),
                                blockGasLimit: head.gasLimit)
         if case .clique(let engine) = consensus { sealOnTransaction = engine.config.period == 0 } else { sealOnTransaction = false }
+        // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift).
+        let gossip = PeerGossip()
         if case .qbft(let verifier) = consensus, config.mode == .validator, let signer {
             qbftService = QBFTService(blockchain: blockchain, pool: pool, verifier: verifier, key: signer, logger: logger,
-                                      metrics: metrics)
+                                      metrics: metrics, gossip: gossip)
         } else {
             qbftService = nil
         }
         // P2P: every node but the dev chain listens and dials (Node+P2P.swift).
-        if !isDev, let signer { network = try NodeNetwork(config: config, key: signer, logger: logger) } else { network = nil }
+        if !isDev, let signer {
+            let service = qbftService
+            let network = try NodeNetwork(config: config, key: signer, logger: logger, protocols: consensus.p2pProtocols,
+                                          onMessage: { _, message in service?.receive(message) })
+            gossip.attach(network.host)
+            self.network = network
+        } else {
+            network = nil
+        }
         logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
     }
 

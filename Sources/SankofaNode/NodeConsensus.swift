@@ -1,6 +1,7 @@
 import SankofaChain
 import SankofaClique
 import SankofaConsensus
+import SankofaP2P
 import SankofaPrimitives
 import SankofaQBFT
 import SankofaStorage
@@ -32,6 +33,15 @@ enum NodeConsensus: Sendable {
         switch self {
         case .clique: "clique"
         case .qbft: "qbft"
+        }
+    }
+
+    /// The devp2p sub-protocols the engine needs: `istanbul/100` for QBFT (Besu registers it only for BFT
+    /// chains), none for Clique, whose blocks travel over `eth`.
+    var p2pProtocols: [any SubProtocol] {
+        switch self {
+        case .clique: []
+        case .qbft: [IstanbulSubProtocol()]
         }
     }
 

@@ -14,7 +14,10 @@ final class NodeNetwork: Sendable {
     let bootnodes: [Enode]
 
     /// Checks the flags (bootnode URLs, the allow-list file) so a bad one stops the node before it starts.
-    init(config: NodeConfig, key: PrivateKey, logger: Logger) throws {
+    /// `protocols` are the sub-protocols the node runs (`istanbul/100` on a QBFT chain); `onMessage` gets their
+    /// messages from every peer, on NIO event loops, and must not wait.
+    init(config: NodeConfig, key: PrivateKey, logger: Logger, protocols: [any SubProtocol] = [],
+         onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in }) throws {
         nodesAllowlist = try config.nodesAllowlistPath.map { path throws(ConfigError) in try NodesAllowlist(path: path) }
         var bootnodes: [Enode] = []
         for text in config.bootnodes {
@@ -27,9 +30,9 @@ final class NodeNetwork: Sendable {
         let allowlist = nodesAllowlist
         var permits: (@Sendable (PublicKey) -> Bool)?
         if let allowlist { permits = { key in allowlist.permits(key) } }
-        let hostConfig = P2PHost.Configuration(nodeKey: key, protocols: [], host: config.p2pHost, port: Int(config.p2pPort),
+        let hostConfig = P2PHost.Configuration(nodeKey: key, protocols: protocols, host: config.p2pHost, port: Int(config.p2pPort),
                                                permits: permits, manager: manager)
-        host = P2PHost(configuration: hostConfig, logger: logger)
+        host = P2PHost(configuration: hostConfig, logger: logger, onMessage: onMessage)
         if let allowlist {
             for enode in bootnodes where !allowlist.permits(enode.publicKey) {
                 logger.warning("bootnode \(enode) is not on the nodes allowlist: it will be refused")

@@ -14,6 +14,8 @@ final class P2PTestNode {
     let p2pPort: Int
     let rpcPort: Int
     var extraArguments: [String] = []
+    /// `--mode`: replicas by default; QBFT tests run validators.
+    var mode = "replica"
     private(set) var process: Process?
 
     /// The node's enode URL, known before it starts.
@@ -41,7 +43,7 @@ final class P2PTestNode {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SankofaBinary.path ?? "/nonexistent/sankofa")
         process.arguments = [
-            "run", "--genesis-file", genesisPath, "--mode", "replica",
+            "run", "--genesis-file", genesisPath, "--mode", mode,
             "--data-path", directory.appendingPathComponent("\(name)-data").path,
             "--node-private-key-file", directory.appendingPathComponent("\(name).key").path,
             "--p2p-port", String(p2pPort), "--rpc-http-enabled", "--rpc-http-port", String(rpcPort),

@@ -100,11 +100,3 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
         generations.withLock { $0[name, default: 0] += 1 }
     }
 }
-
-/// Consensus messages to other validators. Until the QBFT sub-protocol (`istanbul/100`) runs over RLPx, a
-/// validator reaches nobody: a one-validator network needs no messages, and larger ones wait for peers.
-final class UnconnectedGossip: ConsensusGossip {
-    private(set) var undelivered = 0
-    func send(code: Int, data: [UInt8], to validator: Address) { undelivered += 1 }
-    func multicast(code: Int, data: [UInt8], to validators: [Address]) { undelivered += validators.count }
-}

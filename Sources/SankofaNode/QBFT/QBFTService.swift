@@ -3,6 +3,7 @@ import SankofaBlockchain
 import SankofaChain
 import SankofaConsensus
 import SankofaCrypto
+import SankofaP2P
 import SankofaPrimitives
 import SankofaQBFT
 import SankofaTxPool
@@ -24,7 +25,7 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
     let status = Locked(QBFTStatus())
 
     init(blockchain: Blockchain, pool: TransactionPool, verifier: QBFTHeaderVerifier, key: PrivateKey, logger: Logger,
-         metrics: NodeMetrics) {
+         metrics: NodeMetrics, gossip: any ConsensusGossip) {
         self.blockchain = blockchain
         self.key = key
         self.logger = logger
@@ -32,7 +33,7 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
         ports = QBFTNodePorts(blockchain: blockchain, pool: pool, verifier: verifier, thread: thread, logger: logger)
         machine = ConsensusThreadOnly(QBFTController(config: verifier.config, key: key, validatorProvider: ports,
                                                      blockBuilder: ports, blockValidator: ports, importer: ports,
-                                                     gossip: UnconnectedGossip(), clock: ports))
+                                                     gossip: gossip, clock: ports))
     }
 
     func run() async throws {
@@ -55,6 +56,14 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
             for await event in events { self.thread.post(.newHead(event.block.header)) }
         }
         thread.stop()
+    }
+
+    /// Delivers a peer's `istanbul/100` message to the state machine (Besu `BftProtocolManager.processMessage`);
+    /// other protocols and ids are ignored. Never waits: the consensus thread's queue is bounded and drops the
+    /// oldest peer message when full. Called on NIO event loops.
+    func receive(_ message: SubProtocolMessage) {
+        guard let code = IstanbulSubProtocol.consensusCode(of: message) else { return }
+        thread.post(.message(code: code, data: message.data))
     }
 
     /// Queues a validator vote for this node's next proposals (nil discards it): `qbft_proposeValidatorVote`.

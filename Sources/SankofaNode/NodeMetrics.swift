@@ -45,9 +45,15 @@ public struct NodeMetrics: Sendable {
                                    ("messages_received", now.received, before.received),
                                    ("messages_sent", now.sent, before.sent),
                                    ("messages_invalid", now.invalid + now.malformed, before.invalid + before.malformed),
-                                   ("messages_from_non_validators", now.fromNonValidators, before.fromNonValidators)]
+                                   ("messages_from_non_validators", now.fromNonValidators, before.fromNonValidators),
+                                   ("proposals_made", now.proposalsMade, before.proposalsMade),
+                                   ("proposals_received", now.proposalsReceived, before.proposalsReceived)]
         where value > old {
             Counter(label: "sankofa_qbft_\(name)_total").increment(by: Int64(value - old))
+        }
+        if now.blocksCommitted > before.blocksCommitted, let milliseconds = now.lastProposalToCommitMilliseconds {
+            Timer(label: "sankofa_qbft_proposal_to_commit_seconds", preferredDisplayUnit: .seconds)
+                .recordMilliseconds(Int64(milliseconds))
         }
     }
 

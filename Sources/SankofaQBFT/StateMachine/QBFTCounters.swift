@@ -30,6 +30,12 @@ public struct QBFTCounters: Hashable, Sendable {
     /// Rounds this node moved past on a timeout, and blocks it committed.
     public var roundChanges = 0
     public var blocksCommitted = 0
+    /// PROPOSALs this node made as the round's proposer, and peers' PROPOSALs it accepted.
+    public var proposalsMade = 0
+    public var proposalsReceived = 0
+    /// Milliseconds from accepting the committed block's PROPOSAL to handing the sealed block to the importer,
+    /// for the last block this node committed (nil before the first).
+    public var lastProposalToCommitMilliseconds: UInt64?
 
     public init() {}
 }

@@ -10,6 +10,8 @@ final class QBFTRound {
     private let env: QBFTEnvironment
     private var sentCommit = false
     private(set) var imported = false
+    /// When this round's proposal was accepted (consensus clock), for the proposal-to-commit time.
+    private var proposalAcceptedAt: UInt64?
 
     init(state: RoundState, env: QBFTEnvironment) {
         self.state = state
@@ -53,12 +55,14 @@ final class QBFTRound {
         let proposal = Proposal(signedPayload: env.sign(ProposalPayload(roundIdentifier: roundIdentifier, block: block)),
                                 roundChanges: roundChanges, prepares: prepares)
         env.multicast(.proposal(proposal), in: context)
+        env.counters.proposalsMade += 1
         try? accept(proposal, trusted: true)
     }
 
     /// A peer's proposal; `trusted` when the caller has already validated it.
     func handleProposal(_ proposal: Proposal, trusted: Bool) throws(MessageRejection) {
         try accept(proposal, trusted: trusted)
+        env.counters.proposalsReceived += 1
     }
 
     func handlePrepare(_ prepare: Prepare) throws(MessageRejection) {
@@ -73,6 +77,7 @@ final class QBFTRound {
 
     private func accept(_ proposal: Proposal, trusted: Bool) throws(MessageRejection) {
         try state.setProposal(proposal, trusted: trusted)
+        proposalAcceptedAt = env.clock.nowMilliseconds
         if let digest = state.digest {
             let prepare = env.sign(PreparePayload(roundIdentifier: roundIdentifier, digest: digest))
             try? state.addPrepare(prepare, trusted: true)
@@ -98,6 +103,10 @@ final class QBFTRound {
                                                            commitSeals: state.commitSeals)
                 try env.importer.importBlock(block)
                 env.counters.blocksCommitted += 1
+                if let proposalAcceptedAt {
+                    let now = env.clock.nowMilliseconds
+                    env.counters.lastProposalToCommitMilliseconds = now >= proposalAcceptedAt ? now - proposalAcceptedAt : 0
+                }
             } catch {
                 env.lastImportError = "\(error)"
             }

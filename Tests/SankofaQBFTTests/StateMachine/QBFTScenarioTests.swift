@@ -34,7 +34,13 @@ struct QBFTScenarioTests {
             #expect(node.chain.headNumber >= heights)
             #expect(node.controller?.counters.roundChanges == 0, "\(node.label) changed round")
             #expect(node.controller?.counters.invalid == 0, "\(node.label) refused a message")
+            #expect(node.controller?.counters.lastProposalToCommitMilliseconds != nil, "\(node.label) timed no commit")
         }
+        // Every height had one proposal, made by one node and received by all the others.
+        let made = network.runningNodes.reduce(0) { $0 + ($1.controller?.counters.proposalsMade ?? 0) }
+        let received = network.runningNodes.reduce(0) { $0 + ($1.controller?.counters.proposalsReceived ?? 0) }
+        #expect(made >= Int(heights))
+        #expect(received == made * (count - 1))
         // Proposers rotate: every block of the first `count` heights has a different coinbase.
         let coinbases = (1...min(heights, UInt64(count))).compactMap { network["A"].chain.blocks[$0]?.header.coinbase }
         #expect(Set(coinbases).count == coinbases.count)

@@ -83,8 +83,8 @@ public final class Node: Sendable {
         // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift).
         let gossip = PeerGossip()
         if case .qbft(let verifier) = consensus, config.mode == .validator, let signer {
-            qbftService = QBFTService(blockchain: blockchain, pool: pool, verifier: verifier, key: signer, logger: logger,
-                                      metrics: metrics, gossip: gossip)
+            qbftService = QBFTService(blockchain: blockchain, headers: StoredHeaders(chain: chain), pool: pool,
+                                      verifier: verifier, key: signer, logger: logger, metrics: metrics, gossip: gossip)
         } else {
             qbftService = nil
         }

@@ -29,21 +29,7 @@ struct RPCAuthTests {
     }
 
     func withServer(_ auth: RPCAuthenticator, _ body: (_ port: Int) async throws -> Void) async throws {
-        var settings = RPCHTTPSettings()
-        settings.host = "127.0.0.1"
-        settings.port = 0
-        settings.authentication = auth
-        let fake = RPCFakeBackend()
-        let server = RPCHTTPServer(settings: settings, dispatcher: RPCHarness(fake: fake).dispatcher, health: fake,
-                                   logger: Logger(label: "rpc-auth-test"))
-        let channel = try await server.bind()
-        let port = try #require(channel.channel.localAddress?.port)
-        let task = Task { try await server.serve(channel) }
-        defer {
-            task.cancel()
-            channel.channel.close(promise: nil)
-        }
-        try await body(port)
+        try await withRPCServer({ $0.authentication = auth }) { port, _ in try await body(port) }
     }
 
     static let session: URLSession = {

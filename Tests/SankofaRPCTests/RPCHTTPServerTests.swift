@@ -20,26 +20,6 @@ struct RPCHTTPServerTests {
         }
     }
 
-    /// Runs `body` against a server bound to 127.0.0.1:0, then stops it.
-    func withServer(_ configure: (inout RPCHTTPSettings) -> Void = { _ in }, fake: RPCFakeBackend = RPCFakeBackend(),
-                    _ body: (_ port: Int, _ fake: RPCFakeBackend) async throws -> Void) async throws {
-        var settings = RPCHTTPSettings()
-        settings.host = "127.0.0.1"
-        settings.port = 0
-        configure(&settings)
-        let rpc = RPCHarness(fake: fake)
-        let server = RPCHTTPServer(settings: settings, dispatcher: rpc.dispatcher, health: fake,
-                                   logger: Logger(label: "rpc-http-test"))
-        let channel = try await server.bind()
-        let port = try #require(channel.channel.localAddress?.port)
-        let task = Task { try await server.serve(channel) }
-        defer {
-            task.cancel()
-            channel.channel.close(promise: nil)
-        }
-        try await body(port, fake)
-    }
-
     func request(_ port: Int, _ method: String = "POST", path: String = "/", body: String? = nil,
                  headers: [String: String] = ["Content-Type": "application/json"]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
@@ -56,7 +36,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func postJSON() async throws {
-        try await withServer { port, _ in
+        try await withRPCServer { port, _ in
             let reply = try await request(port, body: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#)
             #expect(reply.status == 200)
             #expect(reply.body == #"{"jsonrpc":"2.0","id":1,"result":"0x7e8"}"#)
@@ -69,7 +49,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func rpcErrorsAreHTTP200() async throws {
-        try await withServer { port, _ in
+        try await withRPCServer { port, _ in
             let reply = try await request(port, body: "{nope")
             #expect(reply.status == 200)
             #expect(reply.body == #"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error: unexpected character 'n' (0x6e) at byte 1"}}"#)
@@ -77,7 +57,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func oversizedBodyIs413() async throws {
-        try await withServer({ $0.maxBodyBytes = 64 }) { port, _ in
+        try await withRPCServer({ $0.maxBodyBytes = 64 }) { port, _ in
             let padding = String(repeating: " ", count: 100)
             let reply = try await request(port, body: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"# + padding)
             #expect(reply.status == 413)
@@ -89,7 +69,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func hostOutsideTheAllowlistIs403() async throws {
-        try await withServer({ $0.hostAllowlist = ["rpc.example"] }) { port, _ in
+        try await withRPCServer({ $0.hostAllowlist = ["rpc.example"] }) { port, _ in
             let reply = try await request(port, body: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#)
             #expect(reply.status == 403)
             #expect(reply.body == #"{"message":"Host not authorized."}"#)
@@ -118,7 +98,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func corsPreflight() async throws {
-        try await withServer({ $0.corsOrigins = ["https://app.example"] }) { port, _ in
+        try await withRPCServer({ $0.corsOrigins = ["https://app.example"] }) { port, _ in
             let allowed = try await request(port, "OPTIONS", headers: [
                 "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
             ])
@@ -145,7 +125,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func browsersAreRefusedWhenCORSIsOff() async throws {
-        try await withServer { port, _ in
+        try await withRPCServer { port, _ in
             let post = try await request(port, body: #"{"jsonrpc":"2.0","id":1,"method":"net_version"}"#, headers: [
                 "Content-Type": "application/json", "Origin": "https://app.example",
             ])
@@ -159,7 +139,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func corsWildcard() async throws {
-        try await withServer({ $0.corsOrigins = ["*"] }) { port, _ in
+        try await withRPCServer({ $0.corsOrigins = ["*"] }) { port, _ in
             let reply = try await request(port, "OPTIONS", headers: ["Origin": "https://any.example"])
             #expect(reply.status == 204)
             #expect(reply.header("Access-Control-Allow-Origin") == "https://any.example")
@@ -167,7 +147,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func otherMethodsAre405() async throws {
-        try await withServer { port, _ in
+        try await withRPCServer { port, _ in
             let reply = try await request(port, "GET", path: "/", headers: [:])
             #expect(reply.status == 405)
             #expect(reply.body == #"{"message":"JSON-RPC requests use POST"}"#)
@@ -175,7 +155,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func liveness() async throws {
-        try await withServer { port, fake in
+        try await withRPCServer { port, fake in
             fake.ready.withLock { $0 = false }
             let reply = try await request(port, "GET", path: "/liveness", headers: [:])
             #expect(reply.status == 200)
@@ -185,7 +165,7 @@ struct RPCHTTPServerTests {
     }
 
     @Test func readinessFollowsTheHealthProvider() async throws {
-        try await withServer { port, fake in
+        try await withRPCServer { port, fake in
             let ready = try await request(port, "GET", path: "/readiness", headers: [:])
             #expect(ready.status == 200)
             #expect(ready.body == #"{"status":"UP"}"#)
@@ -200,7 +180,7 @@ struct RPCHTTPServerTests {
 
     @Test
     func notificationOverHTTPHasAnEmptyBody() async throws {
-        try await withServer { port, _ in
+        try await withRPCServer { port, _ in
             let reply = try await request(port, body: #"{"jsonrpc":"2.0","method":"eth_chainId"}"#)
             #expect(reply.status == 200)
             #expect(reply.body == "")

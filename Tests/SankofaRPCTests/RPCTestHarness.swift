@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SankofaJSON
 import SankofaPrimitives
 import Testing
@@ -88,4 +89,24 @@ func rpcEventually(timeout: Duration = .seconds(5), _ condition: () async -> Boo
         try? await Task.sleep(for: .milliseconds(5))
     }
     return await condition()
+}
+
+/// Runs `body` against a real RPC HTTP server on the fake backend, bound to 127.0.0.1:0, then stops it.
+func withRPCServer(_ configure: (inout RPCHTTPSettings) -> Void = { _ in }, fake: RPCFakeBackend = RPCFakeBackend(),
+                   _ body: (_ port: Int, _ fake: RPCFakeBackend) async throws -> Void) async throws {
+    var settings = RPCHTTPSettings()
+    settings.host = "127.0.0.1"
+    settings.port = 0
+    configure(&settings)
+    let rpc = RPCHarness(fake: fake)
+    let server = RPCHTTPServer(settings: settings, dispatcher: rpc.dispatcher, health: fake,
+                               logger: Logger(label: "rpc-http-test"))
+    let channel = try await server.bind()
+    let port = try #require(channel.channel.localAddress?.port)
+    let task = Task { try await server.serve(channel) }
+    defer {
+        task.cancel()
+        channel.channel.close(promise: nil)
+    }
+    try await body(port, fake)
 }

@@ -14,6 +14,8 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
     let blockchain: Blockchain
     let pool: TransactionPool
     let verifier: QBFTHeaderVerifier
+    /// Stored headers, for the validator set (thread-safe reads; no need to go through the actor).
+    let headers: any ChainHeaderReader
     let thread: ConsensusThread
     let logger: Logger
     /// The most transactions one proposal takes from the pool.
@@ -21,9 +23,10 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
     /// Timer generations by name: a timer that fires after it was replaced or cancelled is ignored.
     private let generations = Locked<[String: UInt64]>([:])
 
-    init(blockchain: Blockchain, pool: TransactionPool, verifier: QBFTHeaderVerifier, thread: ConsensusThread,
-         logger: Logger, maxTransactions: Int = 20_000) {
+    init(blockchain: Blockchain, headers: any ChainHeaderReader, pool: TransactionPool, verifier: QBFTHeaderVerifier,
+         thread: ConsensusThread, logger: Logger, maxTransactions: Int = 20_000) {
         self.blockchain = blockchain
+        self.headers = headers
         self.pool = pool
         self.verifier = verifier
         self.thread = thread
@@ -73,10 +76,7 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
     // MARK: ValidatorProvider
 
     func validators(after header: BlockHeader) throws(ConsensusError) -> [Address] {
-        let blockchain = self.blockchain
-        let headers: any ChainHeaderReader
-        do { headers = try blocking { await blockchain.headers } } catch { throw .storage("\(error)") }
-        return try verifier.validators(after: header, chain: headers)
+        try verifier.validators(after: header, chain: headers)
     }
 
     // MARK: ConsensusClock

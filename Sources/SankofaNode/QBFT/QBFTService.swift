@@ -24,13 +24,14 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
     /// What RPC and metrics read of the state machine, refreshed after every event.
     let status = Locked(QBFTStatus())
 
-    init(blockchain: Blockchain, pool: TransactionPool, verifier: QBFTHeaderVerifier, key: PrivateKey, logger: Logger,
-         metrics: NodeMetrics, gossip: any ConsensusGossip) {
+    init(blockchain: Blockchain, headers: any ChainHeaderReader, pool: TransactionPool, verifier: QBFTHeaderVerifier,
+         key: PrivateKey, logger: Logger, metrics: NodeMetrics, gossip: any ConsensusGossip) {
         self.blockchain = blockchain
         self.key = key
         self.logger = logger
         self.metrics = metrics
-        ports = QBFTNodePorts(blockchain: blockchain, pool: pool, verifier: verifier, thread: thread, logger: logger)
+        ports = QBFTNodePorts(blockchain: blockchain, headers: headers, pool: pool, verifier: verifier, thread: thread,
+                              logger: logger)
         machine = ConsensusThreadOnly(QBFTController(config: verifier.config, key: key, validatorProvider: ports,
                                                      blockBuilder: ports, blockValidator: ports, importer: ports,
                                                      gossip: gossip, clock: ports))

@@ -54,7 +54,7 @@ public struct HeadEvent: Sendable {
 /// applies the engine's fork choice (the heaviest branch with reorgs for Clique; every block final for QBFT),
 /// builds and commits this node's own blocks, and prunes old state per the retention policy.
 public actor Blockchain {
-    public let chain: ChainStore
+    public nonisolated let chain: ChainStore
     public let engine: any ConsensusEngine
     public let executor: BlockExecutor
     public let retention: StateRetention
@@ -232,7 +232,7 @@ public actor Blockchain {
 
 /// The chain as consensus engines see it: headers by hash and canonical headers by number.
 public struct StoredHeaders: ChainHeaderReader {
-    public let chain: ChainStore
+    public nonisolated let chain: ChainStore
 
     public init(chain: ChainStore) { self.chain = chain }
 

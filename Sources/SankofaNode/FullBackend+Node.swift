@@ -10,6 +10,7 @@ import SankofaQBFT
 import SankofaRPC
 import SankofaState
 import SankofaStorage
+import SankofaSync
 import SankofaTrie
 import SankofaTxPool
 
@@ -30,6 +31,10 @@ extension FullBackend: NodeQueries {
     }
     var peerCount: Int { network?.peerCount ?? 0 }
     var minGasPrice: UInt256 { config.minGasPrice }
+
+    func syncStatus() async -> SyncStatus? {
+        sync?.progress.map { SyncStatus(startingBlock: $0.startingBlock, currentBlock: $0.currentBlock, highestBlock: $0.highestBlock) }
+    }
 }
 
 extension FullBackend: ConsensusAdmin {
@@ -69,9 +74,13 @@ extension FullBackend: ConsensusAdmin {
 }
 
 extension FullBackend: HealthProvider {
-    /// Ready on the dev chain at once, and elsewhere once at least one peer is connected. Nothing here knows a
-    /// better head than our own yet: "within N blocks of the best known head" arrives with sync.
-    func isReady() async -> Bool {
-        isDev || peerCount > 0
+    /// The dev chain is ready at once; other nodes with enough peers and close enough to the best head a peer has
+    /// announced (Besu's readiness rule).
+    func isReady(_ check: ReadinessCheck) async -> Bool {
+        guard !isDev else { return true }
+        guard peerCount >= check.minPeers else { return false }
+        let head = await blockchain.head.number
+        let best = sync?.bestKnownNumber ?? head
+        return best <= head || best - head <= check.maxBlocksBehind
     }
 }

@@ -8,6 +8,7 @@ import SankofaPrimitives
 import SankofaRPC
 import SankofaState
 import SankofaStorage
+import SankofaSync
 import SankofaTrie
 import SankofaTxPool
 
@@ -29,6 +30,8 @@ struct FullBackend {
     let senderCache: Locked<[Hash32: [Address]]>
     /// Peers, for `peerCount`, `enode` and readiness; nil on the dev chain.
     let network: NodeNetwork?
+    /// The chain sync, for `eth_syncing` and readiness; nil on the dev chain.
+    let sync: ChainSync?
 }
 
 extension FullBackend: ChainQueries {

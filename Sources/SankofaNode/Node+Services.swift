@@ -32,6 +32,7 @@ extension Node {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
         }
         if let network { services.append(P2PService(network: network, logger: logger)) }
+        if let eth, let sync { services.append(SyncService(eth: eth, sync: sync, wantsWholeBlock: consensus.wantsWholeBlock)) }
         return services
     }
 }

@@ -11,7 +11,9 @@ import SankofaCrypto
 import SankofaExecution
 import SankofaPrimitives
 import SankofaState
+import SankofaP2P
 import SankofaStorage
+import SankofaSync
 import SankofaTxPool
 import SankofaRPC
 import ServiceLifecycle
@@ -40,6 +42,9 @@ public final class Node: Sendable {
     let senderCache = Locked<[Hash32: [Address]]>([:])
     /// P2P (host, peer manager, node allow-list); nil on the dev chain, which runs alone.
     let network: NodeNetwork?
+    /// eth/68 (serving, gossip, block propagation) and full sync; nil on the dev chain.
+    let eth: EthHandler?
+    let sync: ChainSync?
     /// JWT checks for JSON-RPC when `--rpc-http/ws-authentication-enabled` (see `Node+Auth.swift`).
     let rpcAuthenticator: RPCAuthenticator?
 
@@ -88,15 +93,25 @@ public final class Node: Sendable {
         } else {
             qbftService = nil
         }
-        // P2P: every node but the dev chain listens and dials (Node+P2P.swift).
+        // P2P: every node but the dev chain listens and dials (Node+P2P.swift), runs eth/68 and syncs from its peers.
         if !isDev, let signer {
+            let eth = try EthHandler(configuration: .init(networkId: genesis.chainId), blockchain: blockchain, pool: pool,
+                                     head: head, logger: logger)
             let service = qbftService
-            let network = try NodeNetwork(config: config, key: signer, logger: logger, protocols: consensus.p2pProtocols,
-                                          onMessage: { _, message in service?.receive(message) })
+            let network = try NodeNetwork(
+                config: config, key: signer, logger: logger, protocols: [EthProtocol()] + consensus.p2pProtocols,
+                onMessage: { peer, message in
+                    if message.protocolName == EthProtocol.capability.name { eth.receive(message, from: peer) } else { service?.receive(message) }
+                },
+                onPeer: { eth.peerChanged($0) })
             gossip.attach(network.host)
             self.network = network
+            self.eth = eth
+            sync = ChainSync(handler: eth, logger: logger)
         } else {
             network = nil
+            eth = nil
+            sync = nil
         }
         logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
     }

@@ -14,10 +14,12 @@ final class NodeNetwork: Sendable {
     let bootnodes: [Enode]
 
     /// Checks the flags (bootnode URLs, the allow-list file) so a bad one stops the node before it starts.
-    /// `protocols` are the sub-protocols the node runs (`istanbul/100` on a QBFT chain); `onMessage` gets their
-    /// messages from every peer, on NIO event loops, and must not wait.
+    /// `protocols` are the sub-protocols the node runs (`eth/68`, and `istanbul/100` on a QBFT chain); `onMessage`
+    /// gets their messages from every peer and `onPeer` every session start and end, on NIO event loops; neither
+    /// may wait.
     init(config: NodeConfig, key: PrivateKey, logger: Logger, protocols: [any SubProtocol] = [],
-         onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in }) throws {
+         onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in },
+         onPeer: @escaping @Sendable (PeerChange) -> Void = { _ in }) throws {
         nodesAllowlist = try config.nodesAllowlistPath.map { path throws(ConfigError) in try NodesAllowlist(path: path) }
         var bootnodes: [Enode] = []
         for text in config.bootnodes {
@@ -32,7 +34,7 @@ final class NodeNetwork: Sendable {
         if let allowlist { permits = { key in allowlist.permits(key) } }
         let hostConfig = P2PHost.Configuration(nodeKey: key, protocols: protocols, host: config.p2pHost, port: Int(config.p2pPort),
                                                permits: permits, manager: manager)
-        host = P2PHost(configuration: hostConfig, logger: logger, onMessage: onMessage)
+        host = P2PHost(configuration: hostConfig, logger: logger, onMessage: onMessage, onPeer: onPeer)
         if let allowlist {
             for enode in bootnodes where !allowlist.permits(enode.publicKey) {
                 logger.warning("bootnode \(enode) is not on the nodes allowlist: it will be refused")

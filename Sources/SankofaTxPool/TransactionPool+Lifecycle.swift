@@ -118,3 +118,16 @@ extension TransactionPool {
     /// Hashes of transactions as they become pending (for `newPendingTransactions` subscriptions).
     public func pendingTransactionStream() -> AsyncStream<Hash32> { pendingHashes.subscribe() }
 }
+
+extension TransactionPool {
+    /// The pooled transactions with these hashes, with their senders (nil where not pooled), in one hop: gossip
+    /// serves peers from it and block import reuses the senders recovered at admission.
+    public func transactions(_ hashes: [Hash32]) -> [RecoveredTransaction?] {
+        hashes.map { transaction($0) }
+    }
+
+    /// Whether each hash is pooled.
+    public func contains(_ hashes: [Hash32]) -> [Bool] {
+        hashes.map { senders[$0] != nil }
+    }
+}

@@ -358,6 +358,9 @@ final class RPCFakeBackend: ChainQueries, StateQueries, TransactionSubmitter, No
     var enode: String { "enode://" + String(repeating: "ab", count: 64) + "@127.0.0.1:30303" }
     var peerCount: Int { 3 }
     var minGasPrice: UInt256 { UInt256(1_000) }
+    /// What `eth_syncing` reports; nil: not syncing.
+    let sync = RPCLocked<SyncStatus?>(nil)
+    func syncStatus() async -> SyncStatus? { sync.current }
 
     // MARK: ConsensusAdmin
 
@@ -374,7 +377,12 @@ final class RPCFakeBackend: ChainQueries, StateQueries, TransactionSubmitter, No
 
     // MARK: HealthProvider
 
-    func isReady() async -> Bool { ready.current }
+    /// The last readiness thresholds asked for.
+    let lastReadinessCheck = RPCLocked<ReadinessCheck?>(nil)
+    func isReady(_ check: ReadinessCheck) async -> Bool {
+        lastReadinessCheck.withLock { $0 = check }
+        return ready.current
+    }
 }
 
 /// A connection that records what the server pushes (a WebSocket connection, minus the socket).

@@ -175,6 +175,10 @@ struct RPCHTTPServerTests {
             #expect(down.body == #"{"status":"DOWN"}"#)
             fake.ready.withLock { $0 = true }
             #expect(try await request(port, "GET", path: "/readiness", headers: [:]).status == 200)
+            #expect(fake.lastReadinessCheck.current == ReadinessCheck(minPeers: 1, maxBlocksBehind: 2))
+            #expect(try await request(port, "GET", path: "/readiness?minPeers=0&maxBlocksBehind=10", headers: [:]).status == 200)
+            #expect(fake.lastReadinessCheck.current == ReadinessCheck(minPeers: 0, maxBlocksBehind: 10))
+            #expect(try await request(port, "GET", path: "/readiness?minPeers=-1", headers: [:]).status == 400)
         }
     }
 

@@ -78,17 +78,22 @@ public final class P2PHost: Sendable {
     public let configuration: Configuration
     private let group: any EventLoopGroup
     private let onMessage: @Sendable (Peer, SubProtocolMessage) -> Void
+    private let onPeer: @Sendable (PeerChange) -> Void
     private let state = Locked(State())
     private let logger: Logger
 
-    /// A host on `group`; `onMessage` receives every sub-protocol message from every peer.
+    /// A host on `group`; `onMessage` receives every sub-protocol message from every peer, `onPeer` each session
+    /// as it is established and as it ends. Both run on the peer's event loop, in order with its messages (a
+    /// peer's `.connected` comes before its first message), and must not wait.
     public init(configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 logger: Logger = Logger(label: "sankofa.p2p"),
-                onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in }) {
+                onMessage: @escaping @Sendable (Peer, SubProtocolMessage) -> Void = { _, _ in },
+                onPeer: @escaping @Sendable (PeerChange) -> Void = { _ in }) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
         self.onMessage = onMessage
+        self.onPeer = onPeer
         configuration.manager?.setDialer(self)
     }
 
@@ -231,6 +236,7 @@ public final class P2PHost: Sendable {
                 }
                 replaced?.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.alreadyConnected), promise: nil)
                 recordPeerCounts()
+                onPeer(.connected(peer))
                 channel.closeFuture.whenComplete { [self] _ in
                     let ended = state.withLock { state -> Bool in
                         guard state.peers[info.remoteKey] === peer else { return false }
@@ -240,6 +246,7 @@ public final class P2PHost: Sendable {
                     if ended {
                         configuration.manager?.sessionEnded(info.remoteKey)
                         recordPeerCounts()
+                        onPeer(.disconnected(peer))
                     }
                 }
                 ready?.succeed(peer)

@@ -22,6 +22,14 @@ public struct PeerInfo: Sendable, Equatable {
     public let shared: SharedCapabilities
 }
 
+/// A peer session that began or ended, for the sub-protocols that keep per-peer state (eth's Status handshake).
+public enum PeerChange: Sendable {
+    /// The session passed Hello and admission; its messages follow.
+    case connected(Peer)
+    /// The session is over; nothing more arrives from it.
+    case disconnected(Peer)
+}
+
 /// Fired inbound when a session ends with a Disconnect, sent by us or by the peer.
 public struct P2PSessionClosed: Sendable, Equatable {
     public let reason: DisconnectReason

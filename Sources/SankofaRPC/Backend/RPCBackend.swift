@@ -97,6 +97,21 @@ public protocol NodeQueries: Sendable {
     var enode: String { get }
     var peerCount: Int { get }
     var minGasPrice: UInt256 { get }
+    /// Where a running chain sync stands, or nil when the node is following the head (`eth_syncing`).
+    func syncStatus() async -> SyncStatus?
+}
+
+/// `eth_syncing`'s answer while a sync runs.
+public struct SyncStatus: Sendable, Equatable {
+    public var startingBlock: UInt64
+    public var currentBlock: UInt64
+    public var highestBlock: UInt64
+
+    public init(startingBlock: UInt64, currentBlock: UInt64, highestBlock: UInt64) {
+        self.startingBlock = startingBlock
+        self.currentBlock = currentBlock
+        self.highestBlock = highestBlock
+    }
 }
 
 /// Clique administration (clique_ namespace).

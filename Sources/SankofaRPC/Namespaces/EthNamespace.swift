@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaJSON
 import SankofaPrimitives
 
 /// The `eth_` namespace: the wire names listed once, each pointing at a handler in an `EthNamespace+…` file.
@@ -15,7 +16,12 @@ public struct EthNamespace: Sendable {
         [
             ("eth_chainId", { _, _ in .quantity(backend.chain.chainId) }),
             ("eth_blockNumber", { _, _ in .quantity(try await backend.chain.headHeader().number) }),
-            ("eth_syncing", { _, _ in .bool(false) }),
+            ("eth_syncing", { _, _ in
+                guard let status = await backend.node.syncStatus() else { return .bool(false) }
+                return .object(JSONObject([("startingBlock", .quantity(status.startingBlock)),
+                                           ("currentBlock", .quantity(status.currentBlock)),
+                                           ("highestBlock", .quantity(status.highestBlock))]))
+            }),
             ("eth_gasPrice", { _, _ in .quantity(backend.node.minGasPrice) }),
             ("eth_maxPriorityFeePerGas", { _, _ in .quantity(UInt64(0)) }),
             ("eth_feeHistory", { params, _ in try await feeHistory(params) }),

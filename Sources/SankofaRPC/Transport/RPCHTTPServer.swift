@@ -27,9 +27,38 @@ public struct RPCHTTPSettings: Sendable {
 
 /// What the health endpoints report (`/liveness`, `/readiness`).
 public protocol HealthProvider: Sendable {
-    /// Whether a load balancer should send reads here (`/readiness` answers 200 when true, 503 when false). What
-    /// "ready" means is the node's policy; today: the dev chain always, other nodes once a peer is connected.
-    func isReady() async -> Bool
+    /// Whether a load balancer should send reads here (`/readiness` answers 200 when true, 503 when false): the
+    /// node has at least `check.minPeers` peers and is at most `check.maxBlocksBehind` blocks behind the best head
+    /// it knows of (Besu's readiness check and query parameters).
+    func isReady(_ check: ReadinessCheck) async -> Bool
+}
+
+/// The thresholds of a `/readiness` request: `?minPeers=&maxBlocksBehind=`, Besu's names and defaults (1 and 2).
+public struct ReadinessCheck: Sendable, Equatable {
+    public var minPeers = 1
+    public var maxBlocksBehind: UInt64 = 2
+
+    public init(minPeers: Int = 1, maxBlocksBehind: UInt64 = 2) {
+        self.minPeers = minPeers
+        self.maxBlocksBehind = maxBlocksBehind
+    }
+
+    /// Reads the parameters from a query string (`a=1&b=2`); nil when one is present but not a count.
+    public init?(query: Substring?) {
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "minPeers":
+                guard let value = Int(parts[1]), value >= 0 else { return nil }
+                minPeers = value
+            case "maxBlocksBehind":
+                guard let value = UInt64(parts[1]) else { return nil }
+                maxBlocksBehind = value
+            default: continue
+            }
+        }
+    }
 }
 
 /// JSON-RPC over HTTP/1.1 (POST, batches, keep-alive, pipelining in order) plus the load-balancer health checks.
@@ -132,12 +161,16 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     }
 
     func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) async -> Response {
-        let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        let uriParts = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = uriParts.first.map(String.init) ?? "/"
         if request.method == .GET, path == "/liveness" {
             return Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8))
         }
         if request.method == .GET, path == "/readiness" {
-            let ready = await health.isReady()
+            guard let check = ReadinessCheck(query: uriParts.count > 1 ? uriParts[1] : nil) else {
+                return Response(status: .badRequest, body: Array(#"{"message":"minPeers and maxBlocksBehind must be non-negative integers"}"#.utf8))
+            }
+            let ready = await health.isReady(check)
             return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
         }
         guard hostAllowed(request.headers.first(name: "Host")) else {

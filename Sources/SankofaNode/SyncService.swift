@@ -1,0 +1,40 @@
+import Logging
+import SankofaChain
+import SankofaP2P
+import SankofaQBFT
+import SankofaSync
+import ServiceLifecycle
+
+/// Runs the node's eth/68 side until graceful shutdown: block announcements, transaction gossip and the chain
+/// sync.
+struct SyncService: Service {
+    let eth: EthHandler
+    let sync: ChainSync
+    /// Whether a new block goes whole to a peer or by hash (QBFT validators commit each block themselves).
+    let wantsWholeBlock: @Sendable (Peer, Block) -> Bool
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await eth.announceBlocks(wantsWholeBlock: wantsWholeBlock) }
+                group.addTask { await eth.gossipTransactions() }
+                group.addTask { await sync.run() }
+            }
+        }
+    }
+}
+
+extension NodeConsensus {
+    /// Clique: every peer gets new blocks whole (the next signer needs them at once). QBFT: the block's validators
+    /// get only its hash — they commit it themselves — and everyone else the whole block.
+    var wantsWholeBlock: @Sendable (Peer, Block) -> Bool {
+        switch self {
+        case .clique: { _, _ in true }
+        case .qbft:
+            { peer, block in
+                let validators = (try? QBFTExtraData(rlp: block.header.extraData).validators) ?? []
+                return !validators.contains(ValidatorPeers.address(of: peer.remoteKey))
+            }
+        }
+    }
+}

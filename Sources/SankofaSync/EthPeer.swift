@@ -1,0 +1,164 @@
+import NIOCore
+import SankofaCrypto
+import SankofaP2P
+import SankofaPrimitives
+
+/// What this node knows of one peer's `eth/68` side: its Status, its best block as it last told us, what it
+/// already has (so nothing is sent to it twice), and our requests awaiting its responses, matched by request id
+/// (eth/66). Every collection is bounded; the peer cannot grow them.
+public final class EthPeer: Sendable, CustomStringConvertible {
+    public let peer: Peer
+
+    struct Head: Sendable, Equatable {
+        var hash: Hash32
+        /// Known once the peer announced it or we fetched the header (Status carries only the hash).
+        var number: UInt64?
+        var totalDifficulty: UInt256
+    }
+
+    private struct State {
+        var status: EthStatus?
+        var head: Head?
+        var knownBlocks = RecentSet<Hash32>(capacity: EthPeer.knownBlocksCapacity)
+        var knownTransactions = RecentSet<Hash32>(capacity: EthPeer.knownTransactionsCapacity)
+        var pending: [UInt64: CheckedContinuation<EthMessage, any Error>] = [:]
+        var nextRequestId: UInt64 = 0
+        var unrequestedResponses = 0
+        var closed = false
+    }
+
+    /// geth keeps 1,024 block and 32,768 transaction hashes per peer.
+    static let knownBlocksCapacity = 1_024
+    static let knownTransactionsCapacity = 32_768
+    /// Responses nobody asked for (or that came after their timeout) tolerated before the peer is dropped.
+    static let unrequestedResponseLimit = 32
+
+    private let state = Locked(State())
+
+    init(peer: Peer) { self.peer = peer }
+
+    public var remoteKey: PublicKey { peer.remoteKey }
+    public var description: String { "eth peer \(peer.remoteKey.description.prefix(18))…" }
+
+    /// The peer's Status, once its handshake passed.
+    public var status: EthStatus? { state.withLock { $0.status } }
+    var head: Head? { state.withLock { $0.head } }
+
+    func accept(_ status: EthStatus) {
+        state.withLock {
+            $0.status = status
+            $0.head = Head(hash: status.bestHash, number: nil, totalDifficulty: status.totalDifficulty)
+        }
+    }
+
+    /// Moves the peer's known head forward (announcements only ever raise it).
+    func advanceHead(hash: Hash32, number: UInt64, totalDifficulty: UInt256?) {
+        state.withLock { state in
+            guard var head = state.head else { return }
+            if let totalDifficulty {
+                guard totalDifficulty >= head.totalDifficulty else { return }
+                head = Head(hash: hash, number: number, totalDifficulty: totalDifficulty)
+            } else if number > (head.number ?? 0) || head.hash == hash {
+                head.hash = hash
+                head.number = number
+            }
+            state.head = head
+        }
+    }
+
+    /// Records the number of the head hash when we learn it.
+    func learnHeadNumber(_ number: UInt64, for hash: Hash32) {
+        state.withLock { if $0.head?.hash == hash { $0.head?.number = number } }
+    }
+
+    func knowsBlock(_ hash: Hash32) -> Bool { state.withLock { $0.knownBlocks.contains(hash) } }
+    func markBlock(_ hash: Hash32) { state.withLock { $0.knownBlocks.insert(hash) } }
+    func markTransactions(_ hashes: some Sequence<Hash32>) {
+        state.withLock { for hash in hashes { $0.knownTransactions.insert(hash) } }
+    }
+    /// Of `hashes`, those the peer is not known to have; they are marked as known (we are about to send them).
+    func takeUnknownTransactions(_ hashes: [Hash32]) -> [Hash32] {
+        state.withLock { state in
+            hashes.filter { hash in
+                guard !state.knownTransactions.contains(hash) else { return false }
+                state.knownTransactions.insert(hash)
+                return true
+            }
+        }
+    }
+
+    // MARK: Sending
+
+    /// Queues `message` without waiting (announcements). Skipped while the peer's socket is backed up, so a peer
+    /// that stops reading costs a bounded buffer; returns whether it was queued.
+    @discardableResult
+    func post(_ message: EthMessage) -> Bool {
+        guard peer.channel.isWritable else { return false }
+        peer.channel.writeAndFlush(Self.wire(message), promise: nil)
+        return true
+    }
+
+    /// Sends `message` and waits until it is written (responses: the next request is served only after, so a
+    /// peer that asks without reading stalls only itself).
+    func send(_ message: EthMessage) async throws {
+        try await peer.channel.writeAndFlush(Self.wire(message)).get()
+    }
+
+    static func wire(_ message: EthMessage) -> SubProtocolMessage {
+        SubProtocolMessage(protocolName: EthProtocol.capability.name, id: message.code.rawValue, data: message.encoded)
+    }
+
+    // MARK: Requests
+
+    /// Sends the request `make(id)` builds and waits for the response with the same request id, failing after
+    /// `timeout` or when the peer goes.
+    func request(timeout: Duration, _ make: (UInt64) -> EthMessage) async throws -> EthMessage {
+        let id = state.withLock { state -> UInt64 in
+            state.nextRequestId &+= 1
+            return state.nextRequestId
+        }
+        let message = Self.wire(make(id))
+        let channel = peer.channel
+        return try await withCheckedThrowingContinuation { continuation in
+            let registered = state.withLock { state -> Bool in
+                guard !state.closed else { return false }
+                state.pending[id] = continuation
+                return true
+            }
+            guard registered else {
+                continuation.resume(throwing: SyncError.peerGone)
+                return
+            }
+            channel.writeAndFlush(message).whenFailure { [self] _ in fail(id, SyncError.peerGone) }
+            channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in
+                fail(id, SyncError.timeout)
+            }
+        }
+    }
+
+    private func fail(_ id: UInt64, _ error: SyncError) {
+        state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: error)
+    }
+
+    /// Hands a response to the request waiting for it. False when no request has that id: unrequested or late;
+    /// `overLimit` is set once the peer has sent too many of those.
+    func deliver(requestId: UInt64, _ message: EthMessage) -> (delivered: Bool, overLimit: Bool) {
+        let (waiting, overLimit) = state.withLock { state -> (CheckedContinuation<EthMessage, any Error>?, Bool) in
+            if let continuation = state.pending.removeValue(forKey: requestId) { return (continuation, false) }
+            state.unrequestedResponses += 1
+            return (nil, state.unrequestedResponses > Self.unrequestedResponseLimit)
+        }
+        waiting?.resume(returning: message)
+        return (waiting != nil, overLimit)
+    }
+
+    /// The session ended: every waiting request fails.
+    func close() {
+        let waiting = state.withLock { state -> [CheckedContinuation<EthMessage, any Error>] in
+            state.closed = true
+            defer { state.pending = [:] }
+            return Array(state.pending.values)
+        }
+        for continuation in waiting { continuation.resume(throwing: SyncError.peerGone) }
+    }
+}

@@ -1,0 +1,169 @@
+import Logging
+import SankofaChain
+import SankofaP2P
+import SankofaPrimitives
+import SankofaTxPool
+
+/// Transaction exchange over eth/68 (devp2p caps/eth.md, "Transaction Exchange"): each transaction that becomes
+/// pending here is announced by hash, type and size to the peers not known to have it; an announced transaction
+/// we lack is fetched once, from one peer, and its sender recovered once on admission to the pool, which block
+/// import then reuses.
+final class TransactionGossip: Sendable {
+    let pool: TransactionPool
+    let requestTimeout: Duration
+    let logger: Logger
+    /// Hashes requested from some peer and not yet answered: never asked of two peers at once.
+    private let inFlight = Locked(Set<Hash32>())
+    /// Pending hashes collected for the next announcement.
+    private let outbox = Locked([Hash32]())
+    private let outboxReady = SyncTrigger()
+
+    /// Most hashes in flight at once (bounds memory against peers announcing without end).
+    static let inFlightLimit = 32_768
+    /// Hashes per GetPooledTransactions (geth `maxTxRetrievals`).
+    static let requestBatch = 256
+    /// Hashes per announcement, and how long new ones wait to be batched.
+    static let announceBatch = 4_096
+    static let batchDelay: Duration = .milliseconds(10)
+
+    init(pool: TransactionPool, requestTimeout: Duration, logger: Logger) {
+        self.pool = pool
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    // MARK: Serving
+
+    /// GetPooledTransactions: those we hold, in order, up to the soft response size.
+    func pooled(_ hashes: [Hash32], limits: EthLimits) async -> [Transaction] {
+        var result: [Transaction] = []
+        var bytes = 0
+        for entry in await pool.transactions(hashes) {
+            guard let tx = entry?.transaction else { continue }
+            guard bytes < limits.softResponseSize else { break }
+            bytes += tx.encoded.count
+            result.append(tx)
+        }
+        return result
+    }
+
+    // MARK: Receiving
+
+    /// NewPooledTransactionHashes: fetches the announced transactions we neither hold nor are fetching.
+    func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
+        eth.markTransactions(announcement.hashes)
+        let held = await pool.contains(announcement.hashes)
+        let wanted = zip(announcement.hashes, held).filter { !$0.1 }.map(\.0)
+        let claimed = inFlight.withLock { inFlight in
+            wanted.filter { hash in
+                guard inFlight.count < Self.inFlightLimit, !inFlight.contains(hash) else { return false }
+                inFlight.insert(hash)
+                return true
+            }
+        }
+        var start = 0
+        while start < claimed.count {
+            let batch = Array(claimed[start..<min(start + Self.requestBatch, claimed.count)])
+            start += batch.count
+            defer { inFlight.withLock { for hash in batch { $0.remove(hash) } } }
+            do {
+                let response = try await eth.request(timeout: requestTimeout) { .getPooledTransactions(requestId: $0, batch) }
+                guard case .pooledTransactions(_, let transactions) = response else {
+                    throw SyncError.unexpectedResponse(expected: "PooledTransactions")
+                }
+                let asked = Set(batch)
+                guard transactions.allSatisfy({ asked.contains($0.hash) }) else {
+                    throw SyncError.unrequestedItems("transactions")
+                }
+                try await received(transactions, from: eth)
+            } catch let error as SyncError where error.blamesPeer {
+                logger.info("peer dropped: \(error)", metadata: ["peer": "\(eth.remoteKey)"])
+                eth.peer.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.breachOfProtocol), promise: nil)
+                return
+            } catch {
+                logger.debug("pooled transactions not fetched: \(error)", metadata: ["peer": "\(eth.remoteKey)"])
+            }
+        }
+    }
+
+    /// Whole transactions from a peer (Transactions or PooledTransactions): admitted to the pool, which recovers
+    /// each sender once. One with an invalid signature or encoding blames the peer.
+    func received(_ transactions: [Transaction], from eth: EthPeer) async throws {
+        eth.markTransactions(transactions.map(\.hash))
+        var admitted = 0
+        for tx in transactions {
+            do {
+                try await pool.add(tx)
+                admitted += 1
+            } catch .invalid(let error) {
+                throw SyncError.invalidTransaction("\(tx.hash.hex): \(error)")
+            } catch {
+                continue   // known, underpriced, nonce used, pool full: not the peer's fault
+            }
+        }
+        SyncMetrics.transactionsReceived(admitted)
+    }
+
+    /// The senders of a block's transactions: those the pool recovered at admission, the rest recovered now (nil
+    /// if one cannot be, which import then reports).
+    func recover(_ transactions: [Transaction]) async -> [RecoveredTransaction]? {
+        let pooled = await pool.transactions(transactions.map(\.hash))
+        var result: [RecoveredTransaction] = []
+        result.reserveCapacity(transactions.count)
+        for (tx, known) in zip(transactions, pooled) {
+            if let known {
+                result.append(known)
+            } else {
+                guard let recovered = try? tx.recovered() else { return nil }
+                result.append(recovered)
+            }
+        }
+        return result
+    }
+
+    // MARK: Announcing
+
+    /// Announces newly pending transactions to the peers without them, in batches, until cancelled.
+    func announce(to peers: @escaping @Sendable () -> [EthPeer]) async {
+        let pending = await pool.pendingTransactionStream()
+        await withDiscardingTaskGroup { group in
+            group.addTask { [self] in
+                for await hash in pending {
+                    let first = outbox.withLock { outbox -> Bool in
+                        outbox.append(hash)
+                        return outbox.count == 1
+                    }
+                    if first { outboxReady.fire() }
+                }
+            }
+            while !Task.isCancelled {
+                await outboxReady.wait(timeout: .seconds(1))
+                try? await Task.sleep(for: Self.batchDelay)
+                let hashes = outbox.withLock { outbox -> [Hash32] in
+                    defer { outbox.removeAll(keepingCapacity: true) }
+                    return outbox
+                }
+                guard !hashes.isEmpty else { continue }
+                await announce(hashes, to: peers())
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func announce(_ hashes: [Hash32], to peers: [EthPeer]) async {
+        guard !peers.isEmpty else { return }
+        let found = await pool.transactions(hashes).compactMap { $0?.transaction }
+        var start = 0
+        while start < found.count {
+            let batch = found[start..<min(start + Self.announceBatch, found.count)]
+            start += batch.count
+            for eth in peers {
+                let unknown = Set(eth.takeUnknownTransactions(batch.map(\.hash)))
+                let send = batch.filter { unknown.contains($0.hash) }
+                guard !send.isEmpty else { continue }
+                eth.post(.newPooledTransactionHashes(PooledTransactionAnnouncement(
+                    types: send.map(\.type.rawValue), sizes: send.map { UInt32($0.encoded.count) }, hashes: send.map(\.hash))))
+            }
+        }
+    }
+}

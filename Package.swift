@@ -183,7 +183,9 @@ let package = Package(
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: [
             "SankofaCLI", "SankofaTestSupport", "SankofaChain", "SankofaCrypto", "SankofaContracts", "SankofaState", "SankofaTrie",
-            "SankofaRPC", "SankofaJSON",
+            "SankofaRPC", "SankofaJSON", "SankofaNode", "SankofaP2P",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ]
 )

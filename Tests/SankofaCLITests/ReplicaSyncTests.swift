@@ -128,7 +128,9 @@ struct ReplicaSyncTests {
 
     /// Produces the validator's first `backlog` blocks with the node's own block production, in this process, into
     /// the data directory the validator process will open.
-    static func writeBacklog(_ validator: P2PTestNode, genesisPath: String) async throws {
+    @discardableResult
+    static func writeBacklog(_ validator: P2PTestNode, genesisPath: String, blocks count: UInt64 = backlog,
+                             transactionsPerBlock: Int = transactionsPerBlock) async throws -> [Block] {
         var config = NodeConfig()
         config.dataPath = validator.directory.appendingPathComponent("\(validator.name)-data").path
         let genesis = try GenesisFile(json: Array(try Data(contentsOf: URL(fileURLWithPath: genesisPath))))
@@ -136,7 +138,8 @@ struct ReplicaSyncTests {
         defer { node.store.close() }
         var nonces = [UInt64](repeating: 0, count: senders.count)
         let now = UInt64(Date().timeIntervalSince1970)
-        for _ in 0..<backlog {
+        var blocks: [Block] = []
+        for _ in 0..<count {
             var candidates: [RecoveredTransaction] = []
             for slot in 0..<transactionsPerBlock {
                 let index = slot % senders.count
@@ -145,6 +148,8 @@ struct ReplicaSyncTests {
             }
             let produced = try await node.blockchain.produceBlock(signer: validator.key, candidates: candidates, timestamp: now)
             guard produced.rejected.isEmpty else { throw RPCTestError(description: "fixture block rejected transactions") }
+            blocks.append(produced.block)
         }
+        return blocks
     }
 }

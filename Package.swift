@@ -171,6 +171,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
+        .testTarget(name: "SankofaSyncTests", dependencies: [
+            "SankofaSync", "SankofaP2P", "SankofaBlockchain", "SankofaTxPool", "SankofaChain", "SankofaTestSupport",
+        ]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaLBWatchTests", dependencies: [
             "SankofaLBWatch", "SankofaRPC", "SankofaJSON", "SankofaContracts", "SankofaChain", "SankofaCrypto",

@@ -16,17 +16,18 @@ while let argument = iterator.next() {
 // --filter takes comma-separated name prefixes, so a case and its baseline can run together.
 let prefixes = filter?.split(separator: ",").map(String.init)
 let selected: (BenchmarkCase) -> Bool = { bench in prefixes.map { $0.contains { bench.name.hasPrefix($0) } } ?? true }
-// The RPC load test (RPCLoad.swift), the node pipeline and QBFT consensus (QBFTConsensus.swift) run only when a
-// prefix selects them; a filter of only RPC prefixes skips the rest.
-let rpcSelected = prefixes?.contains(where: RPCLoad.selects) ?? false
-let pipelineSelected = prefixes?.contains(where: NodePipeline.selects) ?? false
-let qbftSelected = prefixes?.contains(where: QBFTConsensus.selects) ?? false
-let memorySelected = prefixes?.contains(where: P2PMemory.selects) ?? false
-let rpcOnly = (rpcSelected || pipelineSelected || qbftSelected || memorySelected)
-    && (prefixes ?? []).allSatisfy {
-        RPCLoad.selects($0) || NodePipeline.selects($0) || QBFTConsensus.selects($0) || P2PMemory.selects($0)
-    }
-let cases = rpcOnly ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
+// Cases that run once and print their own report (load tests, in-process nodes and networks) run only when a
+// prefix selects them; a filter made only of such prefixes skips the measured cases.
+let runOnce: [(selects: (String) -> Bool, report: () async throws -> String)] = [
+    (QBFTConsensus.selects, { QBFTConsensus.report(QBFTConsensus.run(prefixes: prefixes ?? []), json: json) }),
+    (P2PMemory.selects, { P2PMemory.report(try await P2PMemory.run(), json: json) }),
+    (NodePipeline.selects, { NodePipeline.report(try await NodePipeline.run(), json: json) }),
+    (SyncCatchUp.selects, { SyncCatchUp.report(try await SyncCatchUp.run(), json: json) }),
+    (RPCLoad.selects, { RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json) }),
+]
+let chosen = runOnce.filter { entry in prefixes?.contains(where: entry.selects) ?? false }
+let onlyRunOnce = !chosen.isEmpty && (prefixes ?? []).allSatisfy { prefix in runOnce.contains { $0.selects(prefix) } }
+let cases = onlyRunOnce ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)
@@ -36,8 +37,5 @@ for bench in cases {
     results.append(result)
     if !json { print("measured \(bench.name)") }
 }
-if !rpcOnly { print(Harness.report(results, json: json)) }
-if qbftSelected { print(QBFTConsensus.report(QBFTConsensus.run(prefixes: prefixes ?? []), json: json)) }
-if memorySelected { print(P2PMemory.report(try await P2PMemory.run(), json: json)) }
-if pipelineSelected { print(NodePipeline.report(try await NodePipeline.run(), json: json)) }
-if rpcSelected { print(RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json)) }
+if !onlyRunOnce { print(Harness.report(results, json: json)) }
+for entry in chosen { print(try await entry.report()) }

@@ -51,12 +51,12 @@ extension Blockchain {
 
     /// Executes a block a peer proposed on the current head, without consensus checks (the engine makes those)
     /// and without storing it: a validator votes only for a block whose roots it reproduced. The result is kept for
-    /// the import of the sealed block.
-    public func validateProposal(_ block: Block) throws {
+    /// the import of the sealed block. Senders the pool already recovered may be passed in.
+    public func validateProposal(_ block: Block, recovered: [RecoveredTransaction]? = nil) throws {
         let header = block.header
         guard header.parentHash == head.hash else { throw ImportError.unknownParent(header.parentHash) }
         guard block.ommers.isEmpty else { throw ImportError.ommersNotAllowed }
-        let (receipts, commit) = try execute(block, parent: head, recovered: nil)
+        let (receipts, commit) = try execute(block, parent: head, recovered: recovered)
         executed.remember(Proposal(block: block, receipts: receipts, state: commit, rejected: []))
     }
 

@@ -74,8 +74,9 @@ public final class ChainSync: Sendable {
         }
     }
 
-    /// The peer with the heaviest chain, if heavier than ours, with its head header (fetched if we only know the
-    /// hash from its Status).
+    /// The peer furthest ahead of us — by announced block number, then by total difficulty (a heavier Clique branch
+    /// at the same height) — with its head header, fetched to check the claim. A peer that cannot produce the head it
+    /// announced stops counting as ahead.
     func bestPeer() async -> (EthPeer, BlockHeader)? {
         let local = handler.localHead.withLock { $0 }
         let now = ContinuousClock.now
@@ -83,16 +84,26 @@ public final class ChainSync: Sendable {
             if seen.number != local.number { seen = (local.number, now) }
             return now - seen.at
         }
-        let candidates = handler.readyPeers.filter { ($0.head?.totalDifficulty ?? 0) > local.totalDifficulty }
-        guard let best = candidates.max(by: { $0.head!.totalDifficulty < $1.head!.totalDifficulty }),
-              let head = best.head else { return nil }
+        let ahead = handler.readyPeers.compactMap { peer -> (EthPeer, EthPeer.Head)? in
+            guard let head = peer.head, (head.number ?? 0) > local.number || head.totalDifficulty > local.totalDifficulty else {
+                return nil
+            }
+            return (peer, head)
+        }
+        guard let (best, head) = ahead.max(by: { lhs, rhs in
+            (lhs.1.number ?? 0, lhs.1.totalDifficulty) < (rhs.1.number ?? 0, rhs.1.totalDifficulty)
+        }) else { return nil }
         let header: BlockHeader
         do {
             let headers = try await requestHeaders(from: best, query: HeaderQuery(origin: .hash(head.hash), amount: 1))
-            guard let first = headers.first, first.hash == head.hash else { return nil }
+            guard let first = headers.first, first.hash == head.hash else {
+                best.forgetHead()
+                return nil
+            }
             header = first
         } catch {
             if let error = error as? SyncError, error.blamesPeer { handler.drop(best, for: error) }
+            best.forgetHead()
             return nil
         }
         best.learnHeadNumber(header.number, for: header.hash)
@@ -134,6 +145,8 @@ public final class ChainSync: Sendable {
                     if failure.blamesPeer, batch.source !== peer { handler.drop(batch.source, for: failure) }
                     throw failure
                 }
+                // The source has it: it is not announced back.
+                batch.source.markBlock(block.hash)
                 SyncMetrics.imported(blocks: 1, transactions: block.transactions.count)
                 progressState.withLock { $0?.currentBlock = block.number }
             }
@@ -216,7 +229,7 @@ public final class ChainSync: Sendable {
             }
         }
         var recovered: [[RecoveredTransaction]?] = []
-        for block in blocks { recovered.append(await handler.gossip.recover(block.transactions)) }
+        for block in blocks { recovered.append(await handler.pool.recovered(block.transactions)) }
         return Batch(blocks: blocks, recovered: recovered, source: source, asked: count)
     }
 

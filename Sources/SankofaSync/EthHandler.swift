@@ -258,7 +258,7 @@ public final class EthHandler: Sendable {
             syncTrigger.fire()
             return
         }
-        let recovered = await gossip.recover(block.transactions)
+        let recovered = await pool.recovered(block.transactions)
         do {
             try await blockchain.importBlock(block, recovered: recovered)
             SyncMetrics.imported(blocks: 1, transactions: block.transactions.count)
@@ -315,6 +315,8 @@ public final class EthHandler: Sendable {
             }
             for eth in readyPeers where !eth.knowsBlock(block.hash) {
                 eth.markBlock(block.hash)
+                // A peer that already told us of a chain at least this heavy needs nothing from us.
+                if let head = eth.head, head.totalDifficulty >= td, (head.number ?? 0) >= block.number { continue }
                 if wantsWholeBlock(eth.peer, block) {
                     eth.post(.newBlock(block, totalDifficulty: td))
                 } else {

@@ -66,6 +66,14 @@ public final class EthPeer: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The peer could not produce the head it claimed: it stops counting as ahead until it announces again.
+    func forgetHead() {
+        state.withLock { state in
+            state.head?.number = nil
+            state.head?.totalDifficulty = 0
+        }
+    }
+
     /// Records the number of the head hash when we learn it.
     func learnHeadNumber(_ number: UInt64, for hash: Hash32) {
         state.withLock { if $0.head?.hash == hash { $0.head?.number = number } }

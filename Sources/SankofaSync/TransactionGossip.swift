@@ -104,23 +104,6 @@ final class TransactionGossip: Sendable {
         SyncMetrics.transactionsReceived(admitted)
     }
 
-    /// The senders of a block's transactions: those the pool recovered at admission, the rest recovered now (nil
-    /// if one cannot be, which import then reports).
-    func recover(_ transactions: [Transaction]) async -> [RecoveredTransaction]? {
-        let pooled = await pool.transactions(transactions.map(\.hash))
-        var result: [RecoveredTransaction] = []
-        result.reserveCapacity(transactions.count)
-        for (tx, known) in zip(transactions, pooled) {
-            if let known {
-                result.append(known)
-            } else {
-                guard let recovered = try? tx.recovered() else { return nil }
-                result.append(recovered)
-            }
-        }
-        return result
-    }
-
     // MARK: Announcing
 
     /// Announces newly pending transactions to the peers without them, in batches, until cancelled.

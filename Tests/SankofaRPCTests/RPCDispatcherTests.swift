@@ -165,6 +165,14 @@ struct RPCDispatcherTests {
         #expect(await rpc.raw(#"{"jsonrpc":"2.0","method":"eth_getBalance","params":["\#(RPCFixture.failingAddress.hex)"]}"#) == nil)
     }
 
+    @Test func syncingReportsProgressWhileASyncRuns() async {
+        let call = #"{"jsonrpc":"2.0","id":1,"method":"eth_syncing"}"#
+        #expect(await rpc.raw(call) == #"{"jsonrpc":"2.0","id":1,"result":false}"#)
+        rpc.fake.sync.withLock { $0 = SyncStatus(startingBlock: 0x10, currentBlock: 0x20, highestBlock: 0x1f4) }
+        #expect(await rpc.raw(call) ==
+            #"{"jsonrpc":"2.0","id":1,"result":{"startingBlock":"0x10","currentBlock":"0x20","highestBlock":"0x1f4"}}"#)
+    }
+
     @Test func notificationsStillRun() async throws {
         let address = RPCFixture.signerB.hex
         _ = await rpc.raw(#"{"jsonrpc":"2.0","method":"clique_propose","params":["\#(address)",false]}"#)

@@ -55,9 +55,14 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
 
     // MARK: ProposedBlockValidator
 
+    /// Executes a peer's proposal with the senders this node's pool already recovered (gossip brought most of its
+    /// transactions here first), so each sender is recovered once per node.
     func validateProposedBlock(_ block: Block, parent: BlockHeader) throws {
-        let blockchain = self.blockchain
-        try blocking { try await blockchain.validateProposal(block) }
+        let (blockchain, pool) = (self.blockchain, self.pool)
+        try blocking {
+            let recovered = await pool.recovered(block.transactions)
+            try await blockchain.validateProposal(block, recovered: recovered)
+        }
     }
 
     // MARK: BlockImporter

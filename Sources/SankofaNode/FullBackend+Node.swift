@@ -42,7 +42,13 @@ extension FullBackend: ConsensusAdmin {
         switch consensus {
         case .clique(let engine): return try engine.signers(at: header.hash, chain: StoredHeaders(chain: chain))
         case .qbft(let verifier) where verifier.config.usesValidatorContract:
-            return try verifier.validators(after: header, chain: StoredHeaders(chain: chain))
+            do { return try verifier.validators(after: header, chain: StoredHeaders(chain: chain)) } catch {
+                // Pruned state: the canonical child lists the same validators (its import checked them against
+                // the contract).
+                guard header.number < UInt64.max, let child = try chain.canonicalHeader(header.number + 1),
+                      child.parentHash == (try QBFTBlockHashing.onChainHash(header)) else { throw error }
+                return try QBFTExtraData(rlp: child.extraData).validators
+            }
         case .qbft: return try QBFTExtraData(rlp: header.extraData).validators
         }
     }

@@ -77,6 +77,19 @@ struct QBFTContractModeTests {
         }
     }
 
+    @Test func aProposedBlockWithAVoteIsRefusedBeforeExecution() throws {
+        let genesis = TestBlocks.genesis(validators: Self.abcd)
+        let context = HeightContext(parent: genesis, parentHash: try QBFTBlockHashing.onChainHash(genesis), validators: Self.abcd)
+        let vote = QBFTVote(recipient: TestValidators.address("E"), kind: .add)
+        let voting = Block(header: try TestBlocks.child(of: genesis, proposer: Self.a[0], validators: Self.abcd, vote: vote),
+                           transactions: [])
+        #expect(throws: MessageRejection.self) {
+            try BlockConsensusValidator(context: context, executionValidator: nil, refusesVotes: true).validate(voting)
+        }
+        // Vote mode takes it.
+        try BlockConsensusValidator(context: context, executionValidator: nil).validate(voting)
+    }
+
     @Test func withoutStateTheHeaderListIsTakenAndMustBeSealedByItsQuorum() throws {
         // A verifier with no contract source (a header-only node) reads the set from each header.
         let verifier = QBFTHeaderVerifier(config: Self.config, clock: { 10_000 })

@@ -181,6 +181,7 @@ let package = Package(
         ]),
         .testTarget(name: "SankofaNodeTests", dependencies: [
             "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
+            "SankofaBlockchain", "SankofaContracts", "SankofaExecution", "SankofaState", "SankofaStorage",
         ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),

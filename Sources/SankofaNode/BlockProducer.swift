@@ -10,6 +10,11 @@ import ServiceLifecycle
 /// Seals blocks when this node's signer may: at each block period, in turn immediately and out of turn after the
 /// engine's wiggle delay; when the engine says no (signed too recently, or not a signer) it waits for another
 /// signer's block, logging why once per head.
+///
+/// Event-driven, never polling: it sleeps until something that can change its decision happens — a new head (the
+/// chain's head events: our own block, a peer's, a reorg), a transaction becoming pending (only with
+/// `sealOnTransaction`, from the pool's pending-hash broadcast), or the planned seal time (a one-shot timer).
+/// All three wake one coalescing signal, so a burst of events costs one look at the chain.
 public struct BlockProducer: Service, CustomStringConvertible {
     public var description: String { "BlockProducer(\(key.address.checksummed))" }
     let blockchain: Blockchain
@@ -22,6 +27,8 @@ public struct BlockProducer: Service, CustomStringConvertible {
     let headState: @Sendable (BlockHeader) throws -> any PoolStateReader
     /// Seal only when transactions are pending (Clique with period 0, as geth's dev mode): no empty blocks.
     let sealOnTransaction: Bool
+    /// After a failed seal attempt, try again this much later (or at the next head, if sooner).
+    static let retryAfterFailure: Double = 1
 
     public init(blockchain: Blockchain, pool: TransactionPool, key: PrivateKey, period: UInt64, logger: Logger,
                 metrics: NodeMetrics, sealOnTransaction: Bool = false,
@@ -40,52 +47,84 @@ public struct BlockProducer: Service, CustomStringConvertible {
         do {
             try await loop()
         } catch is CancellationError {
-            // Graceful shutdown cancels the sleep: a normal way out.
+            // Graceful shutdown cancels the wait: a normal way out.
         }
     }
 
     func loop() async throws {
-        try await cancelWhenGracefulShutdown {
-            var stalledAt: Hash32?
-            // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
-            var plan: (head: Hash32, sealAt: Double)?
-            while !Task.isCancelled {
-                let head = await blockchain.head
-                guard let delay = try await blockchain.sealDelay(for: key.address) else {
-                    if stalledAt != head.hash {
-                        stalledAt = head.hash
-                        logger.info("Waiting for another signer: \(key.address.checksummed) may not seal block #\(head.number + 1) (signed recently or not authorised)")
-                        metrics.consensusEvent("stalled")
-                    }
-                    try await Task.sleep(for: .milliseconds(250))
-                    continue
-                }
+        // Subscribe before the first look at the head, so that no change between the two goes unnoticed.
+        let heads = await blockchain.headEvents()
+        let transactions = sealOnTransaction ? await pool.pendingTransactionStream() : nil
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in heads { wake.yield() } }
+            if let transactions {
+                group.addTask { for await _ in transactions { wake.yield() } }
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await seal(wakeups: wakeups, wake: wake) }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Decides, acts, and waits for the next wake-up, until cancelled.
+    func seal(wakeups: AsyncStream<Void>, wake: AsyncStream<Void>.Continuation) async throws {
+        var events = wakeups.makeAsyncIterator()
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
+        var stalledAt: Hash32?
+        // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
+        var plan: (head: Hash32, sealAt: Double)?
+        while !Task.isCancelled {
+            let head = await blockchain.head
+            // The next time to look again without an event; nil: only an event can change anything.
+            var deadline: Double?
+            if let delay = try await blockchain.sealDelay(for: key.address) {
                 let now = Date().timeIntervalSince1970
                 if plan?.head != head.hash {
                     plan = (head.hash, max(now, Double(head.timestamp + period)) + delay.seconds)
                 }
                 let sealAt = plan?.sealAt ?? now
+                let hasWork = sealOnTransaction ? await pool.status.pending > 0 : true
                 if now < sealAt {
-                    // Re-check often: another signer's block may arrive and change the head.
-                    try await Task.sleep(for: .seconds(min(sealAt - now, 0.25)))
-                    continue
+                    deadline = sealAt
+                } else if hasWork {
+                    guard await blockchain.head.hash == head.hash else { continue }
+                    do {
+                        try await produce(on: head, timestamp: max(UInt64(now), head.timestamp + period))
+                        continue
+                    } catch let error as CancellationError {
+                        throw error
+                    } catch {
+                        // A failed attempt (e.g. refused by our own verification) must not stop the node: log, retry.
+                        logger.warning("Could not seal block #\(head.number + 1) on parent time \(head.timestamp) at \(Date().timeIntervalSince1970): \(error)")
+                        metrics.consensusEvent("seal_failed")
+                        deadline = Date().timeIntervalSince1970 + Self.retryAfterFailure
+                    }
                 }
-                if sealOnTransaction, await pool.status.pending == 0 {
-                    try await Task.sleep(for: .milliseconds(5))
-                    continue
-                }
-                guard await blockchain.head.hash == head.hash else { continue }
-                do {
-                    try await produce(on: head, timestamp: max(UInt64(now), head.timestamp + period))
-                } catch let error as CancellationError {
-                    throw error
-                } catch {
-                    // A failed attempt (e.g. refused by our own verification) must not stop the node: log, pause, retry.
-                    logger.warning("Could not seal block #\(head.number + 1) on parent time \(head.timestamp) at \(Date().timeIntervalSince1970): \(error)")
-                    metrics.consensusEvent("seal_failed")
-                    try await Task.sleep(for: .seconds(1))
-                }
+            } else if stalledAt != head.hash {
+                stalledAt = head.hash
+                logger.info("Waiting for another signer: \(key.address.checksummed) may not seal block #\(head.number + 1) (signed recently or not authorised)")
+                metrics.consensusEvent("stalled")
             }
+            timer?.cancel()
+            timer = deadline.map { Self.wake(wake, at: $0) }
+            guard await events.next() != nil else { break }
+        }
+    }
+
+    /// A one-shot timer: yields to `wake` at `deadline` (Unix seconds) unless cancelled first.
+    static func wake(_ wake: AsyncStream<Void>.Continuation, at deadline: Double) -> Task<Void, Never> {
+        Task {
+            let wait = deadline - Date().timeIntervalSince1970
+            if wait > 0 {
+                do { try await Task.sleep(for: .seconds(wait)) } catch { return }
+            }
+            wake.yield()
         }
     }
 

@@ -41,13 +41,24 @@ extension FullBackend: ConsensusAdmin {
     var consensusName: String { consensus.name }
 
     /// Clique: the signers after `header` (its snapshot). QBFT: the validators `header` lists in its extraData, as
-    /// Besu's `qbft_getValidatorsByBlockNumber` answers.
+    /// Besu's `qbft_getValidatorsByBlockNumber` answers; in contract mode, as Besu's `getValidatorsForBlock`, the
+    /// Governance contract's list in `header`'s state (which the next header will list).
     func signers(at header: BlockHeader) async throws -> [Address] {
         switch consensus {
         case .clique(let engine): return try engine.signers(at: header.hash, chain: StoredHeaders(chain: chain))
+        case .qbft(let verifier) where verifier.config.usesValidatorContract:
+            do { return try verifier.validators(after: header, chain: StoredHeaders(chain: chain)) } catch {
+                // Pruned state: the canonical child lists the same validators (its import checked them against
+                // the contract).
+                guard header.number < UInt64.max, let child = try chain.canonicalHeader(header.number + 1),
+                      child.parentHash == (try QBFTBlockHashing.onChainHash(header)) else { throw error }
+                return try QBFTExtraData(rlp: child.extraData).validators
+            }
         case .qbft: return try QBFTExtraData(rlp: header.extraData).validators
         }
     }
+
+    var validatorVotesRefusal: String? { consensus.validatorVotesRefusal }
 
     func propose(_ address: Address, authorize: Bool) async {
         switch consensus {

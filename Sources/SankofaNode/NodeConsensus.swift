@@ -17,7 +17,9 @@ enum NodeConsensus: Sendable {
             self = .clique(CliqueEngine(config: CliqueConfig(period: period, epoch: epoch),
                                         store: StoredCliqueSnapshots(store: store)))
         case .qbft(let settings):
-            self = .qbft(QBFTHeaderVerifier(config: QBFTConfig(genesis: settings)))
+            // Contract mode reads each parent's Governance validator list from state.
+            let source = settings.validatorContractAddress == nil ? nil : GovernanceValidatorSource(store: store)
+            self = .qbft(QBFTHeaderVerifier(config: QBFTConfig(genesis: settings), contractSource: source))
         }
     }
 
@@ -43,6 +45,13 @@ enum NodeConsensus: Sendable {
         case .clique: []
         case .qbft: [IstanbulSubProtocol()]
         }
+    }
+
+    /// Why `qbft_proposeValidatorVote` is refused, if it is: in contract mode the Governance contract decides.
+    var validatorVotesRefusal: String? {
+        guard case .qbft(let verifier) = self, verifier.config.usesValidatorContract else { return nil }
+        return "this network takes its validators from the Governance contract (config.qbft.validatorcontractaddress): "
+            + "propose action 1 (add) or 2 (remove) through Governance instead of voting in block headers"
     }
 
     /// The initial validators, as the engine reads them from the genesis extraData (Governance keeps the list).

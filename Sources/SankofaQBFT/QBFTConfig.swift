@@ -1,4 +1,5 @@
 import SankofaChain
+import SankofaPrimitives
 
 /// QBFT parameters: the genesis `config.qbft` keys Besu reads (`blockperiodseconds`, `emptyblockperiodseconds`,
 /// `epochlength`, `requesttimeoutseconds`) plus the bounds this node puts on what peers can make it hold.
@@ -26,13 +27,20 @@ public struct QBFTConfig: Hashable, Sendable {
     public var duplicateHistoryLimit: Int
     /// Re-send each new valid message to the other validators, as Besu does for networks that are not a full mesh.
     public var gossipReceivedMessages: Bool
+    /// Contract mode (Besu `validatorcontractaddress`): the validators of a block are the list this contract keeps
+    /// at the parent's state, read through a `ContractValidatorSource`; headers still list them, and carry no votes.
+    /// nil: header votes (Besu's default).
+    public var validatorContract: Address?
+
+    /// Whether validators come from a contract rather than header votes.
+    public var usesValidatorContract: Bool { validatorContract != nil }
 
     /// Besu's defaults (`JsonBftConfigOptions`: period 1 s, round expiry 1 s, epoch 30 000, future messages 1000
     /// within 10 heights, history 1000); out-of-range values are clamped.
     public init(blockPeriodSeconds: UInt64 = 1, emptyBlockPeriodSeconds: UInt64 = 0, epochLength: UInt64 = 30_000,
                 requestTimeoutSeconds: UInt64 = 1, maxRequestTimeoutSeconds: UInt64? = nil,
                 futureMessagesMaxDistance: UInt64 = 10, futureMessagesLimit: Int = 1000, futureMessagesPerSender: Int = 100,
-                duplicateHistoryLimit: Int = 1000, gossipReceivedMessages: Bool = true) {
+                duplicateHistoryLimit: Int = 1000, gossipReceivedMessages: Bool = true, validatorContract: Address? = nil) {
         self.blockPeriodSeconds = blockPeriodSeconds
         self.emptyBlockPeriodSeconds = emptyBlockPeriodSeconds
         self.epochLength = max(1, epochLength)
@@ -43,6 +51,7 @@ public struct QBFTConfig: Hashable, Sendable {
         self.futureMessagesPerSender = max(0, futureMessagesPerSender)
         self.duplicateHistoryLimit = max(1, duplicateHistoryLimit)
         self.gossipReceivedMessages = gossipReceivedMessages
+        self.validatorContract = validatorContract
     }
 
     /// Whether `number` starts an epoch (genesis does).
@@ -63,6 +72,7 @@ extension QBFTConfig {
     public init(genesis settings: GenesisFile.QBFTSettings) {
         self.init(blockPeriodSeconds: settings.blockPeriodSeconds, emptyBlockPeriodSeconds: settings.emptyBlockPeriodSeconds,
                   epochLength: settings.epochLength, requestTimeoutSeconds: settings.requestTimeoutSeconds,
-                  maxRequestTimeoutSeconds: settings.maxRequestTimeoutSeconds)
+                  maxRequestTimeoutSeconds: settings.maxRequestTimeoutSeconds,
+                  validatorContract: settings.validatorContractAddress)
     }
 }

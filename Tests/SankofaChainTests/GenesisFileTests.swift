@@ -44,3 +44,44 @@ struct GenesisFileTests {
         }
     }
 }
+
+@Suite("Genesis file: QBFT validator contract")
+struct GenesisValidatorContractTests {
+    static func json(_ contract: String) -> String {
+        """
+        {"config": {"chainId": 2018, "qbft": {"blockperiodseconds": 1, "validatorcontractaddress": "\(contract)"}}}
+        """
+    }
+
+    @Test func besuKeyNamesTheGovernanceContract() throws {
+        let file = try GenesisFile(json: Array(Self.json("0x0000000000000000000000000000000000001000").utf8))
+        guard case .qbft(let settings) = file.consensus else { Issue.record("not QBFT"); return }
+        #expect(settings.validatorContractAddress == Address(low: 0x1000))
+        #expect(settings.validatorContractAddress == GenesisFile.QBFTSettings.governanceContract)
+        // Absent: header votes, as in Besu.
+        let votes = try GenesisFile(json: Array(#"{"config": {"chainId": 1, "qbft": {}}}"#.utf8))
+        #expect(votes.consensus == .qbft(.init()))
+    }
+
+    @Test(arguments: ["0x0000000000000000000000000000000000001001", "0x0000000000000000000000000000000000008888"])
+    func anyOtherContractIsRefused(_ address: String) throws {
+        #expect(throws: GenesisError.unsupportedValidatorContract(try Address(hex: address))) {
+            try GenesisFile(json: Array(Self.json(address).utf8))
+        }
+        do {
+            _ = try GenesisFile(json: Array(Self.json(address).utf8))
+        } catch {
+            #expect(error.description.contains("is not the Governance contract"))
+            #expect(error.description.contains("0x0000000000000000000000000000000000001000"))
+        }
+    }
+
+    @Test func aMalformedAddressNamesTheKey() {
+        do {
+            _ = try GenesisFile(json: Array(Self.json("0x12").utf8))
+            Issue.record("accepted a short address")
+        } catch {
+            #expect(error.description.contains("config.qbft.validatorcontractaddress"))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import SankofaChain
 import SankofaPrimitives
 import Testing
 @testable import SankofaContracts
@@ -72,6 +73,16 @@ struct GovernanceTests {
         #expect(try pass(bed, .removeValidator, [.address(Address(low: 0x7A1))]).succeeded)
         #expect(try pass(bed, .removeValidator, [.address(validator)]).revertReason?.contains("last validator") == true)
         #expect(try pass(bed, .removeValidator, [.address(T.carol)]).revertReason?.contains("is not a validator") == true)
+    }
+
+    /// QBFT contract mode reads the list straight from storage and names the contract by the chain layer's copy of
+    /// its address; both must agree with the contract itself.
+    @Test func directValidatorReadMatchesTheViewAndTheGenesisAddress() throws {
+        let bed = try board()
+        #expect(try pass(bed, .addValidator, [.address(Address(low: 0x7A2))]).succeeded)
+        let slots = GenesisSlots(storage: bed.storage, contract: governance)
+        #expect(try Governance.validators(in: slots) == [Address(low: 0x7A1), Address(low: 0x7A2)])
+        #expect(GenesisFile.QBFTSettings.governanceContract == SystemAddresses.governance)
     }
 
     @Test func pauseAndUnpause() throws {

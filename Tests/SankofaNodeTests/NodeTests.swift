@@ -57,4 +57,33 @@ struct NodeTests {
         #expect(try state.balance(Address(low: 0xcafe)) == UInt256(35))
         reopened.store.close()
     }
+
+    /// The producer wakes on events, not on a timer: nothing is sealed while the pool is empty, and each transaction
+    /// that arrives after a quiet spell is sealed promptly (the pool's pending-hash broadcast wakes it).
+    @Test func sealsEachTransactionPromptlyAndNothingWhileIdle() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-node-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let node = try Self.node(at: path)
+        defer { node.store.close() }
+        let group = ServiceGroup(configuration: .init(services: node.services().map { .init(service: $0) }, logger: Logger(label: "test")))
+        let task = Task { try await group.run() }
+        for nonce in 0..<3 as Range<UInt64> {
+            try await Task.sleep(for: .milliseconds(300))
+            let before = try #require(try node.chain.headHeader()).number
+            #expect(before == nonce, "no block without a transaction")
+            let transaction = Self.transfer(nonce)
+            let submitted = ContinuousClock.now
+            try await node.pool.add(transaction)
+            var included = false
+            for _ in 0..<500 where !included {
+                try await Task.sleep(for: .milliseconds(5))
+                included = try node.chain.transactionLocation(transaction.hash) != nil
+            }
+            #expect(included)
+            #expect(ContinuousClock.now - submitted < .seconds(2))
+        }
+        await group.triggerGracefulShutdown()
+        try await task.value
+        #expect(try node.chain.headHeader()?.number == 3)
+    }
 }

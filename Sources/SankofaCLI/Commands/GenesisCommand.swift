@@ -24,6 +24,9 @@ struct GenesisCommand: ParsableCommand {
         @Option(name: .customLong("request-timeout"), help: "QBFT: round 0's timeout in seconds; it doubles per round.") var requestTimeout: UInt64 = 4
         @Option(name: .customLong("max-request-timeout"), help: "QBFT: the cap on the doubling round timeout (default 4 × --request-timeout).") var maxRequestTimeout: UInt64?
         @Option(name: .customLong("gas-limit"), help: "Block gas limit.") var gasLimit: UInt64 = 0x1fff_ffff_ffff_ff
+        @Flag(name: .customLong("validator-contract"),
+              help: "QBFT: take validators from the Governance contract (actions 1 and 2) instead of header votes.")
+        var validatorContract = false
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
         func run() throws {
@@ -31,6 +34,9 @@ struct GenesisCommand: ParsableCommand {
                 throw CLIError.invalidFlag(flag: "--consensus", expected: "qbft or clique")
             }
             guard !validators.isEmpty else { throw CLIError.missingFlag("at least one --validator") }
+            guard !validatorContract || consensus == "qbft" else {
+                throw CLIError.invalidFlag(flag: "--validator-contract", expected: "only with --consensus qbft (Clique changes signers by votes, EIP-225)")
+            }
             let signers = try validators.map { text in try cli { try Address(checksummed: text) } }.sorted()
             let extraData: [UInt8]
             let engineConfig: (String, JSON)
@@ -41,6 +47,10 @@ struct GenesisCommand: ParsableCommand {
                 var qbft: JSONObject = ["blockperiodseconds": .number(JSONNumber(blockPeriod)), "epochlength": 30000,
                                         "requesttimeoutseconds": .number(JSONNumber(requestTimeout))]
                 qbft.append("maxrequesttimeoutseconds", .number(JSONNumber(maxRequestTimeout ?? 4 * requestTimeout)))
+                if validatorContract {
+                    // Besu's key; the node initialises Governance's validator list from the extraData validators.
+                    qbft.append("validatorcontractaddress", .string(SystemAddresses.governance.hex))
+                }
                 engineConfig = ("qbft", .object(qbft))
                 mixHash = BlockHeader.istanbulMixHash
             } else {

@@ -15,6 +15,9 @@ public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidField(String, String)
     /// `sankofa.threshold` is outside 1…board size.
     case thresholdOutOfRange(threshold: UInt64, boardSize: Int)
+    /// `config.qbft.validatorcontractaddress` names a contract other than Governance (`0x…1000`), the only one
+    /// that keeps a validator list.
+    case unsupportedValidatorContract(Address)
     /// The database already holds a chain whose genesis differs from this file's.
     case differentChain(stored: Hash32, file: Hash32)
 
@@ -27,6 +30,9 @@ public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidField(let field, let why): "\(field): \(why)"
         case .thresholdOutOfRange(let threshold, let size):
             "sankofa.threshold \(threshold) must be between 1 and the board size \(size)"
+        case .unsupportedValidatorContract(let address):
+            "config.qbft.validatorcontractaddress: \(address.hex) is not the Governance contract; write "
+                + "\"\(GenesisFile.QBFTSettings.governanceContract.hex)\" (its validator list, actions 1 and 2) or leave the key out to use header votes"
         case .differentChain(let stored, let file):
             "the database at this data path holds a different chain (genesis \(stored.hex), this genesis file gives "
                 + "\(file.hex)): use another --data-path or the genesis file the database was created with"

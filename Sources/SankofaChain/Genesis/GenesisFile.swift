@@ -17,14 +17,24 @@ public struct GenesisFile: Sendable, Equatable {
         public var requestTimeoutSeconds: UInt64
         /// nil: four times `requestTimeoutSeconds`.
         public var maxRequestTimeoutSeconds: UInt64?
+        /// Besu's `validatorcontractaddress` ("contract mode"): when set, the validators of each block are the
+        /// Governance contract's list at its parent's state instead of the result of header votes. Only the
+        /// Governance system contract can hold that list, so any other address is refused when parsing.
+        public var validatorContractAddress: Address?
+
+        /// The one contract that may be named as `validatorcontractaddress`: Governance at `0x…1000` (DESIGN.md;
+        /// the contracts layer's `SystemAddresses.governance`, which a test keeps equal to this).
+        public static let governanceContract = Address(low: 0x1000)
 
         public init(blockPeriodSeconds: UInt64 = 1, emptyBlockPeriodSeconds: UInt64 = 0, epochLength: UInt64 = 30_000,
-                    requestTimeoutSeconds: UInt64 = 4, maxRequestTimeoutSeconds: UInt64? = nil) {
+                    requestTimeoutSeconds: UInt64 = 4, maxRequestTimeoutSeconds: UInt64? = nil,
+                    validatorContractAddress: Address? = nil) {
             self.blockPeriodSeconds = blockPeriodSeconds
             self.emptyBlockPeriodSeconds = emptyBlockPeriodSeconds
             self.epochLength = epochLength
             self.requestTimeoutSeconds = requestTimeoutSeconds
             self.maxRequestTimeoutSeconds = maxRequestTimeoutSeconds
+            self.validatorContractAddress = validatorContractAddress
         }
     }
 
@@ -90,6 +100,11 @@ extension GenesisFile {
                 requestTimeoutSeconds: try Self.uint64(qbft["requesttimeoutseconds"] ?? 4, "config.qbft.requesttimeoutseconds"),
                 maxRequestTimeoutSeconds: try qbft["maxrequesttimeoutseconds"].map { value throws(GenesisError) in
                     try Self.uint64(value, "config.qbft.maxrequesttimeoutseconds")
+                },
+                validatorContractAddress: try qbft["validatorcontractaddress"].map { value throws(GenesisError) in
+                    let address = try Self.address(value, "config.qbft.validatorcontractaddress")
+                    guard address == QBFTSettings.governanceContract else { throw .unsupportedValidatorContract(address) }
+                    return address
                 }))
         } else {
             throw .missingConsensus

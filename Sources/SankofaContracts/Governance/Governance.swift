@@ -223,6 +223,12 @@ public struct Governance: SystemContract {
         }
     }
 
+    /// The validator list kept in `slots` (Governance's storage), in insertion order: what QBFT follows in contract
+    /// mode. Read directly, unmetered, by the node rather than through `validators()`.
+    public static func validators(in slots: some SlotAccess) throws -> [Address] {
+        try GovernanceLayout.validators.addresses(slots)
+    }
+
     /// Genesis: the board, its threshold, the initial validator set and parameters.
     public static func initialize(_ slots: some SlotAccess, board: [Address], threshold: UInt64, validators: [Address],
                                   parameters: [Hash32: UInt256] = [:]) throws {

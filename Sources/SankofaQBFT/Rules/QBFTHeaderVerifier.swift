@@ -10,7 +10,8 @@ import SankofaPrimitives
 /// 3. gas used within the limit, limit within 1/1024 of the parent's and at least 5000;
 /// 4. mixHash = "ctical byzantine fault tolerance", difficulty 1, nonce 0, empty ommers;
 /// 5. extraData in the QBFT layout with a 32-byte vanity, listing exactly the validators after the parent in
-///    ascending order (`BftValidatorsValidationRule`);
+///    ascending order (`BftValidatorsValidationRule`); in contract mode those are the Governance contract's list in
+///    the parent's state, and the header carries no vote;
 /// 6. the proposer (coinbase) is one of them (`BftCoinbaseValidationRule`);
 /// 7. the commit seals recover to distinct validators, at least ⌈2n/3⌉ of them (`BftCommitSealsValidationRule`).
 ///
@@ -25,10 +26,12 @@ public final class QBFTHeaderVerifier: HeaderVerifier, @unchecked Sendable {
     public static let allowedFutureSeconds: UInt64 = 1
 
     /// A verifier for `config`, sharing `tracker` (and its cache) if given; `clock` gives Unix seconds.
+    /// `contractSource` reads contract-mode validators from state (ignored when `tracker` is given).
     public init(config: QBFTConfig, tracker: QBFTValidatorTracker? = nil,
+                contractSource: (any ContractValidatorSource)? = nil,
                 clock: @escaping @Sendable () -> UInt64 = WallClock.unixSeconds) {
         self.config = config
-        self.tracker = tracker ?? QBFTValidatorTracker(config: config)
+        self.tracker = tracker ?? QBFTValidatorTracker(config: config, contractSource: contractSource)
         self.clock = clock
     }
 
@@ -53,12 +56,33 @@ public final class QBFTHeaderVerifier: HeaderVerifier, @unchecked Sendable {
         }
         try Self.verifyGasLimit(header, parent: parent)
         let extra = try Self.verifyStandaloneFields(header)
-        let validators = try tracker.validators(after: parent, chain: chain)
-        guard extra.validators == validators else {
-            throw .invalidExtraData("validators \(extra.validators) differ from the set after the parent \(validators)")
-        }
+        let validators = try expectedValidators(header, extra: extra, parent: parent, chain: chain)
         guard validators.contains(header.coinbase) else { throw .unauthorizedSigner(header.coinbase) }
         try Self.verifyCommitSeals(header, extra: extra, validators: validators)
+    }
+
+    /// The validators `header` must list and be sealed by. Vote mode: the tally after the parent. Contract mode:
+    /// the contract's list in the parent's state; without state (a light client) the header's own list, which
+    /// its quorum of commit seals then vouches for.
+    func expectedValidators(_ header: BlockHeader, extra: QBFTExtraData, parent: BlockHeader,
+                            chain: any ChainHeaderReader) throws(ConsensusError) -> [Address] {
+        guard config.usesValidatorContract else {
+            let validators = try tracker.validators(after: parent, chain: chain)
+            guard extra.validators == validators else {
+                throw .invalidExtraData("validators \(extra.validators) differ from the set after the parent \(validators)")
+            }
+            return validators
+        }
+        if let vote = extra.vote {
+            throw .invalidVote("block #\(header.number) votes on \(vote.recipient): validators come from the Governance contract, not header votes")
+        }
+        guard tracker.contractSource != nil else { return extra.validators }
+        let validators = try tracker.validators(after: parent, chain: chain)
+        guard extra.validators == validators else {
+            throw .invalidExtraData("block #\(header.number) lists validators \(extra.validators), but the Governance contract "
+                                    + "lists \(validators) in the state of its parent #\(parent.number)")
+        }
+        return validators
     }
 
     /// The checks that need no other header; returns the parsed extraData.

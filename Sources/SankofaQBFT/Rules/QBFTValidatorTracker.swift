@@ -7,8 +7,14 @@ import SankofaPrimitives
 /// one), then replay the votes of every later block, each cast by that block's proposer (coinbase).
 ///
 /// Tallies are cached by on-chain hash, so following the head costs one vote per block. Thread-safe.
+///
+/// In contract mode (`config.validatorContract`) there are no votes: the validators after a header are the
+/// contract's list in that header's state, read through `contractSource` (Besu `TransactionValidatorProvider`).
 public final class QBFTValidatorTracker: @unchecked Sendable {
     public let config: QBFTConfig
+    /// Where contract mode reads the list; nil on a node without state (a light client), which can then only
+    /// take each header's own list (see `QBFTHeaderVerifier`).
+    public let contractSource: (any ContractValidatorSource)?
     /// Tallies kept in memory.
     public static let cacheCapacity = 512
 
@@ -16,14 +22,20 @@ public final class QBFTValidatorTracker: @unchecked Sendable {
     private var cacheOrder: [Hash32] = []
     private let lock = PThreadMutex()
 
-    /// A tracker for `config.epochLength` with an empty cache.
-    public init(config: QBFTConfig) {
+    /// A tracker for `config.epochLength` with an empty cache; `contractSource` serves contract mode.
+    public init(config: QBFTConfig, contractSource: (any ContractValidatorSource)? = nil) {
         self.config = config
+        self.contractSource = contractSource
     }
 
-    /// The validators in force for the child of `header`.
+    /// The validators in force for the child of `header`, sorted ascending.
     public func validators(after header: BlockHeader, chain: any ChainHeaderReader) throws(ConsensusError) -> [Address] {
-        try tally(after: header, chain: chain).validators
+        guard config.usesValidatorContract else { return try tally(after: header, chain: chain).validators }
+        guard let contractSource else {
+            throw .storage("contract-mode validators after block #\(header.number) need its state, and this node keeps none")
+        }
+        let validators = try contractSource.validators(inStateOf: header)
+        return Array(Set(validators)).sorted()
     }
 
     /// The validator set and pending votes after `header`. The chain must serve headers by their QBFT on-chain

@@ -25,7 +25,8 @@ final class QBFTBlockHeightManager {
         let clock = env.clock
         self.blockValidator = BlockConsensusValidator(context: context, executionValidator: env.blockValidator,
                                                       blockPeriodSeconds: env.config.blockPeriodSeconds,
-                                                      nowSeconds: { clock.nowMilliseconds / 1000 })
+                                                      nowSeconds: { clock.nowMilliseconds / 1000 },
+                                                      refusesVotes: env.config.usesValidatorContract)
         self.roundChangeValidator = RoundChangeValidator(context: context, blockValidator: blockValidator)
         startBlockTimer(deadline: (context.parent.timestamp &+ env.config.blockPeriodSeconds) &* 1000)
     }

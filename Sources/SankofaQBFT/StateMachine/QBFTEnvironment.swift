@@ -66,9 +66,11 @@ final class QBFTEnvironment {
     }
 
     /// The vote the local proposer casts in its next block: the lowest address among pending votes that would
-    /// change the set (add a non-validator, drop a validator).
+    /// change the set (add a non-validator, drop a validator). None in contract mode, where the Governance contract
+    /// decides the set.
     func vote(for context: HeightContext) -> QBFTVote? {
-        pendingVotes.keys.sorted().lazy.compactMap { subject -> QBFTVote? in
+        guard !config.usesValidatorContract else { return nil }
+        return pendingVotes.keys.sorted().lazy.compactMap { subject -> QBFTVote? in
             guard let kind = self.pendingVotes[subject] else { return nil }
             let isValidator = context.isValidator(subject)
             return (kind == .add) != isValidator ? QBFTVote(recipient: subject, kind: kind) : nil

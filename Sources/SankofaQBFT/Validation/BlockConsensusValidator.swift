@@ -13,6 +13,9 @@ struct BlockConsensusValidator {
     /// The local time in seconds, for the 1-second future bound (Besu `TimestampBoundedByFutureParameter`); nil
     /// skips the check.
     var nowSeconds: (() -> UInt64)?
+    /// Contract mode: validators come from the Governance contract, so a block carrying a header vote is refused
+    /// here rather than only when its sealed header fails import.
+    var refusesVotes = false
 
     /// Returns the parsed extraData.
     @discardableResult
@@ -27,6 +30,9 @@ struct BlockConsensusValidator {
         let extra: QBFTExtraData
         do { extra = try QBFTHeaderVerifier.verifyStandaloneFields(header) } catch { throw MessageRejection("\(error)") }
         guard extra.validators == context.validators else { throw MessageRejection("block lists validators \(extra.validators)") }
+        if refusesVotes, let vote = extra.vote {
+            throw MessageRejection("block votes on \(vote.recipient), but validators come from the contract, not header votes")
+        }
         guard extra.commitSeals.isEmpty else { throw MessageRejection("a proposed block must not carry commit seals") }
         guard context.isValidator(header.coinbase) else { throw MessageRejection("block coinbase \(header.coinbase) is not a validator") }
         guard header.timestamp >= context.parent.timestamp &+ blockPeriodSeconds else {

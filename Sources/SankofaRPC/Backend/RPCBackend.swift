@@ -123,9 +123,14 @@ public protocol ConsensusAdmin: Sendable {
     func proposals() async -> [Address: Bool]
     /// Who sealed (Clique) or proposed (QBFT) `header`.
     func author(of header: BlockHeader) async throws -> Address
+    /// Why validator votes (`propose`) are refused on this network, or nil when they are taken (QBFT contract
+    /// mode refuses them: the Governance contract decides the set).
+    var validatorVotesRefusal: String? { get }
 }
 
 extension ConsensusAdmin {
+    public var validatorVotesRefusal: String? { nil }
+
     /// The coinbase: the proposer of a QBFT block (Besu), and a fine stand-in where nothing better is known.
     public func author(of header: BlockHeader) async throws -> Address { header.coinbase }
 }

@@ -22,6 +22,7 @@ public struct QBFTNamespace: Sendable {
             }),
             ("qbft_proposeValidatorVote", { params, _ in
                 guard let add = params.optional(1)?.boolValue else { throw RPCError.invalidParams("argument 1 must be true (add) or false (remove)") }
+                if let refusal = backend.consensus.validatorVotesRefusal { throw RPCError.server(refusal) }
                 await backend.consensus.propose(try params.address(0), authorize: add)
                 return .bool(true)
             }),

@@ -41,8 +41,13 @@ final class FakeNetwork {
     /// Called after every import, with the node and the block.
     var onImport: ((String, Block) -> Void)?
 
-    init(validators labels: [String], config: QBFTConfig, extra observers: [String] = [], genesisTime: UInt64 = 1_000) {
+    /// Contract mode's validator lists, shared by every node's verifier (nil: header votes).
+    let contractSource: (any ContractValidatorSource)?
+
+    init(validators labels: [String], config: QBFTConfig, extra observers: [String] = [], genesisTime: UInt64 = 1_000,
+         contractSource: (any ContractValidatorSource)? = nil) {
         self.config = config
+        self.contractSource = contractSource
         self.labels = labels + observers
         self.genesis = TestBlocks.genesis(validators: TestValidators.addresses(labels), timestamp: genesisTime)
         self.time = FakeTime(milliseconds: genesisTime * 1000)
@@ -231,7 +236,8 @@ final class FakeNode: BlockBuilder, ProposedBlockValidator, BlockImporter, Conse
         let time = network.time
         let nowSeconds: @Sendable () -> UInt64 = { time.milliseconds / 1000 }
         chain = FakeQBFTChain(genesis: network.genesis,
-                              verifier: QBFTHeaderVerifier(config: network.config, clock: nowSeconds))
+                              verifier: QBFTHeaderVerifier(config: network.config, contractSource: network.contractSource,
+                                                           clock: nowSeconds))
     }
 
     var address: Address { key.address }

@@ -181,7 +181,8 @@ let package = Package(
         ]),
         .testTarget(name: "SankofaNodeTests", dependencies: [
             "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
-            "SankofaBlockchain", "SankofaContracts", "SankofaExecution", "SankofaState", "SankofaStorage",
+            "SankofaBlockchain", "SankofaContracts", "SankofaExecution", "SankofaState", "SankofaStorage", "SankofaSync",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),

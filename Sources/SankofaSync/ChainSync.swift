@@ -78,6 +78,7 @@ public final class ChainSync: Sendable {
     /// at the same height) — with its head header, fetched to check the claim. A peer that cannot produce the head it
     /// announced stops counting as ahead.
     func bestPeer() async -> (EthPeer, BlockHeader)? {
+        await handler.refreshLocalHead()
         let local = handler.localHead.withLock { $0 }
         let now = ContinuousClock.now
         let sinceMove = headSeen.withLock { seen -> Duration in

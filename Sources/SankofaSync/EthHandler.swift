@@ -92,6 +92,15 @@ public final class EthHandler: Sendable {
                          genesisHash: genesisHash, forkID: forks.forkID(headNumber: head.number, headTime: head.timestamp))
     }
 
+    /// Reads our head from the chain into the Status cache (head events keep it current afterwards).
+    func refreshLocalHead() async {
+        let head = await blockchain.head
+        guard let td = try? chain.totalDifficulty(head.hash) else { return }
+        localHead.withLock {
+            $0 = LocalHead(hash: head.hash, number: head.number, timestamp: head.timestamp, totalDifficulty: td)
+        }
+    }
+
     // MARK: Sessions
 
     /// A session began or ended (from `P2PHost`'s `onPeer`, on the peer's event loop).
@@ -307,6 +316,8 @@ public final class EthHandler: Sendable {
     /// few peers and hashes to the others; on a BFT chain the validators commit every block themselves).
     public func announceBlocks(wantsWholeBlock: @escaping @Sendable (Peer, Block) -> Bool) async {
         let events = await blockchain.headEvents()
+        // Blocks made between this handler's creation and the subscription raised no event here.
+        await refreshLocalHead()
         for await event in events {
             let block = event.block
             guard let td = try? chain.totalDifficulty(block.hash) else { continue }

@@ -5,7 +5,7 @@ import SankofaCrypto
 import SankofaNode
 import SankofaP2P
 import SankofaPrimitives
-import SankofaSync
+@testable import SankofaSync
 import Testing
 
 /// Issue 13: full sync onto a heavier Clique branch. Two nodes of one three-signer Clique chain build different
@@ -87,5 +87,28 @@ struct SyncReorgTests {
         #expect(try light.chain.canonicalHash(2) == (try heavy.chain.canonicalHash(2)))
         // The abandoned block is still stored, off the canonical chain.
         #expect(try light.chain.header(lightBlockOne) != nil)
+    }
+
+    /// Regression: a Clique signer that sealed block 1 before its eth side subscribed to head events advertised
+    /// genesis in its Status forever, so no peer learned of its (heavier) block and three signers each stalled on
+    /// their own block 1.
+    @Test func aBlockSealedBeforeTheAnnouncerStartsIsInTheStatus() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-status-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let node = try Self.node(directory, "signer")
+        defer { node.store.close() }
+        let (handler, _) = try await Self.eth(node)
+        #expect(handler.ourStatus().bestHash == (try node.chain.canonicalHash(0)))
+        try await Self.seal(node, with: Self.keys[1])
+        let announcer = Task { await handler.announceBlocks(wantsWholeBlock: { _, _ in true }) }
+        defer { announcer.cancel() }
+        let head = await node.blockchain.head
+        var status = handler.ourStatus()
+        for _ in 0..<100 where status.bestHash != head.hash {
+            try await Task.sleep(for: .milliseconds(20))
+            status = handler.ourStatus()
+        }
+        #expect(status.bestHash == head.hash)
+        #expect(status.totalDifficulty == (try node.chain.totalDifficulty(head.hash)))
     }
 }

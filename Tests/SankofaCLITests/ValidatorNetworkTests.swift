@@ -1,0 +1,168 @@
+import Foundation
+import SankofaChain
+import SankofaContracts
+import SankofaCrypto
+import SankofaJSON
+import SankofaPrimitives
+import SankofaTestSupport
+import Testing
+
+/// Issue 14: validator sets that change across processes, and Clique signers sealing in and out of turn across
+/// processes. Every node is a real `sankofa run` on 127.0.0.1, observed through JSON-RPC; every wait is bounded and
+/// every process is stopped, also on failure.
+@Suite("Validator networks across processes", .enabled(if: SankofaBinary.available), .timeLimit(.minutes(5)))
+struct ValidatorNetworkTests {
+    static func directory(_ name: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Runs `body` over `nodes`, killing every node and attaching their logs if it throws.
+    static func running(_ nodes: [P2PTestNode], _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            for node in nodes { await node.stop(SIGKILL) }
+            Issue.record(Comment(rawValue: "logs:\n" + nodes.map { "--- \($0.name)\n" + String($0.log.suffix(3_000)) }.joined(separator: "\n")))
+            throw error
+        }
+        for node in nodes { await node.stop() }
+    }
+
+    static func validators(_ node: P2PTestNode) async -> Set<String> {
+        let list = (try? await node.rpc.call("qbft_getValidatorsByBlockNumber", ["latest"]))?.arrayValue ?? []
+        return Set(list.compactMap { $0.stringValue?.lowercased() })
+    }
+
+    /// The addresses that proposed blocks `first…last` (`qbft_getSignerMetrics`).
+    static func proposers(_ node: P2PTestNode, from first: UInt64, to last: UInt64) async throws -> Set<String> {
+        let metrics = try await node.rpc.call("qbft_getSignerMetrics", [.string("0x" + String(first, radix: 16)),
+                                                                       .string("0x" + String(last, radix: 16))])
+        return Set((metrics.arrayValue ?? []).compactMap { $0["address"]?.stringValue?.lowercased() })
+    }
+
+    static func difficulty(_ node: P2PTestNode, _ number: UInt64) async throws -> String? {
+        try await node.rpc.call("eth_getBlockByNumber", [.string("0x" + String(number, radix: 16)), false])["difficulty"]?.stringValue
+    }
+
+    // MARK: QBFT header votes
+
+    @Test func aValidatorVotedInTakesPartAndOneVotedOutNoLongerCounts() async throws {
+        let directory = try Self.directory("qbft-votes")
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let nodes = try ["a", "b", "c", "d", "e"].map { try P2PTestNode($0, in: directory, genesisPath: genesisPath) }
+        let (a, d, e) = (nodes[0], nodes[3], nodes[4])
+        let founders = Array(nodes.prefix(4))
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "2019", "--block-period", "1",
+                                             "--request-timeout", "2", "--validator"]
+                                            + founders.map { $0.key.address.checksummed } + ["--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        for node in nodes {
+            node.mode = "validator"
+            node.extraArguments = ["--bootnodes", nodes.filter { $0 !== node }.map(\.enode).joined(separator: ",")]
+        }
+        try await Self.running(nodes) {
+            for node in nodes { try node.start() }
+            try await QBFTNetworkTests.waitForHeads(nodes, atLeast: 2, seconds: 90)
+            let eAddress = e.key.address.hex.lowercased()
+            #expect(!(await Self.validators(a)).contains(eAddress))
+
+            // Every founder votes E in; a majority of proposals carrying the vote adds it.
+            for node in founders { _ = try await node.rpc.call("qbft_proposeValidatorVote", [.string(eAddress), true]) }
+            let added = try await P2PTestNode.eventually(seconds: 60) { await Self.validators(a).contains(eAddress) }
+            #expect(added, "E was not voted in")
+            for node in founders { _ = try await node.rpc.call("qbft_discardValidatorVote", [.string(eAddress)]) }
+            let addedAt = try #require(await QBFTNetworkTests.head(a))
+
+            // E takes part: it proposes blocks in its turn.
+            let proposed = try await P2PTestNode.eventually(seconds: 60) {
+                let head = await QBFTNetworkTests.head(a) ?? addedAt
+                guard head > addedAt else { return false }
+                return ((try? await Self.proposers(a, from: addedAt + 1, to: head)) ?? []).contains(eAddress)
+            }
+            #expect(proposed, "E never proposed a block after joining")
+
+            // Voted out, D keeps running but no longer proposes; the five-validator chain goes on with four.
+            let dAddress = d.key.address.hex.lowercased()
+            for node in [nodes[0], nodes[1], nodes[2], e] {
+                _ = try await node.rpc.call("qbft_proposeValidatorVote", [.string(dAddress), false])
+            }
+            let removed = try await P2PTestNode.eventually(seconds: 60) { !(await Self.validators(a)).contains(dAddress) }
+            #expect(removed, "D was not voted out")
+            for node in [nodes[0], nodes[1], nodes[2], e] { _ = try await node.rpc.call("qbft_discardValidatorVote", [.string(dAddress)]) }
+            let removedAt = try #require(await QBFTNetworkTests.head(a))
+            try await QBFTNetworkTests.waitForHeads([a, e], atLeast: removedAt + 8, seconds: 90)
+            let later = try await Self.proposers(a, from: removedAt + 1, to: removedAt + 8)
+            #expect(!later.contains(dAddress), "D proposed after it was voted out")
+            #expect(later.contains(eAddress))
+            // D still follows the chain it no longer validates.
+            try await QBFTNetworkTests.waitForHeads([d], atLeast: removedAt + 8, seconds: 30)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: Clique
+
+    @Test func threeCliqueSignersSealInAndOutOfTurnAndOneComesBack() async throws {
+        let directory = try Self.directory("clique-net")
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let signers = try ["s1", "s2", "s3"].map { try P2PTestNode($0, in: directory, genesisPath: genesisPath) }
+        let replica = try P2PTestNode("replica", in: directory, genesisPath: genesisPath)
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "clique", "--chain-id", "4713", "--block-period", "1",
+                                             "--validator"] + signers.map { $0.key.address.checksummed } + ["--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        let all = signers + [replica]
+        for node in signers {
+            node.mode = "validator"
+            node.extraArguments = ["--bootnodes", all.filter { $0 !== node }.map(\.enode).joined(separator: ",")]
+        }
+        replica.extraArguments = ["--bootnodes", signers.map(\.enode).joined(separator: ",")]
+        // The in-turn signer of block n is the (n mod 3)-th signer by address.
+        let sorted = signers.sorted { $0.key.address.bytes.lexicographicallyPrecedes($1.key.address.bytes) }
+        let absent = signers[2]
+        let absentSlot = UInt64(sorted.firstIndex { $0 === absent }!)
+        try await Self.running(all) {
+            for node in all { try node.start() }
+            // All three up: the chain grows with every signer in turn (difficulty 2) and the replica follows.
+            try await QBFTNetworkTests.waitForHeads(all, atLeast: 6, seconds: 90)
+            var inTurn = 0
+            for number in UInt64(1)...6 where try await Self.difficulty(signers[0], number) == "0x2" { inTurn += 1 }
+            #expect(inTurn >= 3, "only \(inTurn) of 6 blocks were sealed in turn")
+
+            // One down: its turns are sealed out of turn by the others (difficulty 1) and the chain goes on.
+            await absent.stop(SIGKILL)
+            let downAt = try #require(await QBFTNetworkTests.head(signers[0]))
+            try await QBFTNetworkTests.waitForHeads([signers[0], signers[1], replica], atLeast: downAt + 7, seconds: 90)
+            var outOfTurn: [UInt64] = []
+            for number in (downAt + 2)...(downAt + 7) where number % 3 == absentSlot {
+                if try await Self.difficulty(signers[0], number) == "0x1" { outOfTurn.append(number) }
+            }
+            #expect(!outOfTurn.isEmpty, "no block in the absent signer's turn was sealed out of turn")
+
+            // Back: it syncs what it missed and seals in its turn again.
+            try absent.start()
+            try await absent.waitUntilListening()
+            let backAt = try #require(await QBFTNetworkTests.head(signers[0]))
+            try await QBFTNetworkTests.waitForHeads(all, atLeast: backAt + 9, seconds: 90)
+            var sealedInTurn = false
+            for number in (backAt + 3)...(backAt + 9) where number % 3 == absentSlot {
+                if try await Self.difficulty(signers[0], number) == "0x2" { sealedInTurn = true }
+            }
+            #expect(sealedInTurn, "the returning signer did not seal in its turn")
+
+            // Everyone agrees on every block.
+            let ledger = QBFTNetworkTests.Ledger()
+            let head = try #require(await QBFTNetworkTests.head(signers[0]))
+            try await QBFTNetworkTests.waitForHeads(all, atLeast: head, seconds: 30)
+            for node in all {
+                for number in UInt64(1)...head {
+                    let block = try await node.rpc.call("eth_getBlockByNumber", [.string("0x" + String(number, radix: 16)), false])
+                    if let hash = block["hash"]?.stringValue { ledger.hashes[number, default: []].insert(hash) }
+                }
+            }
+            #expect(ledger.forks.isEmpty, "nodes disagree at \(ledger.forks)")
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

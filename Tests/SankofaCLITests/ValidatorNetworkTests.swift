@@ -102,6 +102,58 @@ struct ValidatorNetworkTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    // MARK: QBFT validators from Governance
+
+    @Test func aValidatorAddedByGovernanceTakesPart() async throws {
+        let directory = try Self.directory("qbft-gov-net")
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let a = try P2PTestNode("a", in: directory, genesisPath: genesisPath)
+        let b = try P2PTestNode("b", in: directory, genesisPath: genesisPath)
+        let chainId: UInt64 = 2020
+        let admin = a.key.address.checksummed
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", String(chainId),
+                                             "--block-period", "1", "--request-timeout", "2", "--validator", admin,
+                                             "--admin", admin, "--validator-contract", "--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        for (node, other) in [(a, b), (b, a)] {
+            node.mode = "validator"
+            node.extraArguments = ["--bootnodes", other.enode]
+        }
+        try await Self.running([a, b]) {
+            try a.start()
+            try b.start()
+            try await QBFTNetworkTests.waitForHeads([a, b], atLeast: 2, seconds: 60)
+            let bAddress = b.key.address.hex.lowercased()
+            #expect(!(await Self.validators(a)).contains(bAddress))
+            // The board (A alone, threshold 1) proposes action 1 for B, votes and executes it.
+            let payload = try ABI.encode([.address(b.key.address)], as: [.address])
+            let calls: [(String, [ABIValue])] = [("propose", [.uint(UInt256(1)), .bytes(payload), .string("add B")]),
+                                                 ("vote", [.uint(UInt256(1)), .bool(true)]), ("execute", [.uint(UInt256(1))])]
+            var hashes: [Hash32] = []
+            for (nonce, (name, arguments)) in calls.enumerated() {
+                let function = try #require(Governance().functions.first { $0.name == name })
+                let tx = Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                    chainId: chainId, nonce: UInt64(nonce), maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 500_000,
+                    to: SystemAddresses.governance, value: .zero,
+                    data: function.selector + (try ABI.encode(arguments, as: function.inputs.map(\.type))), accessList: [])).signed(with: a.key)
+                // Sent to B, which gossips them to A, the only validator so far.
+                #expect(try await b.rpc.call("eth_sendRawTransaction", [.string(Hex.encode(tx.encoded))]) == .string(tx.hash.hex))
+                hashes.append(tx.hash)
+            }
+            for hash in hashes {
+                let receipt = try await QBFTContractModeRunTests.receipt(hash, rpc: a.rpc)
+                #expect(receipt["status"] == "0x1", "governance call \(hash.hex) failed")
+            }
+            let added = try await P2PTestNode.eventually(seconds: 30) { await Self.validators(a).contains(bAddress) }
+            #expect(added, "B is not in the validator list after the proposal executed")
+            // Two of two now commit each block: the chain goes on only because B takes part, and B proposes in turn.
+            let addedAt = try #require(await QBFTNetworkTests.head(a))
+            try await QBFTNetworkTests.waitForHeads([a, b], atLeast: addedAt + 4, seconds: 60)
+            #expect(try await Self.proposers(a, from: addedAt + 1, to: addedAt + 4).contains(bAddress), "B never proposed")
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     // MARK: Clique
 
     @Test func threeCliqueSignersSealInAndOutOfTurnAndOneComesBack() async throws {

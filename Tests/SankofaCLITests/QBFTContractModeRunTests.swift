@@ -35,17 +35,10 @@ struct QBFTContractModeRunTests {
     }
 
     @Test func governanceActionOneAddsAValidator() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-qbft-gov-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, keyPath, genesisPath) = try QBFTRunTests.singleValidatorChain("sankofa-qbft-gov", chainId: Self.chainId,
+                                                                                      flags: ["--validator-contract"])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let keyPath = directory.appendingPathComponent("key").path
-        try (Hex.encode(Self.validator.rawBytes) + "\n").write(toFile: keyPath, atomically: true, encoding: .utf8)
-        let genesisPath = directory.appendingPathComponent("genesis.json").path
         let address = Self.validator.address.checksummed
-        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", String(Self.chainId),
-                                             "--block-period", "1", "--validator", address, "--admin", address,
-                                             "--validator-contract", "--output", genesisPath])
-        #expect(genesis.status == 0, "\(genesis.stderr)")
         let written = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: genesisPath))))
         #expect(written["config"]?["qbft"]?["validatorcontractaddress"]?.stringValue == SystemAddresses.governance.hex)
         let clique = try SankofaBinary.run(["genesis", "new", "--consensus", "clique", "--chain-id", "1",

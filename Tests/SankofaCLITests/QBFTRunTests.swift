@@ -13,17 +13,26 @@ import Testing
 struct QBFTRunTests {
     static let validator = try! PrivateKey(hex: "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")
 
-    @Test func oneValidatorProducesFinalBlocksAndRestarts() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-qbft-\(UUID().uuidString)")
+    /// A temporary directory holding `validator`'s key file and a one-validator QBFT genesis (1 s blocks, the
+    /// validator also the admin), made by the real `genesis new` with `flags` added.
+    static func singleValidatorChain(_ prefix: String, chainId: UInt64,
+                                     flags: [String] = []) throws -> (directory: URL, keyPath: String, genesisPath: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let keyPath = directory.appendingPathComponent("key").path
-        try (Hex.encode(Self.validator.rawBytes) + "\n").write(toFile: keyPath, atomically: true, encoding: .utf8)
+        try (Hex.encode(validator.rawBytes) + "\n").write(toFile: keyPath, atomically: true, encoding: .utf8)
         let genesisPath = directory.appendingPathComponent("genesis.json").path
-        let address = Self.validator.address.checksummed
-        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "2018", "--block-period", "1",
-                                             "--validator", address, "--admin", address, "--output", genesisPath])
-        #expect(genesis.status == 0, "\(genesis.stderr)")
+        let address = validator.address.checksummed
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", String(chainId),
+                                             "--block-period", "1", "--validator", address, "--admin", address,
+                                             "--output", genesisPath] + flags)
+        guard genesis.status == 0 else { throw RPCTestError(description: "genesis new failed: \(genesis.stderr)") }
+        return (directory, keyPath, genesisPath)
+    }
+
+    @Test func oneValidatorProducesFinalBlocksAndRestarts() async throws {
+        let (directory, keyPath, genesisPath) = try Self.singleValidatorChain("sankofa-qbft", chainId: 2018)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let written = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: genesisPath))))
         #expect(written["config"]?["qbft"]?["maxrequesttimeoutseconds"] == .number(JSONNumber(16)))
         #expect(written["mixHash"]?.stringValue == BlockHeader.istanbulMixHash.hex)

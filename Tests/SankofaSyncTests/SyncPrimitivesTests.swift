@@ -3,18 +3,6 @@ import Testing
 
 @Suite("Sync building blocks")
 struct SyncPrimitivesTests {
-    @Test func recentSetForgetsTheOldestFirst() {
-        var set = RecentSet<Int>(capacity: 3)
-        for value in [1, 2, 3] { set.insert(value) }
-        #expect(set.contains(1) && set.contains(3) && set.count == 3)
-        set.insert(2)   // already there: nothing is evicted
-        #expect(set.contains(1))
-        set.insert(4)
-        #expect(!set.contains(1) && set.contains(2) && set.contains(4) && set.count == 3)
-        for value in 5...100 { set.insert(value) }
-        #expect(set.count == 3 && set.contains(98) && set.contains(99) && set.contains(100))
-    }
-
     @Test func requestRateAllowsTheBurstThenPacesAtTheRate() {
         let start = ContinuousClock.now
         var rate = RequestRate(perSecond: 10, burst: 5, now: start)
@@ -28,20 +16,22 @@ struct SyncPrimitivesTests {
         #expect(rate.take(now: later) > .zero)
     }
 
+    /// Waits that must end by a fire use a 60 s timeout, so a fire that went missing shows as a wait of a minute
+    /// (not a tight time bound that a loaded machine could break).
     @Test func syncTriggerIsLevelTriggeredAndTimesOut() async {
         let trigger = SyncTrigger()
         trigger.fire()
         trigger.fire()
         let clock = ContinuousClock()
-        // Two fires before a wait count as one: the first wait returns at once, the second times out.
-        let first = await clock.measure { await trigger.wait(timeout: .seconds(5)) }
-        #expect(first < .seconds(1))
+        // Two fires before a wait count as one: the first wait returns at once, the second runs to its timeout.
+        let first = await clock.measure { await trigger.wait(timeout: .seconds(60)) }
+        #expect(first < .seconds(30))
         let second = await clock.measure { await trigger.wait(timeout: .milliseconds(100)) }
-        #expect(second >= .milliseconds(100) && second < .seconds(3))
+        #expect(second >= .milliseconds(100))
         // A fire during a wait ends it.
-        async let waited: Duration = clock.measure { await trigger.wait(timeout: .seconds(10)) }
+        async let waited: Duration = clock.measure { await trigger.wait(timeout: .seconds(60)) }
         try? await Task.sleep(for: .milliseconds(50))
         trigger.fire()
-        #expect(await waited < .seconds(5))
+        #expect(await waited < .seconds(30))
     }
 }

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import SankofaChain
 import SankofaContracts
 import SankofaCrypto
 import SankofaJSON
@@ -107,16 +108,14 @@ struct BenchRunner: Sendable {
             guard let text = price.stringValue, let gasPrice = UInt256(hex: text) else {
                 throw CLIError.failed("eth_gasPrice on \(endpoints[0]) answered \(price)")
             }
-            // sankofa_nodeInfo names the engine; without the SANKOFA namespace, probe the engines' own namespaces.
+            // sankofa_nodeInfo names the engine; without the SANKOFA namespace, the head's mixHash tells: QBFT
+            // headers carry Istanbul's digest there, Clique's carry zero.
             var consensus = "unknown"
-            let probes = try await connection.batch([("sankofa_nodeInfo", []), ("qbft_getValidatorsByBlockNumber", ["latest"]),
-                                                     ("clique_getSigners", ["latest"])])
+            let probes = try await connection.batch([("sankofa_nodeInfo", []), ("eth_getBlockByNumber", ["latest", false])])
             if case .success(let info) = probes[0], let name = info["consensus"]?.stringValue {
                 consensus = name.lowercased()
-            } else if case .success = probes[1] {
-                consensus = "qbft"
-            } else if case .success = probes[2] {
-                consensus = "clique"
+            } else if case .success(let head) = probes[1], let mixHash = head["mixHash"]?.stringValue {
+                if mixHash == BlockHeader.istanbulMixHash.hex { consensus = "qbft" } else if mixHash == Hash32.zero.hex { consensus = "clique" }
             }
             return BenchChain(chainId: chainIds[0], gasPrice: gasPrice, consensus: consensus)
         }

@@ -20,7 +20,7 @@ struct BlockFollower: Sendable {
         var lastProgress = BenchClock.now()
         while true {
             do {
-                try await BenchHTTPConnection.with(endpoint) { connection in
+                try await HTTPClientConnection.with(endpoint) { connection in
                     while true {
                         let head = try BenchRunner.quantity(try await connection.call("eth_blockNumber", []))
                         while next <= head {
@@ -29,7 +29,7 @@ struct BlockFollower: Sendable {
                             let seen = BenchClock.now()
                             for (number, result) in zip(numbers, results) {
                                 guard case .success(let block) = result, !block.isNull else {
-                                    throw BenchHTTPError(description: "block \(number) is not available yet")
+                                    throw HTTPClientError(description: "block \(number) is not available yet")
                                 }
                                 let ours = (block["transactions"]?.arrayValue ?? []).compactMap { entry -> Int? in
                                     guard let text = entry.stringValue, let hash = try? Hash32(hex: text) else { return nil }
@@ -63,7 +63,7 @@ struct BlockFollower: Sendable {
             return false
         }
         let p = ledger.progress
-        if p.accepted + p.rejected >= p.sent, p.included >= p.accepted { return true }
+        if p.accepted + p.rejected >= p.sent, p.included >= p.accepted - p.blocked { return true }
         return Double(BenchClock.now() - lastProgress) / 1e9 > timeoutSeconds
     }
 }
@@ -81,7 +81,9 @@ struct ReceiptCheck: Sendable {
     var connections = 4
 
     func run() async throws {
-        let candidates = ledger.outcome.indices.filter { ledger.outcome[$0] == .accepted || ledger.includedAt[$0] != 0 }
+        let candidates = ledger.outcome.indices.filter {
+            ledger.outcome[$0] == .accepted || (ledger.includedAt[$0] != 0 && ledger.outcome[$0] != .rejected)
+        }
         let blocks = Set(candidates.compactMap { ledger.includedAt[$0] != 0 ? ledger.includedBlock[$0] : nil }).sorted()
         let resolved = NIOLockedValueBox(Set<Int>())
         try await parallel(blocks.map { [$0] }) { connection, numbers in
@@ -105,13 +107,13 @@ struct ReceiptCheck: Sendable {
     }
 
     /// Runs `work` over `items` on up to `connections` connections.
-    private func parallel<T: Sendable>(_ items: [T], _ work: @escaping @Sendable (inout BenchHTTPConnection, T) async throws -> Void) async throws {
+    private func parallel<T: Sendable>(_ items: [T], _ work: @escaping @Sendable (inout HTTPClientConnection, T) async throws -> Void) async throws {
         guard !items.isEmpty else { return }
         let queue = WorkQueue(items)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<min(connections, items.count) {
                 group.addTask {
-                    try await BenchHTTPConnection.with(endpoint) { connection in
+                    try await HTTPClientConnection.with(endpoint) { connection in
                         while let item = queue.next() { try await work(&connection, item) }
                         return ()
                     }

@@ -11,6 +11,8 @@ enum BenchClock {
 final class BenchLedger: @unchecked Sendable {
     enum Outcome: UInt8 {
         case unsent, accepted, rejected, confirmed, reverted, missing
+        /// Accepted, but queued behind a rejected nonce of the same sender: it can never be included.
+        case blocked
     }
 
     private let lock = NIOLock()
@@ -20,7 +22,7 @@ final class BenchLedger: @unchecked Sendable {
     private(set) var includedBlock: [UInt64]
     private(set) var outcome: [Outcome]
     private(set) var failures: [String: Int] = [:]
-    private var counts = (sent: 0, accepted: 0, rejected: 0, included: 0)
+    private var counts = (sent: 0, accepted: 0, rejected: 0, included: 0, blocked: 0)
 
     init(count: Int) {
         sentAt = [UInt64](repeating: 0, count: count)
@@ -84,15 +86,42 @@ final class BenchLedger: @unchecked Sendable {
         }
     }
 
+    static let blockedReason = "queued behind a rejected nonce of the same sender"
+
+    /// Marks accepted transactions that wait behind a rejected nonce of their sender (so the follower stops waiting
+    /// for them); returns how many.
+    @discardableResult
+    func markBlocked(_ transactions: [BenchTransaction]) -> Int {
+        lock.withLock {
+            var firstRejected: [Int: UInt64] = [:]
+            for i in outcome.indices where outcome[i] == .rejected {
+                let tx = transactions[i]
+                firstRejected[tx.sender] = min(firstRejected[tx.sender] ?? .max, tx.nonce)
+            }
+            var blocked = 0
+            for i in outcome.indices where outcome[i] == .accepted && includedAt[i] == 0 {
+                guard let rejected = firstRejected[transactions[i].sender], transactions[i].nonce > rejected else { continue }
+                outcome[i] = .blocked
+                failures[Self.blockedReason, default: 0] += 1
+                blocked += 1
+            }
+            counts.blocked += blocked
+            return blocked
+        }
+    }
+
     /// The receipt check's verdict for one transaction.
     func verified(_ index: Int, _ verdict: Outcome, reason: String? = nil) {
         lock.withLock {
+            if outcome[index] == .blocked, let count = failures[Self.blockedReason] {
+                failures[Self.blockedReason] = count > 1 ? count - 1 : nil
+            }
             outcome[index] = verdict
             if let reason { failures[reason, default: 0] += 1 }
         }
     }
 
-    var progress: (sent: Int, accepted: Int, rejected: Int, included: Int) {
+    var progress: (sent: Int, accepted: Int, rejected: Int, included: Int, blocked: Int) {
         lock.withLock { counts }
     }
 

@@ -57,7 +57,7 @@ struct BenchRunner: Sendable {
         progress("prepared \(plan.transactions.count) signed transactions from \(senders.count) senders in \(Self.seconds(preparation))")
 
         let ledger = BenchLedger(count: plan.transactions.count)
-        let startBlock = try await BenchHTTPConnection.with(endpoints[0]) { try Self.quantity(try await $0.call("eth_blockNumber", [])) }
+        let startBlock = try await HTTPClientConnection.with(endpoints[0]) { try Self.quantity(try await $0.call("eth_blockNumber", [])) }
         let sendingDone = NIOLockedValueBox(false)
         let start = BenchClock.now()
         let follower = Task {
@@ -84,6 +84,9 @@ struct BenchRunner: Sendable {
                 }
             }
         }
+        // Rejected nonces leave their sender's later transactions queued for good: stop waiting for those.
+        let blocked = ledger.markBlocked(plan.transactions)
+        if blocked > 0 { progress("\(blocked) accepted transactions wait behind a rejected nonce of their sender and cannot be included") }
         sendingDone.withLockedValue { $0 = true }
         _ = await follower.value
         reporter.cancel()
@@ -98,12 +101,12 @@ struct BenchRunner: Sendable {
     static func inspect(_ endpoints: [RPCEndpoint]) async throws -> BenchChain {
         var chainIds: [UInt64] = []
         for endpoint in endpoints {
-            chainIds.append(try await BenchHTTPConnection.with(endpoint) { try quantity(try await $0.call("eth_chainId", [])) })
+            chainIds.append(try await HTTPClientConnection.with(endpoint) { try quantity(try await $0.call("eth_chainId", [])) })
         }
         if let other = chainIds.firstIndex(where: { $0 != chainIds[0] }) {
             throw CLIError.failed("\(endpoints[other]) is on chain \(chainIds[other]), \(endpoints[0]) on chain \(chainIds[0])")
         }
-        return try await BenchHTTPConnection.with(endpoints[0]) { connection in
+        return try await HTTPClientConnection.with(endpoints[0]) { connection in
             let price = try await connection.call("eth_gasPrice", [])
             guard let text = price.stringValue, let gasPrice = UInt256(hex: text) else {
                 throw CLIError.failed("eth_gasPrice on \(endpoints[0]) answered \(price)")
@@ -128,7 +131,7 @@ struct BenchRunner: Sendable {
         let chunk = 500
         for node in endpoints.indices {
             let mine = Array(stride(from: node, to: senders.count, by: endpoints.count))
-            try await BenchHTTPConnection.with(endpoints[node]) { connection in
+            try await HTTPClientConnection.with(endpoints[node]) { connection in
                 for start in stride(from: 0, to: mine.count, by: chunk) {
                     let part = mine[start..<min(start + chunk, mine.count)]
                     let results = try await connection.batch(part.map { ("eth_getTransactionCount", [.string(senders[$0].address.hex), "pending"]) })
@@ -145,7 +148,7 @@ struct BenchRunner: Sendable {
         guard checkIdentities else { return senders }
         let identityOf = try BenchPlan.encode(SystemAddresses.identityRegistry, "identityOf", [.address(senders[0].address)])
         let selector = Array(identityOf.prefix(4))
-        try await BenchHTTPConnection.with(endpoints[0]) { connection in
+        try await HTTPClientConnection.with(endpoints[0]) { connection in
             for start in stride(from: 0, to: senders.count, by: chunk) {
                 let part = Array(start..<min(start + chunk, senders.count))
                 let calls: [(String, [JSON])] = part.map { s in
@@ -174,7 +177,7 @@ struct BenchRunner: Sendable {
         while true {
             var inFlight: BenchBatch?
             do {
-                try await BenchHTTPConnection.with(endpoint) { connection in
+                try await HTTPClientConnection.with(endpoint) { connection in
                     while let (position, batch) = queue.next() {
                         inFlight = batch
                         if let rate {

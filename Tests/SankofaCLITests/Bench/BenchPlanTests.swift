@@ -131,6 +131,23 @@ struct BenchPlanTests {
         }
     }
 
+    /// Sender 0's nonce 1 is rejected: its nonce 2, accepted, can never be included and is counted as blocked
+    /// (so the block follower stops waiting for it); sender 1 is untouched.
+    @Test func acceptedTransactionsBehindARejectedNonceAreBlocked() throws {
+        let keys = BenchKeys.derive(seed: "blocked", count: 2)
+        let senders = keys.map { BenchSender(key: $0, address: $0.address, nonce: 0, hasIdentity: false) }
+        let plan = try BenchPlan.make(count: 6, senders: senders, mix: try BenchMix(parsing: "transfer"), chainId: 1,
+                                      maxFeePerGas: .zero, nodes: 1, batchSize: 6)
+        // Index i is sender i % 2 with nonce i / 2.
+        let ledger = BenchLedger(count: 6)
+        ledger.sent(Array(0..<6), at: 1)
+        ledger.answered(Array(0..<6), errors: [nil, nil, "txpool is full", nil, nil, nil], at: 2)
+        #expect(ledger.markBlocked(plan.transactions) == 1)
+        #expect(ledger.outcome == [.accepted, .accepted, .rejected, .accepted, .blocked, .accepted])
+        #expect(ledger.failures == ["txpool is full": 1, BenchLedger.blockedReason: 1])
+        #expect(ledger.progress.blocked == 1)
+    }
+
     static func function(of tx: Transaction) throws -> String? {
         let contract = try #require(tx.to.flatMap { SystemContracts.registry.contract(at: $0) })
         return contract.functions.first { $0.selector == Array(tx.data.prefix(4)) }?.name

@@ -37,14 +37,15 @@ struct RPCEndpoint: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why an exchange with a node failed, as one line.
-struct BenchHTTPError: Error, CustomStringConvertible {
+struct HTTPClientError: Error, CustomStringConvertible {
     let description: String
 }
 
 /// One keep-alive HTTP/1.1 connection to a node, used for one request at a time by its owner: the load generator
-/// keeps several of these open per node so that several batches are in flight. Scoped (`withConnection`), so the
-/// socket is always closed.
-struct BenchHTTPConnection: ~Copyable {
+/// keeps several of these open per node so that several batches are in flight; `network status` asks each node
+/// once. Scoped (`with`), so the socket is always closed. (No async-http-client in the package mirror; this is
+/// all the CLI needs.)
+struct HTTPClientConnection: ~Copyable {
     typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
 
     let endpoint: RPCEndpoint
@@ -60,7 +61,7 @@ struct BenchHTTPConnection: ~Copyable {
 
     /// Connects, runs `body` with the connection, and closes it whatever happens.
     static func with<R: Sendable>(_ endpoint: RPCEndpoint,
-                                  _ body: (inout BenchHTTPConnection) async throws -> R) async throws -> R {
+                                  _ body: (inout HTTPClientConnection) async throws -> R) async throws -> R {
         let channel: Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -73,33 +74,44 @@ struct BenchHTTPConnection: ~Copyable {
                     }
                 }
         } catch {
-            throw BenchHTTPError(description: "cannot connect to \(endpoint): \(Self.reason(error))")
+            throw HTTPClientError(description: "cannot connect to \(endpoint): \(Self.reason(error))")
         }
         return try await channel.executeThenClose { inbound, outbound in
-            var connection = BenchHTTPConnection(endpoint: endpoint, inbound: inbound.makeAsyncIterator(), outbound: outbound)
+            var connection = HTTPClientConnection(endpoint: endpoint, inbound: inbound.makeAsyncIterator(), outbound: outbound)
             return try await body(&connection)
         }
     }
 
-    /// POSTs a JSON body and returns the response body; a status other than 200 is an error.
+    /// POSTs a JSON body to the endpoint's path and returns the response body; a status other than 200 is an error.
     mutating func post(_ body: [UInt8]) async throws -> [UInt8] {
+        try await request(.POST, path: endpoint.path, body: body)
+    }
+
+    /// GETs the endpoint's path (e.g. Prometheus `/metrics`).
+    mutating func get() async throws -> [UInt8] {
+        try await request(.GET, path: endpoint.path, body: nil)
+    }
+
+    private mutating func request(_ method: HTTPMethod, path: String, body: [UInt8]?) async throws -> [UInt8] {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(body.count))
+        if let body {
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.count))
+        }
         do {
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.path, headers: headers)))
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)))
+            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
         } catch {
-            throw BenchHTTPError(description: "\(endpoint): sending failed: \(Self.reason(error))")
+            throw HTTPClientError(description: "\(endpoint): sending failed: \(Self.reason(error))")
         }
         var status = HTTPResponseStatus.ok
         var reply = ByteBuffer()
         while true {
             let part: HTTPClientResponsePart?
             do { part = try await inbound.next() } catch {
-                throw BenchHTTPError(description: "\(endpoint): connection failed: \(Self.reason(error))")
+                throw HTTPClientError(description: "\(endpoint): connection failed: \(Self.reason(error))")
             }
             switch part {
             case .head(let head)?: status = head.status
@@ -108,11 +120,11 @@ struct BenchHTTPConnection: ~Copyable {
                 let bytes = reply.readBytes(length: reply.readableBytes) ?? []
                 guard status == .ok else {
                     let text = String(decoding: bytes.prefix(200), as: UTF8.self)
-                    throw BenchHTTPError(description: "\(endpoint): HTTP \(status.code) \(text)")
+                    throw HTTPClientError(description: "\(endpoint): HTTP \(status.code) \(text)")
                 }
                 return bytes
             case nil:
-                throw BenchHTTPError(description: "\(endpoint): the node closed the connection")
+                throw HTTPClientError(description: "\(endpoint): the node closed the connection")
             }
         }
     }
@@ -122,7 +134,7 @@ struct BenchHTTPConnection: ~Copyable {
         let reply = try await post(JSONWriter.encode(BenchRPC.request(id: 1, method, params)))
         let response = try BenchRPC.parse(reply, from: endpoint)
         if let error = response["error"] {
-            throw BenchHTTPError(description: "\(method) failed on \(endpoint): \(error["message"]?.stringValue ?? JSONWriter.string(error))")
+            throw HTTPClientError(description: "\(method) failed on \(endpoint): \(error["message"]?.stringValue ?? JSONWriter.string(error))")
         }
         return response["result"] ?? .null
     }
@@ -161,7 +173,7 @@ enum BenchRPC {
 
     static func parse(_ bytes: [UInt8], from endpoint: RPCEndpoint) throws -> JSON {
         do { return try JSONParser.parse(bytes, limits: JSONLimits(maxDepth: 64, maxStringBytes: 64 << 20, maxElements: 50_000_000)) } catch {
-            throw BenchHTTPError(description: "\(endpoint) answered with invalid JSON: \(error)")
+            throw HTTPClientError(description: "\(endpoint) answered with invalid JSON: \(error)")
         }
     }
 
@@ -169,7 +181,7 @@ enum BenchRPC {
     static func results(of reply: JSON, count: Int, from endpoint: RPCEndpoint) throws -> [Result<JSON, CallError>] {
         guard let responses = reply.arrayValue else {
             let message = reply["error"]?["message"]?.stringValue ?? JSONWriter.string(reply)
-            throw BenchHTTPError(description: "\(endpoint) refused the batch: \(message)")
+            throw HTTPClientError(description: "\(endpoint) refused the batch: \(message)")
         }
         var results = [Result<JSON, CallError>](repeating: .failure(CallError(message: "no answer in the batch reply")), count: count)
         for response in responses {

@@ -1,0 +1,101 @@
+import Foundation
+@testable import SankofaCLI
+import SankofaJSON
+import SankofaTestSupport
+import Testing
+
+/// `sankofa network up` as a child process: four QBFT validators come up on consecutive ports, `network status`
+/// sees them agree, and one SIGINT to the parent stops every node. Bounded; the nodes are killed on any failure.
+@Suite("sankofa network up and status", .enabled(if: SankofaBinary.available), .timeLimit(.minutes(2)))
+struct NetworkCommandTests {
+    @Test func fourValidatorsComeUpAgreeAndStopOnInterrupt() async throws {
+        let directory = try BenchEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try Self.freeBase(nodes: 4)
+        let outputPath = directory.appendingPathComponent("up.out").path
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try #require(FileHandle(forWritingAtPath: outputPath))
+        let up = Process()
+        up.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
+        up.arguments = ["network", "up", "--validators", "4", "--dir", directory.path, "--base-port", String(base), "--block-period", "1"]
+        up.standardOutput = output
+        up.standardError = output
+        try up.run()
+        defer { Self.killAll(up, directory: directory) }
+
+        // All four up, at block 2 or later, with the same final head (asked again until one sample agrees).
+        var agreed: JSON = .null
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, up.isRunning {
+            let status = try SankofaBinary.run(["network", "status", "--dir", directory.path, "--json"])
+            if status.status == 0, let nodes = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue, nodes.count == 4,
+               nodes.allSatisfy({ $0["up"] == true && ($0["head"]?.intValue ?? 0) >= 2 }),
+               Set(nodes.map { $0["finalized"]?.intValue ?? -1 }).count == 1 {
+                agreed = .array(nodes)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        #expect(!agreed.isNull, "no agreement at head ≥ 2 within 60 s; network up printed:\n\(printed)")
+        #expect(agreed[0]?["mode"] == "validator")
+        #expect((agreed[0]?["peers"]?.intValue ?? 0) >= 1)
+        #expect(printed.contains("validator-4") && printed.contains("enode://") && printed.contains("http://127.0.0.1:\(base + 3)"))
+        let table = try SankofaBinary.run(["network", "status", "--dir", directory.path])
+        #expect(table.stdout.hasPrefix("NODE") && table.stdout.contains("validator-1"))
+
+        // One SIGINT to the parent stops every node.
+        let layout = try NetworkLayout.read(from: directory.path)
+        let pids = layout.nodes.compactMap(\.pid)
+        #expect(pids.count == 4)
+        kill(up.processIdentifier, SIGINT)
+        let stopped = ContinuousClock.now + .seconds(30)
+        while up.isRunning, ContinuousClock.now < stopped { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!up.isRunning)
+        if !up.isRunning { #expect(up.terminationStatus == 0) }
+        for pid in pids { #expect(kill(pid, 0) != 0, "node \(pid) still running") }
+        #expect(((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").contains("all nodes stopped"))
+    }
+
+    @Test func lightNodesAreRefusedWithOneLineWhileLightModeIsMissing() throws {
+        let directory = try BenchEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try Self.freeBase(nodes: 2)
+        let result = try SankofaBinary.run(["network", "up", "--validators", "1", "--light", "1", "--dir", directory.path,
+                                            "--base-port", String(base)])
+        #expect(result.status != 0)
+        #expect(result.stderr == "Error: light-1 exited: light mode is not available yet: run a validator or replica\n", "\(result.stderr)")
+        // The validator it had started is stopped too.
+        let layout = try NetworkLayout.read(from: directory.path)
+        #expect(layout.nodes.map(\.mode) == ["validator", "light"])
+        #expect(PortProbe.isFree(base))
+    }
+
+    @Test func statusWithoutANetworkIsOneLine() throws {
+        let result = try SankofaBinary.run(["network", "status", "--dir", "/nonexistent-sankofa-network"])
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("no network here"))
+    }
+
+    @Test func prometheusGaugesParse() {
+        let text = "# TYPE sankofa_qbft_round gauge\nsankofa_qbft_round_total 9\nsankofa_qbft_round 2\n"
+        #expect(NetworkStatus.gauge("sankofa_qbft_round", in: text) == 2)
+        #expect(NetworkStatus.gauge("sankofa_qbft_height", in: text) == nil)
+    }
+
+    /// A base port whose four ranges are all free for `nodes` nodes.
+    static func freeBase(nodes: Int) throws -> Int {
+        for _ in 0..<50 {
+            let base = Int.random(in: 20_000..<40_000)
+            if NetworkLayout.Ports.all(base: base, count: nodes).allSatisfy(PortProbe.isFree) { return base }
+        }
+        throw RPCTestError(description: "no free base port found")
+    }
+
+    /// Whatever happened: SIGKILL the parent and every node it recorded.
+    static func killAll(_ up: Process, directory: URL) {
+        if up.isRunning { kill(up.processIdentifier, SIGKILL) }
+        for pid in (try? NetworkLayout.read(from: directory.path))?.nodes.compactMap(\.pid) ?? [] { kill(pid, SIGKILL) }
+    }
+}

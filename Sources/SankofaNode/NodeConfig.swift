@@ -47,6 +47,9 @@ public struct NodeConfig: Sendable, Equatable {
     public var metricsHost = "127.0.0.1"
     public var metricsPort: UInt16 = 9545
     public var minGasPrice = UInt256.zero
+    /// Besu's `--tx-pool-retention-hours`: how long a queued transaction (behind a nonce gap) may wait before it
+    /// is dropped. The default is geth's 3 hours rather than Besu's 13.
+    public var txPoolRetentionHours = 3
     public var permissionsNodesConfigFile: String?
     public var permissionsAccountsConfigFile: String?
     public var pruningEnabled = true
@@ -82,7 +85,7 @@ extension NodeConfig {
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
-        "metrics-port", "min-gas-price", "permissions-nodes-config-file", "permissions-accounts-config-file",
+        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
     ]
@@ -132,6 +135,11 @@ extension NodeConfig {
                 throw ConfigError("min-gas-price must be a non-negative integer (wei), not \(text)")
             }
             minGasPrice = price
+        case "tx-pool-retention-hours":
+            guard case .integer(let n) = value, n >= 1, n <= 24 * 365 else {
+                throw ConfigError("tx-pool-retention-hours must be a whole number of hours from 1 to 8760")
+            }
+            txPoolRetentionHours = n
         case "permissions-nodes-config-file": permissionsNodesConfigFile = try string(key, value)
         case "permissions-accounts-config-file": permissionsAccountsConfigFile = try string(key, value)
         case "pruning-enabled": pruningEnabled = try bool(key, value)

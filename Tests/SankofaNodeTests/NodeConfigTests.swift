@@ -34,6 +34,13 @@ struct NodeConfigTests {
         #expect(config.rpcHTTPPort == 9000 && config.mode == .validator && config.rpcHTTPAPI == ["ETH", "ADMIN"])
     }
 
+    @Test func txPoolRetentionHoursSetting() throws {
+        var config = NodeConfig()
+        #expect(config.txPoolRetentionHours == 3)
+        try config.apply(toml: "tx-pool-retention-hours = 12")
+        #expect(config.txPoolRetentionHours == 12)
+    }
+
     @Test("bad settings name the key", arguments: [
         ("rpc-http-port = 70000", "rpc-http-port must be a port number"),
         ("unknown-thing = 1", "unknown setting \"unknown-thing\""),
@@ -41,6 +48,7 @@ struct NodeConfigTests {
         ("metrics-enabled = \"yes\"", "metrics-enabled must be true or false"),
         ("this is not toml", "not valid TOML"),
         ("logging = \"LOUD\"", "logging must be one of"),
+        ("tx-pool-retention-hours = 0", "tx-pool-retention-hours must be a whole number of hours from 1 to 8760"),
     ])
     func badSettings(toml: String, message: String) {
         var config = NodeConfig()

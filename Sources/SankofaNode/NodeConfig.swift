@@ -50,6 +50,9 @@ public struct NodeConfig: Sendable, Equatable {
     /// Besu's `--tx-pool-retention-hours`: how long a queued transaction (behind a nonce gap) may wait before it
     /// is dropped. The default is geth's 3 hours rather than Besu's 13.
     public var txPoolRetentionHours = 3
+    /// Besu's `--strict-tx-replay-protection-enabled`: refuse transactions without EIP-155 replay protection over
+    /// JSON-RPC. On by default, as in geth (`--rpc.allow-unprotected-txs` turns it off there).
+    public var strictTxReplayProtectionEnabled = true
     public var permissionsNodesConfigFile: String?
     public var permissionsAccountsConfigFile: String?
     public var pruningEnabled = true
@@ -85,7 +88,7 @@ extension NodeConfig {
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
-        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "permissions-nodes-config-file", "permissions-accounts-config-file",
+        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
     ]
@@ -140,6 +143,7 @@ extension NodeConfig {
                 throw ConfigError("tx-pool-retention-hours must be a whole number of hours from 1 to 8760")
             }
             txPoolRetentionHours = n
+        case "strict-tx-replay-protection-enabled": strictTxReplayProtectionEnabled = try bool(key, value)
         case "permissions-nodes-config-file": permissionsNodesConfigFile = try string(key, value)
         case "permissions-accounts-config-file": permissionsAccountsConfigFile = try string(key, value)
         case "pruning-enabled": pruningEnabled = try bool(key, value)

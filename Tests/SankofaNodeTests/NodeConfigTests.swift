@@ -41,6 +41,13 @@ struct NodeConfigTests {
         #expect(config.txPoolRetentionHours == 12)
     }
 
+    @Test func strictReplayProtectionIsOnUnlessTurnedOff() throws {
+        var config = NodeConfig()
+        #expect(config.strictTxReplayProtectionEnabled)
+        try config.apply(toml: "strict-tx-replay-protection-enabled = false")
+        #expect(!config.strictTxReplayProtectionEnabled)
+    }
+
     @Test("bad settings name the key", arguments: [
         ("rpc-http-port = 70000", "rpc-http-port must be a port number"),
         ("unknown-thing = 1", "unknown setting \"unknown-thing\""),

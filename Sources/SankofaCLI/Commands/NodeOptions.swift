@@ -35,6 +35,8 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("min-gas-price"), help: "Smallest gas price (wei) the pool accepts.") var minGasPrice: String?
     @Option(name: .customLong("tx-pool-retention-hours"), help: "Hours a queued transaction (behind a nonce gap) is kept (default 3).")
     var txPoolRetentionHours: Int?
+    @Option(name: .customLong("strict-tx-replay-protection-enabled"), help: "Refuse RPC transactions without EIP-155 replay protection (default true).")
+    var strictTxReplayProtectionEnabled: Bool?
     @Flag(name: .customLong("permissions-nodes-config-file-enabled"), help: "Only peers on the nodes allow-list may connect.")
     var permissionsNodesConfigFileEnabled = false
     @Option(name: .customLong("permissions-nodes-config-file"), help: "TOML with nodes-allowlist = [\"enode://…\"] (default DATA_PATH/permissions_config.toml).")
@@ -80,6 +82,7 @@ struct NodeOptions: ParsableArguments {
         add("metrics-port", metricsPort)
         add("min-gas-price", minGasPrice)
         add("tx-pool-retention-hours", txPoolRetentionHours)
+        if let strictTxReplayProtectionEnabled { out.append(("strict-tx-replay-protection-enabled", .bool(strictTxReplayProtectionEnabled))) }
         if permissionsNodesConfigFileEnabled { out.append(("permissions-nodes-config-file-enabled", .bool(true))) }
         add("permissions-nodes-config-file", permissionsNodesConfigFile)
         if permissionsAccountsConfigFileEnabled { out.append(("permissions-accounts-config-file-enabled", .bool(true))) }

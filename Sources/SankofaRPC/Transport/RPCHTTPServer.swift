@@ -89,6 +89,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             .bind(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(CloseAfterResponseHandler())
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -147,7 +148,12 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                     guard let request = head else { continue }
                     let response = await respond(to: request, body: body, tooLarge: tooLarge)
                     try await write(response, for: request, to: outbound)
-                    if !request.isKeepAlive { return }
+                    if !request.isKeepAlive {
+                        // CloseAfterResponseHandler closes once the last byte is written; returning now would
+                        // close at once and drop whatever the socket had not yet taken.
+                        try? await connection.channel.closeFuture.get()
+                        return
+                    }
                     head = nil
                 }
             }

@@ -36,6 +36,14 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcWSAPI = ["ETH", "NET", "WEB3"]
     public var hostAllowlist = ["localhost", "127.0.0.1"]
     public var rpcHTTPCorsOrigins: [String] = []
+    /// Besu's `--rpc-http-max-active-connections` (Sankofa's default is 1,024 rather than Besu's 80).
+    public var rpcHTTPMaxActiveConnections = 1_024
+    /// `--rpc-http-max-connections-per-address`: HTTP connections one remote IP may hold.
+    public var rpcHTTPMaxConnectionsPerAddress = 256
+    /// `--rpc-http-idle-timeout`: seconds before an HTTP connection with no request under way is closed.
+    public var rpcHTTPIdleTimeoutSeconds = 60
+    /// `--rpc-http-request-timeout`: seconds a request's headers and body may take to arrive.
+    public var rpcHTTPRequestTimeoutSeconds = 30
     /// Besu's `--rpc-http-authentication-enabled` / `--rpc-ws-authentication-enabled`: calls need a JWT.
     public var rpcHTTPAuthenticationEnabled = false
     public var rpcWSAuthenticationEnabled = false
@@ -85,7 +93,8 @@ extension NodeConfig {
     public static let keys = [
         "genesis-file", "data-path", "tier", "mode", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
-        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins",
+        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
+        "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
         "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
@@ -120,6 +129,10 @@ extension NodeConfig {
         case "rpc-ws-api": rpcWSAPI = try list(key, value).map { $0.uppercased() }
         case "host-allowlist": hostAllowlist = try list(key, value)
         case "rpc-http-cors-origins": rpcHTTPCorsOrigins = try list(key, value)
+        case "rpc-http-max-active-connections": rpcHTTPMaxActiveConnections = try positive(key, value)
+        case "rpc-http-max-connections-per-address": rpcHTTPMaxConnectionsPerAddress = try positive(key, value)
+        case "rpc-http-idle-timeout": rpcHTTPIdleTimeoutSeconds = try positive(key, value)
+        case "rpc-http-request-timeout": rpcHTTPRequestTimeoutSeconds = try positive(key, value)
         case "rpc-http-authentication-enabled": rpcHTTPAuthenticationEnabled = try bool(key, value)
         case "rpc-ws-authentication-enabled": rpcWSAuthenticationEnabled = try bool(key, value)
         case "rpc-http-authentication-jwt-public-key-file": rpcHTTPAuthenticationJWTPublicKeyFile = try string(key, value)
@@ -174,6 +187,11 @@ extension NodeConfig {
     private func bool(_ key: String, _ value: ConfigValue) throws(ConfigError) -> Bool {
         guard case .bool(let flag) = value else { throw ConfigError("\(key) must be true or false") }
         return flag
+    }
+
+    private func positive(_ key: String, _ value: ConfigValue) throws(ConfigError) -> Int {
+        guard case .integer(let n) = value, n >= 1 else { throw ConfigError("\(key) must be a whole number ≥ 1") }
+        return n
     }
 
     private func port(_ key: String, _ value: ConfigValue) throws(ConfigError) -> UInt16 {

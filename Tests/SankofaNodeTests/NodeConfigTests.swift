@@ -41,6 +41,16 @@ struct NodeConfigTests {
         #expect(config.txPoolRetentionHours == 12)
     }
 
+    @Test func httpConnectionLimitsAndTimeouts() throws {
+        var config = NodeConfig()
+        #expect(config.rpcHTTPMaxActiveConnections == 1_024 && config.rpcHTTPMaxConnectionsPerAddress == 256)
+        #expect(config.rpcHTTPIdleTimeoutSeconds == 60 && config.rpcHTTPRequestTimeoutSeconds == 30)
+        try config.apply(toml: "rpc-http-max-active-connections = 80\nrpc-http-max-connections-per-address = 8\nrpc-http-idle-timeout = 5\nrpc-http-request-timeout = 2")
+        #expect(config.rpcHTTPMaxActiveConnections == 80 && config.rpcHTTPMaxConnectionsPerAddress == 8)
+        #expect(config.rpcHTTPIdleTimeoutSeconds == 5 && config.rpcHTTPRequestTimeoutSeconds == 2)
+        #expect(throws: ConfigError("rpc-http-idle-timeout must be a whole number ≥ 1")) { try config.apply("rpc-http-idle-timeout", .integer(0)) }
+    }
+
     @Test func strictReplayProtectionIsOnUnlessTurnedOff() throws {
         var config = NodeConfig()
         #expect(config.strictTxReplayProtectionEnabled)

@@ -48,11 +48,24 @@ struct RPCHTTPConnectionCloseTests {
 enum RawHTTPClient {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func connect(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+    /// A connected socket; `source` binds the client end to another loopback address (Linux routes all of 127/8).
+    static func connect(port: Int, from source: String? = nil, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(fd)
+                throw Failure(description: "bind \(source): \(errno)")
+            }
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

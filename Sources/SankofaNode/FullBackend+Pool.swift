@@ -15,6 +15,11 @@ extension FullBackend: TransactionSubmitter {
     func submit(_ raw: [UInt8]) async throws -> Hash32 {
         let tx: Transaction
         do { tx = try Transaction(raw: raw) } catch { throw RPCError.server(error.description) }
+        // geth's rule and wording: a transaction signed without a chain id can be replayed on any chain.
+        if config.strictTxReplayProtectionEnabled, tx.chainId == nil {
+            throw RPCError.server("only replay-protected (EIP-155) transactions allowed over RPC; "
+                + "sign with chain id \(chainId), or start the node with --strict-tx-replay-protection-enabled=false")
+        }
         do { return try await txPool.add(tx) } catch { throw RPCError.server(error.description) }
     }
 

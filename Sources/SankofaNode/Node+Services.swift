@@ -18,6 +18,10 @@ extension Node {
             settings.port = Int(config.rpcHTTPPort)
             settings.hostAllowlist = config.hostAllowlist
             settings.corsOrigins = config.rpcHTTPCorsOrigins
+            settings.maxConnections = config.rpcHTTPMaxActiveConnections
+            settings.maxConnectionsPerAddress = config.rpcHTTPMaxConnectionsPerAddress
+            settings.idleTimeout = .seconds(Int64(config.rpcHTTPIdleTimeoutSeconds))
+            settings.requestTimeout = .seconds(Int64(config.rpcHTTPRequestTimeoutSeconds))
             settings.authentication = config.rpcHTTPAuthenticationEnabled ? rpcAuthenticator : nil
             let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
             services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))

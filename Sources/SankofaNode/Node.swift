@@ -78,6 +78,7 @@ public final class Node: Sendable {
         guard let head = try chain.headHeader() else { throw NodeError.noHead }
         var poolConfig = TxPoolConfig(chainId: genesis.chainId)
         poolConfig.minGasPrice = config.minGasPrice
+        poolConfig.queuedLifetime = .seconds(config.txPoolRetentionHours * 3_600)
         if let path = config.accountsAllowlistPath {
             poolConfig.accountAllowlist = try AccountAllowlist.load(path: path)
             logger.info("Account allowlist: \(poolConfig.accountAllowlist?.count ?? 0) senders")

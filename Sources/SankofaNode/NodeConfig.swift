@@ -36,6 +36,14 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcWSAPI = ["ETH", "NET", "WEB3"]
     public var hostAllowlist = ["localhost", "127.0.0.1"]
     public var rpcHTTPCorsOrigins: [String] = []
+    /// Besu's `--rpc-http-max-active-connections` (Sankofa's default is 1,024 rather than Besu's 80).
+    public var rpcHTTPMaxActiveConnections = 1_024
+    /// `--rpc-http-max-connections-per-address`: HTTP connections one remote IP may hold.
+    public var rpcHTTPMaxConnectionsPerAddress = 256
+    /// `--rpc-http-idle-timeout`: seconds before an HTTP connection with no request under way is closed.
+    public var rpcHTTPIdleTimeoutSeconds = 60
+    /// `--rpc-http-request-timeout`: seconds a request's headers and body may take to arrive.
+    public var rpcHTTPRequestTimeoutSeconds = 30
     /// Besu's `--rpc-http-authentication-enabled` / `--rpc-ws-authentication-enabled`: calls need a JWT.
     public var rpcHTTPAuthenticationEnabled = false
     public var rpcWSAuthenticationEnabled = false
@@ -47,6 +55,12 @@ public struct NodeConfig: Sendable, Equatable {
     public var metricsHost = "127.0.0.1"
     public var metricsPort: UInt16 = 9545
     public var minGasPrice = UInt256.zero
+    /// Besu's `--tx-pool-retention-hours`: how long a queued transaction (behind a nonce gap) may wait before it
+    /// is dropped. The default is geth's 3 hours rather than Besu's 13.
+    public var txPoolRetentionHours = 3
+    /// Besu's `--strict-tx-replay-protection-enabled`: refuse transactions without EIP-155 replay protection over
+    /// JSON-RPC. On by default, as in geth (`--rpc.allow-unprotected-txs` turns it off there).
+    public var strictTxReplayProtectionEnabled = true
     public var permissionsNodesConfigFile: String?
     public var permissionsAccountsConfigFile: String?
     public var pruningEnabled = true
@@ -79,10 +93,11 @@ extension NodeConfig {
     public static let keys = [
         "genesis-file", "data-path", "tier", "mode", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
-        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins",
+        "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
+        "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
-        "metrics-port", "min-gas-price", "permissions-nodes-config-file", "permissions-accounts-config-file",
+        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
     ]
@@ -114,6 +129,10 @@ extension NodeConfig {
         case "rpc-ws-api": rpcWSAPI = try list(key, value).map { $0.uppercased() }
         case "host-allowlist": hostAllowlist = try list(key, value)
         case "rpc-http-cors-origins": rpcHTTPCorsOrigins = try list(key, value)
+        case "rpc-http-max-active-connections": rpcHTTPMaxActiveConnections = try positive(key, value)
+        case "rpc-http-max-connections-per-address": rpcHTTPMaxConnectionsPerAddress = try positive(key, value)
+        case "rpc-http-idle-timeout": rpcHTTPIdleTimeoutSeconds = try positive(key, value)
+        case "rpc-http-request-timeout": rpcHTTPRequestTimeoutSeconds = try positive(key, value)
         case "rpc-http-authentication-enabled": rpcHTTPAuthenticationEnabled = try bool(key, value)
         case "rpc-ws-authentication-enabled": rpcWSAuthenticationEnabled = try bool(key, value)
         case "rpc-http-authentication-jwt-public-key-file": rpcHTTPAuthenticationJWTPublicKeyFile = try string(key, value)
@@ -132,6 +151,12 @@ extension NodeConfig {
                 throw ConfigError("min-gas-price must be a non-negative integer (wei), not \(text)")
             }
             minGasPrice = price
+        case "tx-pool-retention-hours":
+            guard case .integer(let n) = value, n >= 1, n <= 24 * 365 else {
+                throw ConfigError("tx-pool-retention-hours must be a whole number of hours from 1 to 8760")
+            }
+            txPoolRetentionHours = n
+        case "strict-tx-replay-protection-enabled": strictTxReplayProtectionEnabled = try bool(key, value)
         case "permissions-nodes-config-file": permissionsNodesConfigFile = try string(key, value)
         case "permissions-accounts-config-file": permissionsAccountsConfigFile = try string(key, value)
         case "pruning-enabled": pruningEnabled = try bool(key, value)
@@ -162,6 +187,11 @@ extension NodeConfig {
     private func bool(_ key: String, _ value: ConfigValue) throws(ConfigError) -> Bool {
         guard case .bool(let flag) = value else { throw ConfigError("\(key) must be true or false") }
         return flag
+    }
+
+    private func positive(_ key: String, _ value: ConfigValue) throws(ConfigError) -> Int {
+        guard case .integer(let n) = value, n >= 1 else { throw ConfigError("\(key) must be a whole number ≥ 1") }
+        return n
     }
 
     private func port(_ key: String, _ value: ConfigValue) throws(ConfigError) -> UInt16 {

@@ -14,6 +14,9 @@ public enum Schema {
     /// The layout version of this database, checked at open.
     public static let schemaVersionKey = Array("schema-version".utf8)
     public static let schemaVersion: UInt64 = 1
+    /// The genesis `config` the chain was created with, one `name=value` line per setting (`GenesisFile.storedConfig`),
+    /// checked at every start: most settings (the chain id above all) do not enter the genesis hash.
+    public static let chainConfigKey = Array("chain-config".utf8)
 
     // metadata: block hash → total difficulty (minimal big-endian), for fork choice
     public static func totalDifficultyKey(_ hash: Hash32) -> [UInt8] { Array("td-".utf8) + hash.bytes }

@@ -8,6 +8,7 @@ extension TransactionPool {
         self.state = state
         self.blockGasLimit = blockGasLimit
         baseNonces.removeAll(keepingCapacity: true)
+        expireQueued()
         var promoted: [Hash32] = []
         for (sender, var account) in accounts {
             let base = baseNonce(sender)
@@ -32,6 +33,29 @@ extension TransactionPool {
             accounts[sender] = account.count == 0 ? nil : account
         }
         for hash in promoted { pendingHashes.yield(hash) }
+    }
+
+    /// Drops queued transactions older than `config.queuedLifetime` (geth evicts stale queues the same way), so
+    /// a nonce gap that never closes does not hold its transactions, and the sender's slots, forever.
+    public func expireQueued() {
+        let current = now()
+        lastExpiry = current
+        for (sender, var account) in accounts where !account.queued.isEmpty {
+            var changed = false
+            for (nonce, entry) in account.queued where current - entry.admitted > config.queuedLifetime {
+                account.queued[nonce] = nil
+                senders[entry.hash] = nil
+                queuedCount -= 1
+                changed = true
+            }
+            if changed { accounts[sender] = account.count == 0 ? nil : account }
+        }
+    }
+
+    /// Runs `expireQueued` at most once a minute from admission, for chains that seal no blocks while idle.
+    func expireQueuedIfDue() {
+        guard queuedCount > 0, now() - lastExpiry >= .seconds(60) else { return }
+        expireQueued()
     }
 
     /// Puts back transactions of blocks that a reorg removed from the canonical chain (those still valid on the

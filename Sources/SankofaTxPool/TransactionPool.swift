@@ -8,6 +8,8 @@ public actor TransactionPool {
     struct Entry: Sendable {
         let tx: RecoveredTransaction
         let sequence: UInt64
+        /// When the pool admitted it: queued entries older than `config.queuedLifetime` expire.
+        let admitted: ContinuousClock.Instant
         var hash: Hash32 { tx.transaction.hash }
         var nonce: UInt64 { tx.transaction.nonce }
     }
@@ -28,13 +30,20 @@ public actor TransactionPool {
     var pendingCount = 0
     var queuedCount = 0
     var sequence: UInt64 = 0
+    /// The pool's time source (a manual clock in tests).
+    let now: @Sendable () -> ContinuousClock.Instant
+    /// When queued transactions were last checked for expiry.
+    var lastExpiry: ContinuousClock.Instant
     /// Newly pending hashes fan out to every subscriber, each with a bounded buffer.
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
     public private(set) var accountAllowlist: Set<Address>?
 
-    public init(config: TxPoolConfig, state: any PoolStateReader, blockGasLimit: UInt64) {
+    public init(config: TxPoolConfig, state: any PoolStateReader, blockGasLimit: UInt64,
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.config = config
+        self.now = now
+        self.lastExpiry = now()
         self.accountAllowlist = config.accountAllowlist
         self.state = state
         self.blockGasLimit = blockGasLimit
@@ -83,21 +92,32 @@ public actor TransactionPool {
             guard !gasOverflow, !overflow, balance >= cost else { throw .insufficientFunds(have: balance, need: cost) }
         }
 
+        expireQueuedIfDue()
         var account = accounts[sender] ?? Account()
         let existing = account.pending[tx.nonce] ?? account.queued[tx.nonce]
+        let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
         if let existing {
             guard Self.replaces(tx, existing.tx.transaction, bumpPercent: config.priceBumpPercent) else {
                 throw .replacementUnderpriced
             }
-        } else if account.count >= config.maxPerSender {
-            throw .senderLimitReached(limit: config.maxPerSender)
+        } else {
+            if !isPending, queuedCount >= config.maxQueued { throw .poolFull }
+            if isPending, pendingCount >= config.maxPending { throw .poolFull }
+            if account.count >= config.maxPerSender {
+                // The next executable nonce is always admissible: it evicts the sender's farthest future nonce,
+                // otherwise 512 future nonces would lock the gap-closing transaction out for good.
+                guard isPending, let farthest = account.queued.keys.max() else {
+                    throw .senderLimitReached(limit: config.maxPerSender)
+                }
+                if let evicted = account.queued.removeValue(forKey: farthest) {
+                    senders[evicted.hash] = nil
+                    queuedCount -= 1
+                }
+            }
         }
 
         sequence += 1
-        let entry = Entry(tx: recovered, sequence: sequence)
-        let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
-        if !isPending, existing == nil, queuedCount >= config.maxQueued { throw .poolFull }
-        if isPending, existing == nil, pendingCount >= config.maxPending { throw .poolFull }
+        let entry = Entry(tx: recovered, sequence: sequence, admitted: now())
 
         if let existing {
             senders[existing.hash] = nil

@@ -7,8 +7,12 @@ public struct TxPoolConfig: Sendable {
     public var maxPending = 8_192
     /// Transactions waiting for a nonce gap to close.
     public var maxQueued = 2_048
-    /// Per sender, pending plus queued.
+    /// Per sender, pending plus queued. A sender at the limit can still add its next executable nonce: the pool
+    /// makes room by dropping that sender's farthest queued nonce, so future nonces cannot wedge an account.
     public var maxPerSender = 512
+    /// `--tx-pool-retention-hours`: how long a transaction may wait in the queue for its nonce gap to close before
+    /// it is dropped (geth's `txpool.lifetime`, 3 h). Pending transactions never expire.
+    public var queuedLifetime: Duration = .seconds(3 * 3_600)
     /// How far beyond the next nonce a transaction may be queued.
     public var maxNonceGap: UInt64 = 1_024
     /// `--min-gas-price`: the smallest fee cap accepted (0 on free-gas networks).

@@ -37,6 +37,47 @@ struct GenesisTests {
         #expect(file.roles.count == 8)
     }
 
+    /// Issue 18: a genesis differing from the stored chain only in `config.chainId` (which is not in the genesis
+    /// hash) was accepted on existing data. Every config setting and genesis field is now checked, by name.
+    @Test func aStoredChainRefusesAChangedGenesisNamingTheField() throws {
+        let file = try Self.devGenesis()
+        let chain = try ChainStore(store: MemoryStore())
+        try Genesis.initialize(file, validators: Self.devValidators, chain: chain)
+        func refusal(_ change: (inout GenesisFile) -> Void) -> String {
+            var other = file
+            change(&other)
+            do {
+                try Genesis.initialize(other, validators: Self.devValidators, chain: chain)
+                return "accepted"
+            } catch {
+                return String(describing: error)
+            }
+        }
+        #expect(refusal { $0.chainId = 4242 }.contains("config.chainId is 4242 in the file but 1337 in the database"))
+        #expect(refusal { $0.consensus = .clique(blockPeriodSeconds: 9, epochLength: 30_000) }
+            .contains("config.clique.blockperiodseconds is 9 in the file but"))
+        #expect(refusal { $0.consensus = .qbft(.init()) }.contains("config.qbft.blockperiodseconds is 1 in the file but absent"))
+        #expect(refusal { $0.timestamp += 1 }.contains("timestamp is"))
+        #expect(refusal { $0.gasLimit = 1_000_000 }.contains("gasLimit is 1000000 in the file"))
+        #expect(refusal { $0.alloc[Address(low: 1)] = .one }.contains("alloc or sankofa section"))
+        #expect(refusal { _ in }.contains("accepted"))
+    }
+
+    /// A database created before the config was stored adopts the config of the first matching genesis it sees.
+    @Test func anOlderDatabaseAdoptsTheConfigOnce() throws {
+        let file = try Self.devGenesis()
+        let chain = try ChainStore(store: MemoryStore())
+        try Genesis.initialize(file, validators: Self.devValidators, chain: chain)
+        try chain.store.delete(.metadata, Schema.chainConfigKey)
+        try Genesis.initialize(file, validators: Self.devValidators, chain: chain)
+        #expect(try chain.store.get(.metadata, Schema.chainConfigKey) == file.storedConfig)
+        var other = file
+        other.chainId = 7
+        #expect(throws: GenesisError.storedChainMismatch(field: "config.chainId", stored: "1337", file: "7")) {
+            try Genesis.initialize(other, validators: Self.devValidators, chain: chain)
+        }
+    }
+
     @Test func genesisIsStableAndSetsUpContracts() throws {
         let file = try Self.devGenesis()
         var hashes: Set<Hash32> = []

@@ -34,6 +34,30 @@ struct NodeConfigTests {
         #expect(config.rpcHTTPPort == 9000 && config.mode == .validator && config.rpcHTTPAPI == ["ETH", "ADMIN"])
     }
 
+    @Test func txPoolRetentionHoursSetting() throws {
+        var config = NodeConfig()
+        #expect(config.txPoolRetentionHours == 3)
+        try config.apply(toml: "tx-pool-retention-hours = 12")
+        #expect(config.txPoolRetentionHours == 12)
+    }
+
+    @Test func httpConnectionLimitsAndTimeouts() throws {
+        var config = NodeConfig()
+        #expect(config.rpcHTTPMaxActiveConnections == 1_024 && config.rpcHTTPMaxConnectionsPerAddress == 256)
+        #expect(config.rpcHTTPIdleTimeoutSeconds == 60 && config.rpcHTTPRequestTimeoutSeconds == 30)
+        try config.apply(toml: "rpc-http-max-active-connections = 80\nrpc-http-max-connections-per-address = 8\nrpc-http-idle-timeout = 5\nrpc-http-request-timeout = 2")
+        #expect(config.rpcHTTPMaxActiveConnections == 80 && config.rpcHTTPMaxConnectionsPerAddress == 8)
+        #expect(config.rpcHTTPIdleTimeoutSeconds == 5 && config.rpcHTTPRequestTimeoutSeconds == 2)
+        #expect(throws: ConfigError("rpc-http-idle-timeout must be a whole number ≥ 1")) { try config.apply("rpc-http-idle-timeout", .integer(0)) }
+    }
+
+    @Test func strictReplayProtectionIsOnUnlessTurnedOff() throws {
+        var config = NodeConfig()
+        #expect(config.strictTxReplayProtectionEnabled)
+        try config.apply(toml: "strict-tx-replay-protection-enabled = false")
+        #expect(!config.strictTxReplayProtectionEnabled)
+    }
+
     @Test("bad settings name the key", arguments: [
         ("rpc-http-port = 70000", "rpc-http-port must be a port number"),
         ("unknown-thing = 1", "unknown setting \"unknown-thing\""),
@@ -41,6 +65,7 @@ struct NodeConfigTests {
         ("metrics-enabled = \"yes\"", "metrics-enabled must be true or false"),
         ("this is not toml", "not valid TOML"),
         ("logging = \"LOUD\"", "logging must be one of"),
+        ("tx-pool-retention-hours = 0", "tx-pool-retention-hours must be a whole number of hours from 1 to 8760"),
     ])
     func badSettings(toml: String, message: String) {
         var config = NodeConfig()

@@ -234,6 +234,15 @@ struct RPCEthStateTests {
             RPCError(code: -32000, message: "invalid chain id"))
     }
 
+    /// Issue 18: bare hex was decoded as if prefixed; geth requires the `0x`.
+    @Test func rawTransactionsNeedTheHexPrefix() async throws {
+        let bare = RPCJSON.hex(RPCMethodCases.tx3.encoded).stringValue?.dropFirst(2) ?? ""
+        let error = try await rpc.error("eth_sendRawTransaction", [.string(String(bare))])
+        #expect(error.code == -32602)
+        #expect(error.message.contains("is not 0x-prefixed hex data"))
+        #expect(try await rpc.result("txpool_status") == ["pending": "0x0", "queued": "0x0"])
+    }
+
     @Test func undecodableTransactionsAreServerErrors() async throws {
         #expect(try await rpc.error("eth_sendRawTransaction", ["0x1234"]) ==
             RPCError(code: -32000, message: "unsupported transaction type 0x12 (supported: legacy, 0x01, 0x02)"))

@@ -82,6 +82,16 @@ struct RPCLogsAndFiltersTests {
         #expect(try await getLogs(["toBlock": "0x1", "fromBlock": "earliest"]) == .array(logs))
     }
 
+    /// Issue 18: a `toBlock` past the head answered `[]` although blocks up to the head had logs; geth stops at the head.
+    @Test func rangePastTheHeadStopsAtTheHead() async throws {
+        #expect(try await getLogs(["fromBlock": "0x0", "toBlock": "0x64"]) == .array(logs))
+        #expect(try await getLogs(["fromBlock": "0x1", "toBlock": "0xffffffffffffffff"]) == .array(logs))
+        // The range cap counts the blocks that exist, not the ones asked for.
+        #expect(try await getLogs(["fromBlock": "0x0", "toBlock": "0x1000000"]) == .array(logs))
+        // Starting past the head is still empty.
+        #expect(try await getLogs(["fromBlock": "0x64", "toBlock": "0x100"]) == [])
+    }
+
     @Test func byBlockHash() async throws {
         #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash)]) == .array(logs))
         #expect(try await getLogs(["blockHash": RPCJSON.hash(rpc.fake.block(1).hash), "topics": [.null, RPCJSON.hash(F.topicBob)]]) ==

@@ -19,6 +19,15 @@ struct RPCReviewRegressionTests {
         #expect(ok["reward"]?.arrayValue?.first?.arrayValue?.count == 3)
     }
 
+    /// Issue 18: a non-list `rewardPercentiles` was read as no percentiles and answered, not refused.
+    @Test(arguments: [JSON.string("50"), 50, ["p": 50], true])
+    func feeHistoryPercentilesMustBeAList(_ percentiles: JSON) async throws {
+        #expect(try await rpc.error("eth_feeHistory", ["0x2", "latest", percentiles])
+            == RPCError.invalidParams("argument 2 (rewardPercentiles) must be a list of numbers, e.g. [25, 75]"))
+        let noRewards = try await rpc.result("eth_feeHistory", ["0x2", "latest", .null])
+        #expect(noRewards["reward"] == nil)
+    }
+
     @Test func proofKeysAreBounded() async throws {
         let keys = JSON.array((0..<1_025).map { _ in "0x0" })
         #expect(try await rpc.error("eth_getProof", [.string(E.contract), keys, "latest"])

@@ -13,6 +13,13 @@ final class FakeState: PoolStateReader, @unchecked Sendable {
     func balance(of address: Address) throws -> UInt256 { balances[address] ?? .zero }
 }
 
+/// A clock tests move by hand.
+final class ManualClock: Sendable {
+    private let current = Mutex(ContinuousClock.now)
+    var now: ContinuousClock.Instant { current.withLock { $0 } }
+    func advance(_ duration: Duration) { current.withLock { $0 += duration } }
+}
+
 @Suite("Transaction pool")
 struct TransactionPoolTests {
     static let alice = try! PrivateKey(hex: "0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63")
@@ -110,7 +117,50 @@ struct TransactionPoolTests {
         let perSender = Self.pool { $0.maxPerSender = 2 }
         try await perSender.add(Self.tx(Self.alice, 0))
         try await perSender.add(Self.tx(Self.alice, 3))
-        await #expect(throws: TxPoolError.senderLimitReached(limit: 2)) { try await perSender.add(Self.tx(Self.alice, 1)) }
+        await #expect(throws: TxPoolError.senderLimitReached(limit: 2)) { try await perSender.add(Self.tx(Self.alice, 4)) }
+        // The next executable nonce still gets in, in place of the farthest queued one.
+        try await perSender.add(Self.tx(Self.alice, 1))
+        #expect(await perSender.status == (pending: 2, queued: 0))
+        await #expect(throws: TxPoolError.senderLimitReached(limit: 2)) { try await perSender.add(Self.tx(Self.alice, 2)) }
+    }
+
+    /// Issue 18: 512 future nonces filled the sender's slots and the gap-closing nonce was refused for good.
+    @Test func futureNoncesCannotWedgeASender() async throws {
+        let pool = Self.pool()
+        for nonce in 1...UInt64(512) { try await pool.add(Self.tx(Self.alice, nonce)) }
+        #expect(await pool.status == (pending: 0, queued: 512))
+        await #expect(throws: TxPoolError.senderLimitReached(limit: 512)) { try await pool.add(Self.tx(Self.alice, 513)) }
+        let closing = Self.tx(Self.alice, 0)
+        try await pool.add(closing)
+        // Nonce 512, the farthest, made room; 0–511 are now executable.
+        #expect(await pool.status == (pending: 512, queued: 0))
+        #expect(await pool.candidates().map(\.transaction.nonce) == Array(0...UInt64(511)))
+        #expect(await pool.nextNonce(for: Self.alice.address) == 512)
+    }
+
+    /// Issue 18: queued transactions whose gap never closes expire (geth's 3 h lifetime); pending ones stay.
+    @Test func queuedTransactionsExpire() async throws {
+        let clock = ManualClock()
+        let state = FakeState()
+        var config = TxPoolConfig(chainId: 1337)
+        #expect(config.queuedLifetime == .seconds(3 * 3_600))
+        config.queuedLifetime = .seconds(3_600)
+        let pool = TransactionPool(config: config, state: state, blockGasLimit: 30_000_000, now: { clock.now })
+        try await pool.add(Self.tx(Self.alice, 0))
+        try await pool.add(Self.tx(Self.alice, 5))
+        clock.advance(.seconds(1_800))
+        try await pool.add(Self.tx(Self.bob, 3))
+        clock.advance(.seconds(1_801))
+        await pool.newHead(state: state, blockGasLimit: 30_000_000)
+        // Alice's queued nonce 5 is over an hour old; Bob's is not, and Alice's pending nonce 0 never expires.
+        #expect(await pool.status == (pending: 1, queued: 1))
+        #expect(await pool.content().queued[Self.bob.address]?.map(\.transaction.nonce) == [3])
+        // Without new blocks, admission runs the expiry too.
+        clock.advance(.seconds(1_800))
+        try await pool.add(Self.tx(Self.bob, 0))
+        #expect(await pool.status == (pending: 2, queued: 0))
+        // Its slot is free again.
+        try await pool.add(Self.tx(Self.alice, 5))
     }
 
     @Test func newHeadDropsIncludedAndPromotes() async throws {

@@ -23,6 +23,14 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("rpc-ws-api"), help: "Comma-separated namespaces for WebSocket.") var rpcWSAPI: String?
     @Option(name: .customLong("host-allowlist"), help: "Comma-separated hosts allowed to call RPC.") var hostAllowlist: String?
     @Option(name: .customLong("rpc-http-cors-origins")) var rpcHTTPCorsOrigins: String?
+    @Option(name: .customLong("rpc-http-max-active-connections"), help: "Most HTTP JSON-RPC connections at once (default 1024).")
+    var rpcHTTPMaxActiveConnections: Int?
+    @Option(name: .customLong("rpc-http-max-connections-per-address"), help: "Most HTTP JSON-RPC connections from one IP address (default 256).")
+    var rpcHTTPMaxConnectionsPerAddress: Int?
+    @Option(name: .customLong("rpc-http-idle-timeout"), help: "Seconds before an HTTP connection with no request under way is closed (default 60).")
+    var rpcHTTPIdleTimeout: Int?
+    @Option(name: .customLong("rpc-http-request-timeout"), help: "Seconds a request's headers and body may take to arrive (default 30).")
+    var rpcHTTPRequestTimeout: Int?
     @Flag(name: .customLong("rpc-http-authentication-enabled"), help: "Require a JWT on JSON-RPC over HTTP.") var rpcHTTPAuthenticationEnabled = false
     @Flag(name: .customLong("rpc-ws-authentication-enabled"), help: "Require a JWT on JSON-RPC over WebSocket.") var rpcWSAuthenticationEnabled = false
     @Option(name: .customLong("rpc-http-authentication-jwt-public-key-file"), help: "RS256/ES256 PEM public key whose tokens are accepted.")
@@ -33,6 +41,10 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("metrics-host")) var metricsHost: String?
     @Option(name: .customLong("metrics-port")) var metricsPort: Int?
     @Option(name: .customLong("min-gas-price"), help: "Smallest gas price (wei) the pool accepts.") var minGasPrice: String?
+    @Option(name: .customLong("tx-pool-retention-hours"), help: "Hours a queued transaction (behind a nonce gap) is kept (default 3).")
+    var txPoolRetentionHours: Int?
+    @Option(name: .customLong("strict-tx-replay-protection-enabled"), help: "Refuse RPC transactions without EIP-155 replay protection (default true).")
+    var strictTxReplayProtectionEnabled: Bool?
     @Flag(name: .customLong("permissions-nodes-config-file-enabled"), help: "Only peers on the nodes allow-list may connect.")
     var permissionsNodesConfigFileEnabled = false
     @Option(name: .customLong("permissions-nodes-config-file"), help: "TOML with nodes-allowlist = [\"enode://…\"] (default DATA_PATH/permissions_config.toml).")
@@ -69,6 +81,10 @@ struct NodeOptions: ParsableArguments {
         add("rpc-ws-api", rpcWSAPI)
         add("host-allowlist", hostAllowlist)
         add("rpc-http-cors-origins", rpcHTTPCorsOrigins)
+        add("rpc-http-max-active-connections", rpcHTTPMaxActiveConnections)
+        add("rpc-http-max-connections-per-address", rpcHTTPMaxConnectionsPerAddress)
+        add("rpc-http-idle-timeout", rpcHTTPIdleTimeout)
+        add("rpc-http-request-timeout", rpcHTTPRequestTimeout)
         if rpcHTTPAuthenticationEnabled { out.append(("rpc-http-authentication-enabled", .bool(true))) }
         if rpcWSAuthenticationEnabled { out.append(("rpc-ws-authentication-enabled", .bool(true))) }
         add("rpc-http-authentication-jwt-public-key-file", rpcHTTPAuthenticationJWTPublicKeyFile)
@@ -77,6 +93,8 @@ struct NodeOptions: ParsableArguments {
         add("metrics-host", metricsHost)
         add("metrics-port", metricsPort)
         add("min-gas-price", minGasPrice)
+        add("tx-pool-retention-hours", txPoolRetentionHours)
+        if let strictTxReplayProtectionEnabled { out.append(("strict-tx-replay-protection-enabled", .bool(strictTxReplayProtectionEnabled))) }
         if permissionsNodesConfigFileEnabled { out.append(("permissions-nodes-config-file-enabled", .bool(true))) }
         add("permissions-nodes-config-file", permissionsNodesConfigFile)
         if permissionsAccountsConfigFileEnabled { out.append(("permissions-accounts-config-file-enabled", .bool(true))) }

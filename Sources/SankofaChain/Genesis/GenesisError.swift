@@ -20,6 +20,9 @@ public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedValidatorContract(Address)
     /// The database already holds a chain whose genesis differs from this file's.
     case differentChain(stored: Hash32, file: Hash32)
+    /// The database was created with a genesis whose `field` (a `config` setting, or a genesis block field) had
+    /// another value than this file gives.
+    case storedChainMismatch(field: String, stored: String, file: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,9 @@ public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedValidatorContract(let address):
             "config.qbft.validatorcontractaddress: \(address.hex) is not the Governance contract; write "
                 + "\"\(GenesisFile.QBFTSettings.governanceContract.hex)\" (its validator list, actions 1 and 2) or leave the key out to use header votes"
+        case .storedChainMismatch(let field, let stored, let file):
+            "genesis file does not match the chain in the database at this data path: \(field) is \(file) in the "
+                + "file but \(stored) in the database; use the genesis file the database was created with, or another --data-path"
         case .differentChain(let stored, let file):
             "the database at this data path holds a different chain (genesis \(stored.hex), this genesis file gives "
                 + "\(file.hex)): use another --data-path or the genesis file the database was created with"

@@ -47,7 +47,10 @@ public struct RPCParams: Sendable {
 
     public func data(_ index: Int) throws(RPCError) -> [UInt8] {
         let text = try string(index)
-        guard let bytes = try? Hex.decode(text) else { throw .invalidParams("argument \(index): \(text) is not 0x-prefixed hex data") }
+        // geth requires the prefix on hex data ("hex string without 0x prefix"): bare hex is refused, not guessed at.
+        guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = try? Hex.decode(text) else {
+            throw .invalidParams("argument \(index): \(text.count > 80 ? text.prefix(80) + "…" : text) is not 0x-prefixed hex data")
+        }
         return bytes
     }
 

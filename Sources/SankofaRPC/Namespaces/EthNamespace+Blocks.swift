@@ -84,7 +84,16 @@ extension EthNamespace {
         var baseFees: [JSON] = []
         var ratios: [JSON] = []
         var rewards: [JSON] = []
-        let percentiles = params.optional(2)?.arrayValue ?? []
+        // Absent or null means no rewards; anything else must be a list (geth answers -32602 for "50" or {}).
+        let percentiles: [JSON]
+        if let given = params.optional(2) {
+            guard let list = given.arrayValue else {
+                throw RPCError.invalidParams("argument 2 (rewardPercentiles) must be a list of numbers, e.g. [25, 75]")
+            }
+            percentiles = list
+        } else {
+            percentiles = []
+        }
         // geth's rules: at most 100 percentiles, each in [0, 100], ascending.
         guard percentiles.count <= 100 else { throw RPCError.invalidParams("at most 100 reward percentiles") }
         var previous = -1.0

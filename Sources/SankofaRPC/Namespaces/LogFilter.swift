@@ -106,6 +106,12 @@ public struct LogFilter: Sendable, Equatable {
         }
         return out
     }
+
+    /// The block number a range bound names: numbers as given (they may lie beyond the head), tags through the chain.
+    static func number(of tag: BlockTag, backend: RPCBackend) async throws -> UInt64? {
+        if case .number(let number) = tag { return number }
+        return try await backend.chain.header(tag)?.number
+    }
 }
 
 extension EthNamespace {
@@ -119,20 +125,30 @@ extension EthNamespace {
             guard let block = try await backend.chain.block(hash: hash) else { throw RPCError.server("unknown block") }
             return filter.logs(in: block, receipts: try await backend.chain.receipts(blockHash: hash) ?? [])
         }
-        guard let first = try await backend.chain.header(filter.fromBlock),
-              let last = try await backend.chain.header(filter.toBlock) else { return [] }
-        let start = max(from ?? first.number, first.number)
-        guard start <= last.number else { return [] }
-        guard last.number - start < LogFilter.maxBlockRange else {
+        // A range reaching past the head stops at the head, as geth's does: blocks that do not exist yet have no
+        // logs, so `toBlock` far ahead answers with everything up to the head rather than nothing.
+        let head = try await backend.chain.headHeader().number
+        guard let first = try await number(of: filter.fromBlock, backend: backend),
+              let requestedLast = try await number(of: filter.toBlock, backend: backend) else { return [] }
+        let last = min(requestedLast, head)
+        let start = max(from ?? first, first)
+        guard start <= last else { return [] }
+        guard last - start < LogFilter.maxBlockRange else {
             throw RPCError.server("block range too large: at most \(LogFilter.maxBlockRange) blocks per query")
         }
         var out: [JSON] = []
-        for number in start...last.number {
+        for number in start...last {
             guard let header = try await backend.chain.header(.number(number)), filter.mayMatch(header.logsBloom),
                   let block = try await backend.chain.block(hash: header.hash),
                   let receipts = try await backend.chain.receipts(blockHash: header.hash) else { continue }
             out += filter.logs(in: block, receipts: receipts)
         }
         return out
+    }
+
+    /// The block number a range bound names: numbers as given (they may lie beyond the head), tags through the chain.
+    static func number(of tag: BlockTag, backend: RPCBackend) async throws -> UInt64? {
+        if case .number(let number) = tag { return number }
+        return try await backend.chain.header(tag)?.number
     }
 }

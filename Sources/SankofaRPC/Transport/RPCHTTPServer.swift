@@ -12,8 +12,16 @@ public struct RPCHTTPSettings: Sendable {
     public var port = 8545
     /// Largest request body accepted; larger ones get `-32600` without being buffered.
     public var maxBodyBytes = 5 * 1024 * 1024
-    /// Open connections beyond this are closed at once.
+    /// `--rpc-http-max-active-connections`: open connections beyond this are closed at once.
     public var maxConnections = 1_024
+    /// `--rpc-http-max-connections-per-address`: connections one remote IP address may hold, so one client's idle
+    /// or slow connections cannot take every slot (a load balancer in front counts as one address: raise it there).
+    public var maxConnectionsPerAddress = 256
+    /// `--rpc-http-idle-timeout`: a connection with no request under way is closed after this (geth: 120 s).
+    public var idleTimeout: TimeAmount = .seconds(60)
+    /// `--rpc-http-request-timeout`: a request's headers and body must arrive within this of its first byte
+    /// (geth's `ReadTimeout`, 30 s), which ends slowloris clients.
+    public var requestTimeout: TimeAmount = .seconds(30)
     /// `--host-allowlist`: values of the Host header that may call; "*" allows any.
     public var hostAllowlist = ["localhost", "127.0.0.1"]
     /// `--rpc-http-cors-origins`: browser origins allowed; "*" allows any; empty disables CORS.
@@ -88,7 +96,11 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let timeouts = HTTPConnectionTimeouts(idle: settings.idleTimeout, request: settings.requestTimeout)
+                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionTimeouts.ByteWatcher(timeouts))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionTimeouts.MessageWatcher(timeouts))
+                    try channel.pipeline.syncOperations.addHandler(CloseAfterResponseHandler())
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -109,12 +121,14 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        guard connections.open(limit: settings.maxConnections) else {
+                        let address = connection.channel.remoteAddress?.ipAddress ?? "unknown"
+                        guard connections.open(from: address, limit: settings.maxConnections,
+                                               perAddress: settings.maxConnectionsPerAddress) else {
                             try? await connection.channel.close()
                             continue
                         }
                         group.addTask {
-                            defer { connections.close() }
+                            defer { connections.close(from: address) }
                             // Keep-alive connections end on shutdown too, or they would hold the server open.
                             try? await cancelWhenGracefulShutdown { try await handle(connection) }
                         }
@@ -147,7 +161,12 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                     guard let request = head else { continue }
                     let response = await respond(to: request, body: body, tooLarge: tooLarge)
                     try await write(response, for: request, to: outbound)
-                    if !request.isKeepAlive { return }
+                    if !request.isKeepAlive {
+                        // CloseAfterResponseHandler closes once the last byte is written; returning now would
+                        // close at once and drop whatever the socket had not yet taken.
+                        try? await connection.channel.closeFuture.get()
+                        return
+                    }
                     head = nil
                 }
             }
@@ -249,18 +268,27 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     }
 }
 
-/// Counts open connections against a limit.
+/// Counts open connections against a total limit and a limit per remote address. `@unchecked Sendable`: every
+/// field is read and written under `lock`.
 final class ConnectionCounter: @unchecked Sendable {
     private let lock = NIOLock()
     private var open = 0
+    private var byAddress: [String: Int] = [:]
 
-    func open(limit: Int) -> Bool {
+    func open(from address: String, limit: Int, perAddress: Int) -> Bool {
         lock.withLock {
-            guard open < limit else { return false }
+            guard open < limit, byAddress[address, default: 0] < perAddress else { return false }
             open += 1
+            byAddress[address, default: 0] += 1
             return true
         }
     }
 
-    func close() { lock.withLock { open -= 1 } }
+    func close(from address: String) {
+        lock.withLock {
+            open -= 1
+            let left = byAddress[address, default: 1] - 1
+            byAddress[address] = left > 0 ? left : nil
+        }
+    }
 }

@@ -92,12 +92,12 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await negotiation in inbound {
-                        guard connections.open(limit: maxConnections) else {
+                        guard connections.open(from: "", limit: maxConnections, perAddress: .max) else {
                             _ = try? await negotiation.get()   // let NIO finish the handshake it started, then drop it
                             continue
                         }
                         group.addTask {
-                            defer { connections.close() }
+                            defer { connections.close(from: "") }
                             guard let upgrade = try? await negotiation.get() else { return }
                             switch upgrade {
                             case .websocket(let channel, let token):

@@ -26,8 +26,6 @@ struct FullBackend {
     let config: NodeConfig
     /// The dev chain is ready without peers.
     let isDev: Bool
-    /// Recovered senders per block hash, shared by every request (recovery dominates full-block requests).
-    let senderCache: Locked<[Hash32: [Address]]>
     /// Peers, for `peerCount`, `enode` and readiness; nil on the dev chain.
     let network: NodeNetwork?
     /// The chain sync, for `eth_syncing` and readiness; nil on the dev chain.
@@ -51,14 +49,9 @@ extension FullBackend: ChainQueries {
     func receipts(blockHash: Hash32) async throws -> [Receipt]? { try chain.receipts(blockHash) }
     func transactionLocation(_ hash: Hash32) async throws -> TransactionLocation? { try chain.transactionLocation(hash) }
 
+    /// Senders through the pool's cache: blocks this node imported or built recently cost no recovery.
     func senders(of block: Block) async throws -> [Address] {
-        if let known = senderCache.withLock({ $0[block.hash] }) { return known }
-        let recovered = try block.transactions.map { try $0.recoverSender() }
-        senderCache.withLock { cache in
-            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }   // bounded: blocks are re-read rarely
-            cache[block.hash] = recovered
-        }
-        return recovered
+        try block.transactions.map { try txPool.senderCache.recovered($0).sender }
     }
 
     func updates() async -> AsyncStream<ChainUpdate> {

@@ -26,7 +26,7 @@ struct HeadFollower: Service, CustomStringConvertible {
                     await pool.newHead(state: reader, blockGasLimit: header.gasLimit)
                 }
                 if !event.removed.isEmpty {
-                    let orphaned = event.removed.flatMap(\.transactions).compactMap { try? $0.recovered() }
+                    let orphaned = event.removed.flatMap(\.transactions).compactMap { try? pool.senderCache.recovered($0) }
                     await pool.reinject(orphaned)
                     logger.warning("Reorg: \(event.removed.count) blocks replaced, new head #\(header.number)")
                 }

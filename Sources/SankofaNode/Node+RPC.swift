@@ -4,7 +4,7 @@ extension Node {
     /// What RPC reads through.
     var backend: FullBackend {
         FullBackend(chain: chain, blockchain: blockchain, txPool: pool, consensus: consensus, qbft: qbftService, chainId: genesis.chainId,
-                    nodeKey: signer, config: config, isDev: isDev, senderCache: senderCache,
+                    nodeKey: signer, config: config, isDev: isDev,
                     network: network, sync: sync)
     }
 

@@ -230,7 +230,7 @@ public final class ChainSync: Sendable {
             }
         }
         var recovered: [[RecoveredTransaction]?] = []
-        for block in blocks { recovered.append(await handler.pool.recovered(block.transactions)) }
+        for block in blocks { recovered.append(handler.pool.senderCache.recovered(block.transactions)) }
         return Batch(blocks: blocks, recovered: recovered, source: source, asked: count)
     }
 

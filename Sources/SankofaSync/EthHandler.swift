@@ -267,7 +267,7 @@ public final class EthHandler: Sendable {
             syncTrigger.fire()
             return
         }
-        let recovered = await pool.recovered(block.transactions)
+        let recovered = pool.senderCache.recovered(block.transactions)
         do {
             try await blockchain.importBlock(block, recovered: recovered)
             SyncMetrics.imported(blocks: 1, transactions: block.transactions.count)

@@ -52,8 +52,10 @@ final class TransactionGossip: Sendable {
     /// NewPooledTransactionHashes: fetches the announced transactions we neither hold nor are fetching.
     func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
         eth.markTransactions(announcement.hashes)
-        let held = await pool.contains(announcement.hashes)
-        let wanted = zip(announcement.hashes, held).filter { !$0.1 }.map(\.0)
+        // Seen before (pooled, included, or refused after recovery): not fetched again.
+        let unseen = announcement.hashes.filter { !pool.senderCache.contains($0) }
+        let held = await pool.contains(unseen)
+        let wanted = zip(unseen, held).filter { !$0.1 }.map(\.0)
         let claimed = inFlight.withLock { inFlight in
             wanted.filter { hash in
                 guard inFlight.count < Self.inFlightLimit, !inFlight.contains(hash) else { return false }

@@ -150,24 +150,6 @@ extension TransactionPool {
         hashes.map { transaction($0) }
     }
 
-    /// A block's transactions with their senders: those the pool recovered at admission, the rest recovered now,
-    /// outside the actor (nil if one does not recover: the import then reports which). Imports and proposal
-    /// checks call this so that a sender is recovered once per node.
-    public nonisolated func recovered(_ transactions: [Transaction]) async -> [RecoveredTransaction]? {
-        let pooled = await self.transactions(transactions.map(\.hash))
-        var result: [RecoveredTransaction] = []
-        result.reserveCapacity(transactions.count)
-        for (tx, known) in zip(transactions, pooled) {
-            if let known {
-                result.append(known)
-            } else {
-                guard let recovered = try? tx.recovered() else { return nil }
-                result.append(recovered)
-            }
-        }
-        return result
-    }
-
     /// Whether each hash is pooled.
     public func contains(_ hashes: [Hash32]) -> [Bool] {
         hashes.map { senders[$0] != nil }

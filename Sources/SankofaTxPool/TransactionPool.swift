@@ -36,6 +36,8 @@ public actor TransactionPool {
     var lastExpiry: ContinuousClock.Instant
     /// Newly pending hashes fan out to every subscriber, each with a bounded buffer.
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
+    /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
+    public nonisolated let senderCache = SenderCache()
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
     public private(set) var accountAllowlist: Set<Address>?
 
@@ -69,7 +71,7 @@ public actor TransactionPool {
         guard tx.to != nil else { throw .contractCreation }
         guard tx.maxFeePerGas >= config.minGasPrice else { throw .underpriced(minimum: config.minGasPrice) }
         let recovered: RecoveredTransaction
-        do { recovered = try tx.recovered() } catch { throw .invalid(error) }
+        do { recovered = try senderCache.recovered(tx) } catch { throw .invalid(error) }
         return try await insert(recovered)
     }
 

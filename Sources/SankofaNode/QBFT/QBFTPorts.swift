@@ -55,12 +55,12 @@ final class QBFTNodePorts: BlockBuilder, ProposedBlockValidator, BlockImporter, 
 
     // MARK: ProposedBlockValidator
 
-    /// Executes a peer's proposal with the senders this node's pool already recovered (gossip brought most of its
-    /// transactions here first), so each sender is recovered once per node.
+    /// Executes a peer's proposal with senders from the pool's cache (gossip brought most of its transactions here
+    /// first), so each sender is recovered once per node.
     func validateProposedBlock(_ block: Block, parent: BlockHeader) throws {
         let (blockchain, pool) = (self.blockchain, self.pool)
         try blocking {
-            let recovered = await pool.recovered(block.transactions)
+            let recovered = pool.senderCache.recovered(block.transactions)
             try await blockchain.validateProposal(block, recovered: recovered)
         }
     }

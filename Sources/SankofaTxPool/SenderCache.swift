@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import SankofaChain
 import SankofaPrimitives
 
@@ -19,25 +21,38 @@ public final class SenderCache: Sendable {
         return recovered
     }
 
-    /// A block's transactions with their senders, recovering only those never seen here (one lock for the lookups,
-    /// one for the new entries, recoveries in between); nil if one does not recover (the import reports which).
+    /// A block's transactions with their senders, recovering only those never seen here — on every core when there
+    /// are many, since a peer's proposal is checked on the consensus path and most of its transactions may not have
+    /// arrived by gossip yet. Nil if one does not recover (the import reports which).
     public func recovered(_ transactions: [Transaction]) -> [RecoveredTransaction]? {
         let known = entries.withLock { entries in transactions.map { entries[$0.hash] } }
-        var result: [RecoveredTransaction] = []
-        result.reserveCapacity(transactions.count)
-        var fresh: [RecoveredTransaction] = []
-        for (tx, sender) in zip(transactions, known) {
-            if let sender {
-                result.append(RecoveredTransaction(transaction: tx, sender: sender))
-            } else {
-                guard let recovered = try? tx.recovered() else { return nil }
-                result.append(recovered)
-                fresh.append(recovered)
+        let missing = known.indices.filter { known[$0] == nil }
+        var fresh = [Address?](repeating: nil, count: missing.count)
+        if missing.count >= Self.parallelThreshold {
+            let chunks = ProcessInfo.processInfo.activeProcessorCount
+            fresh.withUnsafeMutableBufferPointer { out in
+                let out = UncheckedSendable(out)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for index in stride(from: chunk, to: missing.count, by: chunks) {
+                        out.value[index] = try? transactions[missing[index]].recoverSender()
+                    }
+                }
             }
+        } else {
+            for (slot, index) in missing.enumerated() { fresh[slot] = try? transactions[index].recoverSender() }
         }
-        if !fresh.isEmpty { remember(fresh) }
+        var senders = known
+        for (slot, index) in missing.enumerated() {
+            guard let sender = fresh[slot] else { return nil }
+            senders[index] = sender
+        }
+        let result = zip(transactions, senders).map { RecoveredTransaction(transaction: $0, sender: $1!) }
+        if !missing.isEmpty { remember(missing.map { result[$0] }) }
         return result
     }
+
+    /// Below this many unknown senders, recovering on the calling thread is cheaper than fanning out.
+    static let parallelThreshold = 64
 
     /// Whether this node has recovered the sender of `hash` (it has seen that transaction).
     public func contains(_ hash: Hash32) -> Bool { entries.withLock { $0[hash] != nil } }
@@ -48,4 +63,10 @@ public final class SenderCache: Sendable {
             for tx in transactions { entries.insert(tx.sender, for: tx.transaction.hash) }
         }
     }
+}
+
+/// Lets `concurrentPerform` write disjoint slots of one buffer: each iteration touches only its own indices.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -22,6 +22,18 @@ struct SenderCacheTests {
         #expect(planted.recovered([tx, Self.transfer(key, nonce: 1)])?.map(\.sender) == [Address(low: 0x42), key.address])
     }
 
+    @Test func aLargeBatchIsRecoveredInParallelAndInOrder() throws {
+        let keys = try (0..<150).map { _ in try PrivateKey.generate() }
+        let txs = keys.map { Self.transfer($0, nonce: 0) }
+        let cache = SenderCache()
+        _ = try cache.recovered(txs[3])   // one already known, among many to recover
+        #expect(SenderCache.parallelThreshold < txs.count)
+        let recovered = try #require(cache.recovered(txs))
+        #expect(recovered.map(\.sender) == keys.map(\.address))
+        #expect(recovered.map(\.transaction) == txs)
+        #expect(txs.allSatisfy { cache.contains($0.hash) })
+    }
+
     @Test func itIsBoundedAndForgetsTheOldest() throws {
         let key = try PrivateKey.generate()
         let cache = SenderCache(capacity: 2)

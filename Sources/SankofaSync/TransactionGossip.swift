@@ -93,14 +93,11 @@ final class TransactionGossip: Sendable {
     func received(_ transactions: [Transaction], from eth: EthPeer) async throws {
         eth.markTransactions(transactions.map(\.hash))
         var admitted = 0
-        for tx in transactions {
-            do {
-                try await pool.add(tx)
-                admitted += 1
-            } catch .invalid(let error) {
-                throw SyncError.invalidTransaction("\(tx.hash.hex): \(error)")
-            } catch {
-                continue   // known, underpriced, nonce used, pool full: not the peer's fault
+        for (tx, result) in zip(transactions, await pool.add(transactions)) {
+            switch result {
+            case .success: admitted += 1
+            case .failure(.invalid(let error)): throw SyncError.invalidTransaction("\(tx.hash.hex): \(error)")
+            case .failure: continue   // known, underpriced, nonce used, pool full: not the peer's fault
             }
         }
         SyncMetrics.transactionsReceived(admitted)

@@ -34,8 +34,9 @@ public actor TransactionPool {
     let now: @Sendable () -> ContinuousClock.Instant
     /// When queued transactions were last checked for expiry.
     var lastExpiry: ContinuousClock.Instant
-    /// Newly pending hashes fan out to every subscriber, each with a bounded buffer.
-    let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
+    /// Newly pending hashes fan out to every subscriber (gossip, `newPendingTransactions`), each with a bounded
+    /// buffer large enough for a burst at full load.
+    let pendingHashes = Broadcast<Hash32>(bufferLimit: 65_536)
     /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
     public nonisolated let senderCache = SenderCache()
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
@@ -60,6 +61,43 @@ public actor TransactionPool {
     /// Validates `tx`, recovers its sender (outside the actor, so admissions recover in parallel) and adds it.
     @discardableResult
     public nonisolated func add(_ tx: Transaction) async throws(TxPoolError) -> Hash32 {
+        try checkStateless(tx)
+        let recovered: RecoveredTransaction
+        do { recovered = try senderCache.recovered(tx) } catch { throw .invalid(error) }
+        return try await insert(recovered)
+    }
+
+    /// Admits a batch (a peer's pooled transactions): the stateless checks, the senders recovered on every core,
+    /// then one hop into the pool for all of them. One result per transaction, in order.
+    public nonisolated func add(_ transactions: [Transaction]) async -> [Result<Hash32, TxPoolError>] {
+        var results = [Result<Hash32, TxPoolError>?](repeating: nil, count: transactions.count)
+        var checked: [Int] = []
+        for (index, tx) in transactions.enumerated() {
+            do throws(TxPoolError) { try checkStateless(tx); checked.append(index) } catch { results[index] = .failure(error) }
+        }
+        let toRecover = checked.map { transactions[$0] }
+        if let recovered = senderCache.recovered(toRecover) {
+            let inserted = await insert(recovered)
+            for (index, result) in zip(checked, inserted) { results[index] = result }
+        } else {
+            // Some signature does not recover: find which, one by one.
+            for index in checked {
+                do throws(TxPoolError) { results[index] = .success(try await add(transactions[index])) } catch {
+                    results[index] = .failure(error)
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// Inserts each, in order, in one hop.
+    func insert(_ transactions: [RecoveredTransaction]) -> [Result<Hash32, TxPoolError>] {
+        transactions.map { tx in Result { () throws(TxPoolError) in try insert(tx) } }
+    }
+
+    /// The checks that need neither the sender nor the state: size, chain id and signature form, no contract
+    /// creation, the minimum fee.
+    nonisolated func checkStateless(_ tx: Transaction) throws(TxPoolError) {
         guard tx.encoded.count <= config.maxTransactionSize else {
             throw .oversized(size: tx.encoded.count, limit: config.maxTransactionSize)
         }
@@ -70,9 +108,6 @@ public actor TransactionPool {
         }
         guard tx.to != nil else { throw .contractCreation }
         guard tx.maxFeePerGas >= config.minGasPrice else { throw .underpriced(minimum: config.minGasPrice) }
-        let recovered: RecoveredTransaction
-        do { recovered = try senderCache.recovered(tx) } catch { throw .invalid(error) }
-        return try await insert(recovered)
     }
 
     /// Adds a transaction whose sender is already known (re-injection after a reorg, or peers' recovered gossip).

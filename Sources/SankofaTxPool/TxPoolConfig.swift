@@ -3,10 +3,11 @@ import SankofaPrimitives
 /// The pool's limits and admission rules.
 public struct TxPoolConfig: Sendable {
     public var chainId: UInt64
-    /// Transactions ready to execute (contiguous nonces), across all senders.
-    public var maxPending = 8_192
+    /// Transactions ready to execute (contiguous nonces), across all senders: room for a few seconds of the whole
+    /// network's load at 5,000 tx/s, since every validator pools what every other one is sent.
+    public var maxPending = 32_768
     /// Transactions waiting for a nonce gap to close.
-    public var maxQueued = 2_048
+    public var maxQueued = 8_192
     /// Per sender, pending plus queued. A sender at the limit can still add its next executable nonce: the pool
     /// makes room by dropping that sender's farthest queued nonce, so future nonces cannot wedge an account.
     public var maxPerSender = 512

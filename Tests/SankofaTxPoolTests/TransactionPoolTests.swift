@@ -38,6 +38,29 @@ struct TransactionPoolTests {
         return TransactionPool(config: config, state: state, blockGasLimit: 30_000_000)
     }
 
+    @Test func aBatchIsAdmittedInOrderWithOneResultEach() async throws {
+        let pool = Self.pool()
+        let first = Self.tx(Self.alice, 0)
+        let corrupt: Transaction? = {
+            var raw = Self.tx(Self.bob, 0).encoded
+            raw[raw.count - 2] ^= 0xff
+            return (try? Transaction(raw: raw)).flatMap { (try? $0.recovered()) == nil ? $0 : nil }
+        }()
+        let batch = [first, Self.tx(Self.alice, 1), first, Self.tx(Self.alice, 3), Self.tx(Self.bob, 0, chainId: 7)]
+            + (corrupt.map { [$0] } ?? [])
+        let results = await pool.add(batch)
+        #expect(results.count == batch.count)
+        #expect(try results[0].get() == first.hash)
+        #expect(try results[1].get() == batch[1].hash)
+        #expect(throws: TxPoolError.alreadyKnown) { try results[2].get() }
+        #expect(try results[3].get() == batch[3].hash)   // queued behind the gap at nonce 2
+        #expect(throws: (any Error).self) { try results[4].get() }
+        if corrupt != nil {
+            guard case .failure(.invalid) = results[5] else { Issue.record("an unrecoverable signature was not refused as invalid"); return }
+        }
+        #expect(await pool.status == (pending: 2, queued: 1))
+    }
+
     @Test func nonceGapsQueueUntilFilled() async throws {
         let pool = Self.pool()
         try await pool.add(Self.tx(Self.alice, 2))

@@ -4,20 +4,22 @@ import SankofaJSON
 import SankofaTestSupport
 import Testing
 
-/// `sankofa network up` as a child process: four QBFT validators come up on consecutive ports, `network status`
-/// sees them agree, and one SIGINT to the parent stops every node. Bounded; the nodes are killed on any failure.
+/// `sankofa network up` as a child process: four QBFT validators and a replica come up on consecutive ports,
+/// `network status` sees them agree, `bench tx` gets 2,000 transactions confirmed with the chain final on every node,
+/// and one SIGINT to the parent stops every node. Bounded; the nodes are killed on any failure.
 @Suite("sankofa network up and status", .enabled(if: SankofaBinary.available), .timeLimit(.minutes(2)))
 struct NetworkCommandTests {
-    @Test func fourValidatorsComeUpAgreeAndStopOnInterrupt() async throws {
+    @Test func fourValidatorsAndAReplicaComeUpTakeALoadAndStopOnInterrupt() async throws {
         let directory = try BenchEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let base = try Self.freeBase(nodes: 4)
+        let base = try Self.freeBase(nodes: 5)
         let outputPath = directory.appendingPathComponent("up.out").path
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = try #require(FileHandle(forWritingAtPath: outputPath))
         let up = Process()
         up.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
-        up.arguments = ["network", "up", "--validators", "4", "--dir", directory.path, "--base-port", String(base), "--block-period", "1"]
+        up.arguments = ["network", "up", "--validators", "4", "--replicas", "1", "--dir", directory.path, "--base-port", String(base),
+                        "--block-period", "1"]
         up.standardOutput = output
         up.standardError = output
         try up.run()
@@ -28,7 +30,7 @@ struct NetworkCommandTests {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, up.isRunning {
             let status = try SankofaBinary.run(["network", "status", "--dir", directory.path, "--json"])
-            if status.status == 0, let nodes = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue, nodes.count == 4,
+            if status.status == 0, let nodes = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue, nodes.count == 5,
                nodes.allSatisfy({ $0["up"] == true && ($0["head"]?.intValue ?? 0) >= 2 }),
                Set(nodes.map { $0["finalized"]?.intValue ?? -1 }).count == 1 {
                 agreed = .array(nodes)
@@ -42,12 +44,31 @@ struct NetworkCommandTests {
         #expect((agreed[0]?["peers"]?.intValue ?? 0) >= 1)
         #expect(printed.contains("validator-4") && printed.contains("enode://") && printed.contains("http://127.0.0.1:\(base + 3)"))
         let table = try SankofaBinary.run(["network", "status", "--dir", directory.path])
-        #expect(table.stdout.hasPrefix("NODE") && table.stdout.contains("validator-1"))
+        #expect(table.stdout.hasPrefix("NODE") && table.stdout.contains("validator-1") && table.stdout.contains("replica"))
+
+        // 2,000 transactions over the validators: every one confirmed, and every node (the replica too) final at
+        // the same head afterwards.
+        let layout = try NetworkLayout.read(from: directory.path)
+        let urls = layout.nodes.filter { $0.mode == "validator" }.map(\.rpcURL).joined(separator: ",")
+        let bench = try SankofaBinary.run(["bench", "tx", "--rpc", urls, "--txs", "2000", "--senders", "100", "--timeout", "60", "--json"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let summary = try JSONParser.parse(bench.stdout)
+        #expect(summary["confirmed"] == 2_000 && summary["failed"] == 0, "\(bench.stdout)")
+        var final: [JSON] = []
+        let settled = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < settled {
+            let status = try SankofaBinary.run(["network", "status", "--dir", directory.path, "--json"])
+            final = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue ?? []
+            let heads = Set(final.map { $0["head"]?.intValue ?? -1 }), finals = Set(final.map { $0["finalized"]?.intValue ?? -2 })
+            if final.count == 5, heads.count == 1, heads == finals { break }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(Set(final.map { $0["head"]?.intValue ?? -1 }).count == 1, "heads differ: \(JSONWriter.string(.array(final)))")
+        #expect(final.allSatisfy { $0["head"] == $0["finalized"] }, "not final: \(JSONWriter.string(.array(final)))")
 
         // One SIGINT to the parent stops every node.
-        let layout = try NetworkLayout.read(from: directory.path)
         let pids = layout.nodes.compactMap(\.pid)
-        #expect(pids.count == 4)
+        #expect(pids.count == 5)
         kill(up.processIdentifier, SIGINT)
         let stopped = ContinuousClock.now + .seconds(30)
         while up.isRunning, ContinuousClock.now < stopped { try await Task.sleep(for: .milliseconds(100)) }

@@ -13,6 +13,8 @@ final class P2PTestNode {
     let genesisPath: String
     let p2pPort: Int
     let rpcPort: Int
+    /// Free for `--rpc-ws-port` when a test enables WebSocket.
+    let wsPort: Int
     var extraArguments: [String] = []
     /// `--mode`: replicas by default; QBFT tests run validators.
     var mode = "replica"
@@ -34,6 +36,7 @@ final class P2PTestNode {
         try KeyFile.write(key, path: directory.appendingPathComponent("\(name).key").path)
         p2pPort = try DevRPCEndToEndTests.freePort()
         rpcPort = try DevRPCEndToEndTests.freePort()
+        wsPort = try DevRPCEndToEndTests.freePort()
     }
 
     deinit { process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }

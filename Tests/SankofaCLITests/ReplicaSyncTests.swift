@@ -33,6 +33,7 @@ struct ReplicaSyncTests {
         #expect(genesis.status == 0, "\(genesis.stderr)")
         validator.mode = "validator"
         for node in [replica, second] { node.extraArguments = ["--bootnodes", validator.enode] }
+        replica.extraArguments += ["--rpc-ws-enabled", "--rpc-ws-port", String(replica.wsPort)]
         let nodes = [validator, replica, second]
         do {
             try await Self.writeBacklog(validator, genesisPath: genesisPath)
@@ -59,10 +60,19 @@ struct ReplicaSyncTests {
         #expect(try await replica.rpc.status("/readiness") == 200)
         #expect(try await replica.rpc.status("/readiness?minPeers=2") == 503)
 
-        // A transaction sent to the replica is gossiped to the validator, mined, and its receipt is on both.
+        // A transaction sent to the replica is gossiped to the validator, mined, and its receipt is on both; the
+        // replica's WebSocket subscribers hear of the imported block as of a produced one.
+        let subscriber = try WebSocketTestClient(port: replica.wsPort)
+        defer { subscriber.close() }
+        let subscribed = try subscriber.request(#"{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}"#)
+        #expect(subscribed["result"]?.stringValue != nil, "\(JSONWriter.string(subscribed))")
         let user = try PrivateKey.generate()
         let tx = Self.transfer(from: user, nonce: 0)
         #expect(try await replica.rpc.call("eth_sendRawTransaction", [.string(Hex.encode(tx.encoded))]) == .string(tx.hash.hex))
+        let notification = try subscriber.next()
+        #expect(notification["method"] == "eth_subscription")
+        let announced = try #require(notification["params"]?["result"]?["number"]?.stringValue)
+        #expect(UInt64(announced.dropFirst(2), radix: 16) ?? 0 > Self.backlog, "newHeads announced \(announced)")
         let mined = try await P2PTestNode.eventually(seconds: 30) {
             for node in [validator, replica] {
                 guard let receipt = try? await node.rpc.call("eth_getTransactionReceipt", [.string(tx.hash.hex)]),

@@ -27,7 +27,7 @@ struct AuthFlagsEndToEndTests {
         let node = Process()
         node.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
         node.arguments = ["run", "--genesis-file", directory + "/genesis.json", "--data-path", directory + "/data",
-                          "--node-private-key-file", key, "--rpc-http-enabled", "--rpc-http-port", String(port),
+                          "--node-private-key-file", key, "--p2p-port", "0", "--rpc-http-enabled", "--rpc-http-port", String(port),
                           "--rpc-http-authentication-enabled", "--rpc-http-authentication-credentials-file", directory + "/users.toml"]
         node.standardOutput = Pipe()
         node.standardError = Pipe()

@@ -102,6 +102,40 @@ struct ValidatorNetworkTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    // MARK: Replicas never vote
+
+    /// Two QBFT validators, one run as a validator and the other's key run by a replica: 2 of 2 must commit, and a
+    /// replica never seals or votes even with a validator key, so no block can follow genesis; once the second key
+    /// runs as a validator, blocks come and the replica imports them.
+    @Test func aReplicaHoldingAValidatorKeyNeverVotes() async throws {
+        let directory = try Self.directory("replica-key")
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let a = try P2PTestNode("a", in: directory, genesisPath: genesisPath)
+        let b = try P2PTestNode("b", in: directory, genesisPath: genesisPath)
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "2021", "--block-period", "1",
+                                             "--request-timeout", "1", "--validator", a.key.address.checksummed,
+                                             b.key.address.checksummed, "--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        a.mode = "validator"
+        a.extraArguments = ["--bootnodes", b.enode]
+        b.extraArguments = ["--bootnodes", a.enode]
+        try await Self.running([a, b]) {
+            try a.start()
+            try b.start()
+            try await a.waitUntilListening()
+            try await b.waitUntilListening()
+            let connected = try await P2PTestNode.eventually(seconds: 20) { (await a.peerCount() ?? 0) >= 1 }
+            #expect(connected)
+            try await Task.sleep(for: .seconds(4))
+            #expect(await QBFTNetworkTests.head(a) == 0, "a block was committed with a replica's vote")
+            await b.stop()
+            b.mode = "validator"
+            try b.start()
+            try await QBFTNetworkTests.waitForHeads([a, b], atLeast: 2, seconds: 60)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     // MARK: QBFT validators from Governance
 
     @Test func aValidatorAddedByGovernanceTakesPart() async throws {

@@ -107,7 +107,8 @@ final class TransactionGossip: Sendable {
 
     /// Announces newly pending transactions to the peers without them, in batches, until cancelled.
     func announce(to peers: @escaping @Sendable () -> [EthPeer]) async {
-        let pending = await pool.pendingTransactionStream()
+        // Large enough for a few seconds at full load: a hash dropped here is never announced.
+        let pending = await pool.pendingTransactionStream(bufferLimit: 65_536)
         await withDiscardingTaskGroup { group in
             group.addTask { [self] in
                 for await hash in pending {

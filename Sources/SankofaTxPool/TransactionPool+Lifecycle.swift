@@ -140,7 +140,9 @@ extension TransactionPool {
     }
 
     /// Hashes of transactions as they become pending (for `newPendingTransactions` subscriptions).
-    public func pendingTransactionStream() -> AsyncStream<Hash32> { pendingHashes.subscribe() }
+    public func pendingTransactionStream(bufferLimit: Int? = nil) -> AsyncStream<Hash32> {
+        pendingHashes.subscribe(bufferLimit: bufferLimit)
+    }
 }
 
 extension TransactionPool {

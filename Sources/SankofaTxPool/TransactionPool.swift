@@ -35,8 +35,8 @@ public actor TransactionPool {
     /// When queued transactions were last checked for expiry.
     var lastExpiry: ContinuousClock.Instant
     /// Newly pending hashes fan out to every subscriber (gossip, `newPendingTransactions`), each with a bounded
-    /// buffer large enough for a burst at full load.
-    let pendingHashes = Broadcast<Hash32>(bufferLimit: 65_536)
+    /// buffer: 4,096 by default, more for a listener that asks (gossip must not miss a burst).
+    let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
     /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
     public nonisolated let senderCache = SenderCache()
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.

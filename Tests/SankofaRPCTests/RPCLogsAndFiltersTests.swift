@@ -253,6 +253,35 @@ struct RPCLogsAndFiltersTests {
         #expect(await rpcEventually { rpc.fake.pendingSubscribers == 0 })
     }
 
+    /// Issue 18: thousands of idle pending filters share one pool subscription and one log; each filter is only a
+    /// cursor, so a transaction costs the same however many filters are installed, and the last uninstall frees it.
+    @Test func pendingFiltersShareOneSubscription() async throws {
+        var ids: [JSON] = []
+        for _ in 0..<2_000 { ids.append(try await rpc.result("eth_newPendingTransactionFilter")) }
+        #expect(rpc.fake.pendingSubscribers == 1)
+        let tx3 = RPCMethodCases.tx3
+        _ = try await rpc.result("eth_sendRawTransaction", [RPCJSON.hex(tx3.encoded)])
+        let arrived = await rpcEventually { (try? await rpc.result("eth_getFilterChanges", [ids[0]])) == [RPCJSON.hash(tx3.hash)] }
+        #expect(arrived)
+        #expect(try await rpc.result("eth_getFilterChanges", [ids[1_999]]) == [RPCJSON.hash(tx3.hash)])
+        for id in ids { _ = try await rpc.result("eth_uninstallFilter", [id]) }
+        #expect(await rpcEventually { rpc.fake.pendingSubscribers == 0 })
+    }
+
+    @Test func aPendingLogKeepsTheNewestHashes() {
+        var log = PendingHashLog(capacity: 3)
+        let hashes = (1...5).map { Hash32(bytes: Array(repeating: UInt8($0), count: 32))! }
+        #expect(log.since(0).hashes.isEmpty)
+        for hash in hashes.prefix(2) { log.append(hash) }
+        #expect(log.since(0) == (Array(hashes.prefix(2)), 2))
+        #expect(log.since(1) == ([hashes[1]], 2))
+        for hash in hashes.dropFirst(2) { log.append(hash) }
+        // Five appended into room for three: a reader at 0 gets the newest three.
+        #expect(log.since(0) == (Array(hashes.suffix(3)), 5))
+        #expect(log.since(4) == ([hashes[4]], 5))
+        #expect(log.since(5).hashes.isEmpty)
+    }
+
     // MARK: Expiry
 
     @Test func unpolledFiltersExpire() async throws {

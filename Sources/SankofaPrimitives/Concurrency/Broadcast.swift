@@ -22,9 +22,11 @@ public final class Broadcast<Element: Sendable>: Sendable {
         self.bufferLimit = bufferLimit
     }
 
-    /// A new listener that receives every value yielded from now on; after `finish()` it ends at once.
-    public func subscribe() -> AsyncStream<Element> {
-        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .bufferingNewest(bufferLimit))
+    /// A new listener that receives every value yielded from now on; after `finish()` it ends at once. A listener
+    /// that must not miss bursts (gossip) may ask for a larger buffer than the default.
+    public func subscribe(bufferLimit: Int? = nil) -> AsyncStream<Element> {
+        let limit = max(1, bufferLimit ?? self.bufferLimit)
+        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .bufferingNewest(limit))
         let id: UInt64? = listeners.withLock { state in
             guard !state.finished else { return nil }
             state.next += 1

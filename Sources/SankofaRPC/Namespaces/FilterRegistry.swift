@@ -8,7 +8,8 @@ public actor FilterRegistry {
     enum Kind {
         case logs(LogFilter, next: UInt64)
         case blocks(next: UInt64)
-        case pending([Hash32], task: Task<Void, Never>)
+        /// The count of pending hashes the filter has been given (a cursor into `pendingLog`).
+        case pending(seen: UInt64)
     }
 
     struct Installed {
@@ -18,6 +19,11 @@ public actor FilterRegistry {
 
     var filters: [UInt256: Installed] = [:]
     let timeout: TimeInterval
+    /// Pending hashes for every pending filter at once: one pool subscription however many filters are installed,
+    /// and per filter only a cursor, so idle filters cost nothing per transaction (issue 18: 10,000 idle filters
+    /// had slowed intake 23–51×) and uninstalling frees everything.
+    var pendingLog = PendingHashLog(capacity: 65_536)
+    var pendingFeed: Task<Void, Never>?
     /// Filters installed at once across all clients.
     public static let maxFilters = 10_000
 
@@ -51,20 +57,18 @@ public actor FilterRegistry {
     }
 
     func newPendingFilter(backend: RPCBackend) async throws -> JSON {
-        let stream = await backend.pool.pendingHashes()
-        let id = try newID()
-        let task = Task { [weak self] in
-            for await hash in stream { await self?.appendPending(id, hash) }
+        if pendingFeed == nil {
+            let stream = await backend.pool.pendingHashes()
+            if pendingFeed == nil {
+                pendingFeed = Task { [weak self] in
+                    for await hash in stream { await self?.appendPending(hash) }
+                }
+            }
         }
-        filters[id] = Installed(kind: .pending([], task: task), lastPoll: Date())
-        return .quantity(id)
+        return try install(.pending(seen: pendingLog.total))
     }
 
-    func appendPending(_ id: UInt256, _ hash: Hash32) {
-        guard case .pending(var hashes, let task)? = filters[id]?.kind else { return }
-        if hashes.count < 10_000 { hashes.append(hash) }
-        filters[id]?.kind = .pending(hashes, task: task)
-    }
+    func appendPending(_ hash: Hash32) { pendingLog.append(hash) }
 
     /// What happened since the last poll. The actor may run other calls while this one awaits the chain, so the
     /// filter is re-read after every suspension and its cursor moved before the results are gathered.
@@ -72,9 +76,10 @@ public actor FilterRegistry {
         expire()
         guard let installed = filters[id] else { throw RPCError.server("filter not found") }
         filters[id]?.lastPoll = Date()
-        if case .pending(let hashes, let task) = installed.kind {
-            // Taken out without suspending, so hashes appended meanwhile are kept for the next poll.
-            filters[id]?.kind = .pending([], task: task)
+        if case .pending(let seen) = installed.kind {
+            // Read and moved without suspending, so hashes appended meanwhile are kept for the next poll.
+            let (hashes, total) = pendingLog.since(seen)
+            filters[id]?.kind = .pending(seen: total)
             return .array(hashes.map { .hash($0) })
         }
         let head = try await backend.chain.headHeader().number
@@ -116,12 +121,39 @@ public actor FilterRegistry {
 
     func uninstall(_ id: UInt256) -> Bool {
         guard let removed = filters.removeValue(forKey: id) else { return false }
-        if case .pending(_, let task) = removed.kind { task.cancel() }
+        if case .pending = removed.kind, !filters.values.contains(where: { if case .pending = $0.kind { true } else { false } }) {
+            pendingFeed?.cancel()
+            pendingFeed = nil
+            pendingLog = PendingHashLog(capacity: pendingLog.capacity)
+        }
         return true
     }
 
     func expire() {
         let cutoff = Date().addingTimeInterval(-timeout)
         for (id, installed) in filters where installed.lastPoll < cutoff { _ = uninstall(id) }
+    }
+}
+
+/// The newest `capacity` pending-transaction hashes in arrival order, with a running count, so a filter needs
+/// only the count it has seen. A filter polled after more than `capacity` new hashes gets the newest `capacity`.
+struct PendingHashLog {
+    let capacity: Int
+    private var ring: [Hash32] = []
+    /// Hashes ever appended.
+    private(set) var total: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func append(_ hash: Hash32) {
+        if ring.count < capacity { ring.append(hash) } else { ring[Int(total % UInt64(capacity))] = hash }
+        total += 1
+    }
+
+    /// The hashes appended after the first `seen`, oldest first (at most `capacity`), and the new count.
+    func since(_ seen: UInt64) -> (hashes: [Hash32], total: UInt64) {
+        let start = max(seen, total > UInt64(capacity) ? total - UInt64(capacity) : 0)
+        guard start < total else { return ([], total) }
+        return ((start..<total).map { ring[Int($0 % UInt64(capacity))] }, total)
     }
 }

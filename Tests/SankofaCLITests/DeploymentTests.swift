@@ -1,4 +1,5 @@
 import Foundation
+import FoundationNetworking
 import SankofaNode
 import SankofaTestSupport
 import Testing
@@ -47,6 +48,46 @@ struct DeploymentTests {
             let exported = Self.exported(base, in: sources)
             #expect(exported, "\(name) is not a metric the node exports")
         }
+    }
+
+    /// The same names against a real scrape of `sankofa dev --metrics-enabled`: every series the monitoring files
+    /// use that this node exports must be spelled exactly so (a `Timer` must come out as `_bucket`/`_sum`/`_count`).
+    /// A one-node dev chain creates only some metrics (no peers, no QBFT); the source check above covers the rest.
+    @Test(.enabled(if: SankofaBinary.available)) func monitoringMatchesARealScrape() async throws {
+        let ports = (http: try DevRPCEndToEndTests.freePort(), ws: try DevRPCEndToEndTests.freePort(), metrics: try DevRPCEndToEndTests.freePort())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-scrape-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
+        node.arguments = ["dev", "--data-path", path, "--rpc-http-port", String(ports.http), "--rpc-ws-port", String(ports.ws),
+                          "--metrics-enabled", "--metrics-port", String(ports.metrics)]
+        node.standardOutput = FileHandle.nullDevice
+        node.standardError = FileHandle.nullDevice
+        try node.run()
+        defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
+        var scrape = ""
+        for _ in 0..<100 where !scrape.contains("sankofa_chain_head_number") {
+            if let url = URL(string: "http://127.0.0.1:\(ports.metrics)/metrics"),
+               let (data, _) = try? await URLSession.shared.data(from: url) {
+                scrape = String(decoding: data, as: UTF8.self)
+            }
+            if !scrape.contains("sankofa_chain_head_number") { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let exported = Set(Self.matches(of: #"(?m)^sankofa_[a-z0-9_]+"#, in: scrape))
+        #expect(exported.contains("sankofa_chain_head_number"), "\(scrape)")
+        var used = Set<String>()
+        for file in ["monitoring/rules/sankofa.rules.yml", "monitoring/grafana/sankofa-dashboard.json"] {
+            used.formUnion(Self.matches(of: #"sankofa_[a-z0-9_]+"#, in: try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)))
+        }
+        var compared = 0
+        for name in used.sorted() {
+            var base = name
+            for suffix in ["_bucket", "_sum", "_count"] where base.hasSuffix(suffix) { base = String(base.dropLast(suffix.count)) }
+            guard exported.contains(where: { $0 == base || $0.hasPrefix(base + "_") }) else { continue }
+            #expect(exported.contains(name), "\(name): the node exports \(exported.filter { $0.hasPrefix(base) }.sorted())")
+            compared += 1
+        }
+        #expect(compared >= 4, "only \(compared) of the monitoring's metrics appear in a dev node's scrape: \(exported.sorted())")
     }
 
     /// Every flag the manifests pass to `sankofa run` and every key of their TOML files is one `run` accepts.

@@ -27,8 +27,13 @@ struct DeploymentTests {
     @Test(.enabled(if: Tool.path("promtool") != nil, "promtool is not installed (Debian: apt-get install prometheus): rules not checked"))
     func alertRulesLoad() throws {
         let rules = Self.deploy.appendingPathComponent("monitoring/rules/sankofa.rules.yml").path
-        let output = try Tool.run(try #require(Tool.path("promtool")), ["check", "rules", rules])
+        let promtool = try #require(Tool.path("promtool"))
+        let output = try Tool.run(promtool, ["check", "rules", rules])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        // Unit tests: the alerts fire on the situations they describe (series → expected alerts and annotations).
+        let tests = Self.deploy.appendingPathComponent("monitoring/rules/sankofa.rules.test.yml").path
+        let unit = try Tool.run(promtool, ["test", "rules", tests])
+        #expect(unit.status == 0, "\(unit.stdout)\(unit.stderr)")
     }
 
     /// Every `sankofa_*` series the rules and the dashboard query is one the node's sources create (histograms add

@@ -26,7 +26,7 @@ struct BlocksExportCommand: AsyncParsableCommand {
     @Option(help: "File to write (replaced if it exists).") var output: String
 
     func run() async throws {
-        let store = try BlocksStorage.open(dataPath: dataPath, mustExist: true)
+        let store = try BlocksStorage.open(dataPath: dataPath)
         defer { store.close() }
         let chain = try cli { try ChainStore(store: store) }
         guard let head = try cli({ try chain.headHeader() }) else { throw CLIError.failed("\(dataPath): the database holds no chain") }
@@ -40,7 +40,7 @@ struct BlocksExportCommand: AsyncParsableCommand {
             throw CLIError.file(path: output, reason: "cannot be created (check the directory and its permissions)")
         }
         defer { try? file.close() }
-        var progress = Progress(verb: "Exported", last: last)
+        var progress = BlockProgress(verb: "Exported", last: last)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         var bytes = 0
@@ -109,7 +109,7 @@ struct BlockFileImport {
 
     func run() async throws {
         var stream = BlockStream(bytes)
-        var progress = Progress(verb: "Imported", last: nil)
+        var progress = BlockProgress(verb: "Imported", last: nil)
         var imported = 0
         var present = 0
         var transactions = 0
@@ -170,11 +170,12 @@ struct BlockFileImport {
     }
 }
 
-/// Opening a stopped node's database for the `blocks` commands.
+/// Opening a stopped node's database for `blocks export`.
 enum BlocksStorage {
-    static func open(dataPath: String, mustExist: Bool) throws -> RocksDBStore {
+    /// The existing database (RocksDB would otherwise create an empty one at a mistyped path).
+    static func open(dataPath: String) throws -> RocksDBStore {
         let path = (dataPath as NSString).appendingPathComponent("database")
-        if mustExist, !FileManager.default.fileExists(atPath: path) {
+        if !FileManager.default.fileExists(atPath: path) {
             throw CLIError.file(path: dataPath, reason: "no database here (expected \(path))")
         }
         return try cli { try RocksDBStore(path: path) }
@@ -182,7 +183,7 @@ enum BlocksStorage {
 }
 
 /// One progress line on stderr at most every two seconds, with the rate since the start.
-struct Progress {
+struct BlockProgress {
     let verb: String
     let last: UInt64?
     let started = ContinuousClock.now

@@ -7,7 +7,7 @@ public struct SankofaCommand: AsyncParsableCommand {
         abstract: "Sankofa: a permissioned Proof-of-Authority blockchain node.",
         version: SankofaVersion.string,
         subcommands: [DevCommand.self, RunCommand.self, KeysCommand.self, TxCommand.self, GenesisCommand.self,
-                      ContractsCommand.self, PasswordCommand.self, LBWatchCommand.self, BenchCommand.self, NetworkCommand.self])
+                      ContractsCommand.self, BlocksCommand.self, PasswordCommand.self, LBWatchCommand.self, BenchCommand.self, NetworkCommand.self])
 
     public init() {}
 }

@@ -19,6 +19,7 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("rpc-http-port")) var rpcHTTPPort: Int?
     @Option(name: .customLong("rpc-http-api"), help: "Comma-separated namespaces, e.g. ETH,NET,WEB3.") var rpcHTTPAPI: String?
     @Flag(name: .customLong("rpc-ws-enabled"), help: "Serve JSON-RPC over WebSocket.") var rpcWSEnabled = false
+    @Option(name: .customLong("rpc-ws-host"), help: "WebSocket JSON-RPC host (default 127.0.0.1).") var rpcWSHost: String?
     @Option(name: .customLong("rpc-ws-port")) var rpcWSPort: Int?
     @Option(name: .customLong("rpc-ws-api"), help: "Comma-separated namespaces for WebSocket.") var rpcWSAPI: String?
     @Option(name: .customLong("host-allowlist"), help: "Comma-separated hosts allowed to call RPC.") var hostAllowlist: String?
@@ -77,6 +78,7 @@ struct NodeOptions: ParsableArguments {
         add("rpc-http-port", rpcHTTPPort)
         add("rpc-http-api", rpcHTTPAPI)
         if rpcWSEnabled { out.append(("rpc-ws-enabled", .bool(true))) }
+        add("rpc-ws-host", rpcWSHost)
         add("rpc-ws-port", rpcWSPort)
         add("rpc-ws-api", rpcWSAPI)
         add("host-allowlist", hostAllowlist)

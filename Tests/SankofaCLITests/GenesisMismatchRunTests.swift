@@ -26,31 +26,13 @@ struct GenesisMismatchRunTests {
         #expect(changed != DevGenesis.json)
         let genesisPath = dir.appendingPathComponent("genesis.json").path
         try changed.write(toFile: genesisPath, atomically: true, encoding: .utf8)
-        let result = try Self.run(["run", "--genesis-file", genesisPath, "--data-path", dataPath, "--p2p-port", "0"])
+        let result = try SankofaBinary.run(["run", "--genesis-file", genesisPath, "--data-path", dataPath, "--p2p-port", "0"],
+                                           timeout: 20)
         #expect(result.status != 0)
         // Besides the start-up log line naming the node key, one error line.
         let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
         #expect(errors.count == 1, "\(result.stderr)")
         #expect(errors.first?.contains("config.chainId is 4242 in the file but 1337 in the database") == true, "\(result.stderr)")
         #expect(!result.stderr.contains("Chain 4242"), "the node must not start: \(result.stderr)")
-    }
-
-    /// Runs `sankofa`, interrupting it after 20 s (a node that wrongly starts would otherwise run forever).
-    static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGINT) }
-        _ = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
     }
 }

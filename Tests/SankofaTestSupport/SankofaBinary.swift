@@ -24,8 +24,9 @@ public enum SankofaBinary {
 
     public static var available: Bool { path != nil }
 
-    /// Runs `sankofa` with `arguments` to completion and captures its output.
-    public static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `sankofa` with `arguments` to completion and captures its output; with a `timeout`, a process still
+    /// running then gets SIGINT (a node that wrongly starts would otherwise run forever).
+    public static func run(_ arguments: [String], timeout: Double? = nil) throws -> Output {
         guard let path else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -35,6 +36,11 @@ public enum SankofaBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { kill(process.processIdentifier, SIGINT) }
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -27,6 +27,10 @@ else
     echo "fuzz: $vectors not found, starting from empty corpora"
 fi
 
+# The Swift runtime's own crash backtracer fights ASan; libFuzzer's report is the one we want.
+export SWIFT_BACKTRACE=enable=no
+# One-time global initialisation and one known TOMLKit leak are not ours to fix (see lsan.supp).
+export LSAN_OPTIONS="suppressions=$(pwd)/lsan.supp:print_suppressions=0"
 failed=()
 for target in "${targets[@]}"; do
     corpus="$scratch/corpus/$target"
@@ -36,7 +40,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$(dirname "$log")"
     set +e
     SANKOFA_FUZZ_TARGET="$target" "$binary" "$corpus" "$seeds/$target" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536  \
         -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
     status=$?
     set -e

@@ -5,7 +5,8 @@ import SankofaPrimitives
 /// the function (its selector is prepended, so argument decoding and the handlers are reached rather than
 /// "unknown selector"), byte 2 the sender; the rest is the ABI-encoded argument block. Whatever decodes must
 /// survive encode-after-decode unchanged.
-let abiTarget = FuzzTarget(name: "abi", summary: "ABI calldata through every system contract's dispatcher") { bytes in
+let abiTarget = FuzzTarget(name: "abi", summary: "ABI calldata through every system contract's dispatcher",
+                           prepare: { _ = SystemContracts.registry; _ = fuzzSenders }) { bytes in
     guard bytes.count >= 3 else { return }
     let contracts = SystemContracts.all
     let contract = contracts[Int(bytes[0]) % contracts.count]

@@ -42,7 +42,8 @@ private let session = FixedSession()
 /// RLPx framing (devp2p rlpx.md "Framing"). Even first byte: the rest is a payload that one side seals and the
 /// other must open unchanged, and with one bit flipped (chosen by byte 1) must refuse. Odd: the rest is raw
 /// wire bytes for the receiving codec, which must never trap.
-let rlpxFrameTarget = FuzzTarget(name: "rlpx-frame", summary: "RLPxFrameCodec seal/open round trip + raw frame decode") { bytes in
+let rlpxFrameTarget = FuzzTarget(name: "rlpx-frame", summary: "RLPxFrameCodec seal/open round trip + raw frame decode",
+                                 prepare: { _ = session }) { bytes in
     guard let mode = bytes.first else { return }
     do {
         let sender = try RLPxFrameCodec(secrets: session.initiatorSecrets)
@@ -70,7 +71,8 @@ let rlpxFrameTarget = FuzzTarget(name: "rlpx-frame", summary: "RLPxFrameCodec se
 }
 
 /// Handshake messages: byte 0 picks auth or ack, sealed (ECIES) or plaintext, EIP-8 or legacy.
-let rlpxHandshakeTarget = FuzzTarget(name: "rlpx-handshake", summary: "RLPx auth/ack packets and plaintexts") { bytes in
+let rlpxHandshakeTarget = FuzzTarget(name: "rlpx-handshake", summary: "RLPx auth/ack packets and plaintexts",
+                                     prepare: { _ = session }) { bytes in
     guard let mode = bytes.first else { return }
     let rest = Array(bytes.dropFirst())
     switch mode % 6 {

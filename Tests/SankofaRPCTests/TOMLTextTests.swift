@@ -24,14 +24,14 @@ struct TOMLTextTests {
         _ = try TOMLText.parse(text)
     }
 
-    /// Found by the same target: `[+` hit the same assertion.
-    @Test(arguments: ["[+", "[[ +]]", "a = 1\n[ ?]"])
+    /// `[+` and `s = [}` (both found by the same target) hit toml++ assertions.
+    @Test(arguments: ["[+", "[[ +]]", "a = 1\n[ ?]", "s = [}\n", "s = {a = [1}}", "s = ]"])
     func headerWithoutKeyIsRefused(text: String) {
         #expect(TOMLText.badTableHeader(text) != nil)
         #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
     }
 
-    @Test(arguments: ["[a]\nx = 1", "[[ \"b\" ]]\ny = 2", "k = [\n  [+1, 2],\n]\n[t]\nz = 3", "k = \"[+\"\n[u]"])
+    @Test(arguments: ["[a]\nx = 1", "[[ \"b\" ]]\ny = 2", "k = [\n  [+1, 2],\n]\n[t]\nz = 3", "k = \"[+\"\n[u]", "t = { a = [1, { b = 2 }] }\n[v]", "[[arr]]\nx = 1\n[[arr]]\nx = 2"])
     func validHeadersAndArraysPass(text: String) throws {
         #expect(TOMLText.badTableHeader(text) == nil)
         _ = try TOMLText.parse(text)

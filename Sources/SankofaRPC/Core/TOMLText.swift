@@ -4,8 +4,8 @@ import TOMLKit
 ///
 /// Why the guard: TOMLKit's bundled toml++ aborts on an assertion (`parse_key`: "is_bare_key_character(*cp) ||
 /// is_string_delimiter(*cp)") when a table header starts with certain characters, e.g. `[` U+1000 or `[` U+0001
-/// or `[+` — all found by the `toml` fuzz target (Fuzz/): toml++ checks the first character of a header's key
-/// only in that assertion. TOML 1.0 allows no control character but tab anywhere (line
+/// or `[+`, and (`parse_value`: "!is_value_terminator(*cp)") on `s = [}` — all found by the `toml` fuzz target
+/// (Fuzz/): toml++ checks those characters only in its assertions. TOML 1.0 allows no control character but tab anywhere (line
 /// breaks aside), and bare keys are ASCII (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before
 /// they reach the parser; strings (quoted keys included) and comments may still hold any UTF-8.
 public enum TOMLText {
@@ -24,7 +24,7 @@ public enum TOMLText {
             throw ParseError(description: "non-ASCII character outside a string or comment at byte \(offset)")
         }
         if let offset = badTableHeader(text) {
-            throw ParseError(description: "table header without a key at byte \(offset)")
+            throw ParseError(description: "table header without a key or unbalanced bracket at byte \(offset)")
         }
         do { return try TOMLTable(string: text) } catch { throw ParseError(description: "\(error)") }
     }
@@ -62,7 +62,8 @@ public enum TOMLText {
     }
 
     /// The byte offset of a table header (`[` or `[[` at depth zero, outside a value) whose key does not start with
-    /// a bare-key character or a quote, or nil if there is none. Strings and comments are skipped as above.
+    /// a bare-key character or a quote, or of a `]` or `}` in a value that does not close the innermost open
+    /// bracket, or nil if there is none. Strings and comments are skipped as above.
     static func badTableHeader(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
         let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
@@ -74,7 +75,7 @@ public enum TOMLText {
         func opensTriple(_ i: Int) -> Bool {
             i + 2 < bytes.count && bytes[i + 1] == bytes[i] && bytes[i + 2] == bytes[i]
         }
-        var index = 0, arrayDepth = 0, inValue = false
+        var index = 0, open: [UInt8] = [], inValue = false
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -91,11 +92,13 @@ public enum TOMLText {
                 index += triple ? 3 : 1
                 continue
             case UInt8(ascii: "="): inValue = true
-            case UInt8(ascii: "\n"): if arrayDepth == 0 { inValue = false }
-            case UInt8(ascii: "]"): if arrayDepth > 0 { arrayDepth -= 1 }
+            case UInt8(ascii: "\n"): if open.isEmpty { inValue = false }
+            case UInt8(ascii: "{") where inValue: open.append(byte)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                guard open.popLast() == (byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")) else { return index }
             case UInt8(ascii: "["):
-                if inValue || arrayDepth > 0 {
-                    arrayDepth += 1
+                if inValue || !open.isEmpty {
+                    open.append(byte)
                 } else {
                     var next = index + 1
                     if next < bytes.count, bytes[next] == UInt8(ascii: "[") { next += 1 }
@@ -105,6 +108,8 @@ public enum TOMLText {
                     while index < bytes.count, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "]") {
                         index += 1
                     }
+                    while index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                    continue
                 }
             default: break
             }

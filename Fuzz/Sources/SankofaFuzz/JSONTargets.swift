@@ -32,8 +32,8 @@ private func compareWithFoundation(_ bytes: [UInt8], _ ours: Result<JSON, JSONPa
     switch (ours, theirs) {
     case (.success(let value), .some(let object)):
         if !sameShape(value, object) { fuzzFail("our value and Foundation's differ") }
-    case (.success, .none):
-        if !foundationRejectsWhatWeAccept(bytes) { fuzzFail("we accept what Foundation rejects") }
+    case (.success(let value), .none):
+        if !foundationRejectsWhatWeAccept(value) { fuzzFail("we accept what Foundation rejects") }
     case (.failure(let error), .some):
         if !foundationIsLenient(bytes, error) { fuzzFail("we reject what Foundation accepts: \(error)") }
     case (.failure, .none):
@@ -41,8 +41,16 @@ private func compareWithFoundation(_ bytes: [UInt8], _ ours: Result<JSON, JSONPa
     }
 }
 
-/// Documented differences where Foundation is the stricter one and we are right by RFC 8259: none known yet.
-private func foundationRejectsWhatWeAccept(_ bytes: [UInt8]) -> Bool { false }
+/// Documented differences where Foundation is the stricter one and we are right by RFC 8259: a number too large
+/// for a Double (found by this target: `1e000…0333…3`). RFC 8259's grammar allows it and we keep its literal text.
+private func foundationRejectsWhatWeAccept(_ value: JSON) -> Bool {
+    switch value {
+    case .number(let number): return !number.doubleValue.isFinite
+    case .array(let items): return items.contains(where: foundationRejectsWhatWeAccept)
+    case .object(let members): return members.contains { foundationRejectsWhatWeAccept($0.value) }
+    case .null, .bool, .string: return false
+    }
+}
 
 /// Documented differences where Foundation accepts what RFC 8259 forbids and we rightly refuse: a trailing comma
 /// before `]` or `}` (found by this target: `[1,]`, `{"a":1,}`).

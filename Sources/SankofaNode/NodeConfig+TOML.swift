@@ -1,10 +1,11 @@
+import SankofaRPC
 import TOMLKit
 
 extension NodeConfig {
     /// Applies a `--config-file`: top-level keys are the flag names without dashes (Besu's convention).
     public mutating func apply(toml text: String) throws(ConfigError) {
         let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch {
+        do { table = try TOMLText.parse(text) } catch {
             throw ConfigError("config file is not valid TOML: \(error)")
         }
         for (key, value) in table {

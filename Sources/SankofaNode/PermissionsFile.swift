@@ -1,4 +1,5 @@
 import Foundation
+import SankofaRPC
 import TOMLKit
 
 /// Besu's permissions TOML file: `nodes-allowlist = ["enode://…"]` and `accounts-allowlist = ["0x…"]`, often in
@@ -36,7 +37,7 @@ enum PermissionsFile {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigError("cannot read permissions file \(path): \(error.localizedDescription)")
         }
-        do { return try TOMLTable(string: text) } catch {
+        do { return try TOMLText.parse(text) } catch {
             throw ConfigError("permissions file \(path) is not valid TOML: \(error)")
         }
     }

@@ -25,7 +25,7 @@ public struct RPCCredentials: Sendable {
     /// Parses the file's text; the error names the user and field that is wrong.
     public init(toml text: String) throws(AuthError) {
         let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch {
+        do { table = try TOMLText.parse(text) } catch {
             throw .setup("credentials file is not valid TOML: \(error)")
         }
         guard let usersTable = table["Users"]?.table else {

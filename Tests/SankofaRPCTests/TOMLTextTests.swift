@@ -1,0 +1,45 @@
+import Testing
+@testable import SankofaRPC
+
+/// `TOMLText.parse` refuses, rather than letting toml++ abort on, non-ASCII bytes outside strings and comments.
+@Suite("TOML text guard")
+struct TOMLTextTests {
+    /// Found by the `toml` fuzz target (Fuzz/): `[` U+1000 NUL made toml++'s `parse_key` assertion abort the process.
+    @Test func fuzzCrashInputIsRefused() {
+        let input: [UInt8] = [0x5b, 0xe1, 0x80, 0x80, 0x00]
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(String(decoding: input, as: UTF8.self)) }
+        #expect(TOMLText.nonASCIIOutsideStrings(String(decoding: input, as: UTF8.self)) == 1)
+    }
+
+    /// Found by the same target: `[` U+0001 … hit the same assertion.
+    @Test func fuzzControlCharacterInputIsRefused() {
+        let input: [UInt8] = [0x5b, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x7a]
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(String(decoding: input, as: UTF8.self)) }
+    }
+
+    @Test(arguments: ["key = \"ÆØÅ\"", "key = 'ÆØÅ'", "# ÆØÅ\nkey = 1", "key = \"\"\"\nÆØÅ \\\"\"\"\"", "key = '''\nÆØÅ'''",
+                      "[Users.\"bjørn\"]\npassword = \"x\""])
+    func unicodeInStringsAndCommentsIsAccepted(text: String) throws {
+        #expect(TOMLText.nonASCIIOutsideStrings(text) == nil)
+        _ = try TOMLText.parse(text)
+    }
+
+    /// `[+` and `s = [}` (both found by the same target) hit toml++ assertions.
+    @Test(arguments: ["[+", "[[ +]]", "a = 1\n[ ?]", "s = [}\n", "s = {a = [1}}", "s = ]"])
+    func headerWithoutKeyIsRefused(text: String) {
+        #expect(TOMLText.badTableHeader(text) != nil)
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
+    }
+
+    @Test(arguments: ["[a]\nx = 1", "[[ \"b\" ]]\ny = 2", "k = [\n  [+1, 2],\n]\n[t]\nz = 3", "k = \"[+\"\n[u]", "t = { a = [1, { b = 2 }] }\n[v]", "[[arr]]\nx = 1\n[[arr]]\nx = 2"])
+    func validHeadersAndArraysPass(text: String) throws {
+        #expect(TOMLText.badTableHeader(text) == nil)
+        _ = try TOMLText.parse(text)
+    }
+
+    @Test(arguments: ["ÆØÅ = 1", "[ÆØÅ]", "key = 1 ÆØÅ", "key = \"a\" ÆØÅ"])
+    func unicodeOutsideStringsIsRefused(text: String) {
+        #expect(TOMLText.nonASCIIOutsideStrings(text) != nil)
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
+    }
+}

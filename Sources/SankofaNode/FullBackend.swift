@@ -56,7 +56,9 @@ extension FullBackend: ChainQueries {
 
     func updates() async -> AsyncStream<ChainUpdate> {
         let events = await blockchain.headEvents()
-        return AsyncStream { continuation in
+        // Bounded like the head events it relays: a subscriber that stops reading loses its oldest updates, it does
+        // not hold every block (and its receipts) since.
+        return AsyncStream(bufferingPolicy: .bufferingNewest(256)) { continuation in
             let task = Task {
                 for await event in events {
                     continuation.yield(ChainUpdate(block: event.block, receipts: event.receipts, removed: event.removed))

@@ -58,6 +58,17 @@ struct RPCSubscriptionTests {
         #expect(rpc.fake.updateSubscribers == 0)
     }
 
+    /// Issue 18: subscriptions are bounded across all connections, not only per connection.
+    @Test func subscriptionsAreBoundedAcrossConnections() async throws {
+        let rpc = RPCHarness(maxSubscriptions: 4)
+        let connections = (0..<3).map { _ in RPCCallContext(notifier: RPCFakeNotifier()) }
+        for context in connections.prefix(2) {
+            for _ in 0..<2 { _ = try await rpc.result("eth_subscribe", ["newHeads"], context: context) }
+        }
+        #expect(try await rpc.error("eth_subscribe", ["newHeads"], context: connections[2]) ==
+            RPCError.server("too many subscriptions on this node (at most 4); unsubscribe or retry later"))
+    }
+
     /// Ids are random hex strings, so no client can guess (and cancel) another's subscription.
     @Test func idsAreDistinctUnguessableHexStrings() async throws {
         var ids: Set<String> = []

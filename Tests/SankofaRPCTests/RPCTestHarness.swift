@@ -16,10 +16,10 @@ struct RPCHarness {
     let dispatcher: RPCDispatcher
 
     init(fake: RPCFakeBackend = RPCFakeBackend(), namespaces: Set<String> = RPCHarness.allNamespaces,
-         maxBatchSize: Int = 1_024, filterTimeout: TimeInterval = 300) {
+         maxBatchSize: Int = 1_024, filterTimeout: TimeInterval = 300, maxSubscriptions: Int = 5_000) {
         self.fake = fake
         filters = FilterRegistry(timeout: filterTimeout)
-        subscriptions = SubscriptionRegistry()
+        subscriptions = SubscriptionRegistry(maxTotal: maxSubscriptions)
         table = Self.table(fake: fake, filters: filters, subscriptions: subscriptions)
         dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, maxBatchSize: maxBatchSize)
     }

@@ -106,11 +106,17 @@ public actor SubscriptionRegistry {
     var entries: [String: Entry] = [:]
     /// Subscriptions one connection may hold at once.
     public static let maxPerConnection = 1_000
+    /// Subscriptions all connections together may hold (issue 18: 20 connections holding 1,000 each slowed
+    /// transaction intake 60×); each costs a task and a bounded buffer.
+    public let maxTotal: Int
 
-    public init() {}
+    public init(maxTotal: Int = 5_000) { self.maxTotal = maxTotal }
 
     /// A random id (unguessable by other clients).
     func nextID(owner: ObjectIdentifier) throws(RPCError) -> String {
+        guard entries.count < maxTotal else {
+            throw RPCError.server("too many subscriptions on this node (at most \(maxTotal)); unsubscribe or retry later")
+        }
         guard entries.values.filter({ $0.owner == owner }).count < Self.maxPerConnection else {
             throw RPCError.server("too many subscriptions on this connection (at most \(Self.maxPerConnection))")
         }

@@ -128,7 +128,7 @@ let package = Package(
         ]),
         .target(name: "SankofaCLI", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaContracts", "SankofaExecution",
-            "SankofaState", "SankofaStorage", "SankofaQBFT", "SankofaNode", "SankofaRPC", "SankofaLBWatch",
+            "SankofaState", "SankofaStorage", "SankofaQBFT", "SankofaNode", "SankofaRPC", "SankofaLBWatch", "SankofaTxPool",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

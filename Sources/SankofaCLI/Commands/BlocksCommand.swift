@@ -5,6 +5,7 @@ import SankofaNode
 import SankofaPrimitives
 import SankofaState
 import SankofaStorage
+import SankofaTxPool
 
 /// `sankofa blocks export|import`: backups as concatenated block RLP (Besu's format), restored by verifying and
 /// executing every block exactly as sync does.
@@ -128,7 +129,7 @@ struct BlockFileImport {
             }
             var fresh: [Bool] = []
             for entry in batch { fresh.append(try cli { try node.chain.header(entry.block.hash) } == nil) }
-            let senders = await Self.recover(batch.map(\.block), skipping: fresh.map(!))
+            let senders = Self.recover(batch.map(\.block), skipping: fresh.map(!), cache: node.pool.senderCache)
             for ((entry, isFresh), recovered) in zip(zip(batch, fresh), senders) {
                 let block = entry.block
                 if isFresh {
@@ -156,17 +157,24 @@ struct BlockFileImport {
                              + "head #\(head.number) \(head.hash.hex) state root \(head.stateRoot.hex)\n")
     }
 
-    /// Each block's senders, recovered on every core; nil where a signature does not recover (the import then
-    /// reports the transaction) or where the block is already stored.
-    static func recover(_ blocks: [Block], skipping: [Bool]) async -> [[RecoveredTransaction]?] {
-        await withTaskGroup(of: (Int, [RecoveredTransaction]?).self) { group in
-            for (index, block) in blocks.enumerated() where !skipping[index] {
-                group.addTask { (index, try? block.transactions.map { try $0.recovered() }) }
-            }
-            var out = [[RecoveredTransaction]?](repeating: nil, count: blocks.count)
-            for await (index, recovered) in group { out[index] = recovered }
+    /// Each block's senders through the node's sender cache (which recovers a large batch on every core); nil
+    /// where a signature does not recover (the import then reports the transaction) or where the block is already
+    /// stored.
+    static func recover(_ blocks: [Block], skipping: [Bool], cache: SenderCache) -> [[RecoveredTransaction]?] {
+        let fresh = blocks.indices.filter { !skipping[$0] }
+        var out = [[RecoveredTransaction]?](repeating: nil, count: blocks.count)
+        guard let all = cache.recovered(fresh.flatMap { blocks[$0].transactions }) else {
+            // Some signature does not recover: block by block, so only that block goes without senders.
+            for index in fresh { out[index] = cache.recovered(blocks[index].transactions) }
             return out
         }
+        var start = 0
+        for index in fresh {
+            let count = blocks[index].transactions.count
+            out[index] = Array(all[start..<start + count])
+            start += count
+        }
+        return out
     }
 }
 

@@ -55,14 +55,14 @@ public struct BlockProducer: Service, CustomStringConvertible {
         // Subscribe before the first look at the head, so that no change between the two goes unnoticed.
         let heads = await blockchain.headEvents()
         let transactions = sealOnTransaction ? await pool.pendingTransactionStream() : nil
-        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let wake = WakeSignal()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { for await _ in heads { wake.yield() } }
+            group.addTask { for await _ in heads { wake.fire() } }
             if let transactions {
-                group.addTask { for await _ in transactions { wake.yield() } }
+                group.addTask { for await _ in transactions { wake.fire() } }
             }
             do {
-                try await cancelWhenGracefulShutdown { try await seal(wakeups: wakeups, wake: wake) }
+                try await cancelWhenGracefulShutdown { try await seal(wake: wake) }
             } catch {
                 group.cancelAll()
                 throw error
@@ -72,10 +72,7 @@ public struct BlockProducer: Service, CustomStringConvertible {
     }
 
     /// Decides, acts, and waits for the next wake-up, until cancelled.
-    func seal(wakeups: AsyncStream<Void>, wake: AsyncStream<Void>.Continuation) async throws {
-        var events = wakeups.makeAsyncIterator()
-        var timer: Task<Void, Never>?
-        defer { timer?.cancel() }
+    func seal(wake: WakeSignal) async throws {
         var stalledAt: Hash32?
         // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
         var plan: (head: Hash32, sealAt: Double)?
@@ -111,20 +108,10 @@ public struct BlockProducer: Service, CustomStringConvertible {
                 logger.info("Waiting for another signer: \(key.address.checksummed) may not seal block #\(head.number + 1) (signed recently or not authorised)")
                 metrics.consensusEvent("stalled")
             }
-            timer?.cancel()
-            timer = deadline.map { Self.wake(wake, at: $0) }
-            guard await events.next() != nil else { break }
-        }
-    }
-
-    /// A one-shot timer: yields to `wake` at `deadline` (Unix seconds) unless cancelled first.
-    static func wake(_ wake: AsyncStream<Void>.Continuation, at deadline: Double) -> Task<Void, Never> {
-        Task {
-            let wait = deadline - Date().timeIntervalSince1970
-            if wait > 0 {
-                do { try await Task.sleep(for: .seconds(wait)) } catch { return }
-            }
-            wake.yield()
+            // Until the next event, or the planned seal time; without a plan only an event can change anything
+            // (the hour is a backstop, not a poll).
+            let wait = deadline.map { max(0, $0 - Date().timeIntervalSince1970) } ?? 3_600
+            await wake.wait(timeout: .milliseconds(Int64((wait * 1_000).rounded(.up))))
         }
     }
 

@@ -61,7 +61,7 @@ public final class EthHandler: Sendable {
     private let sessions = Locked<[PublicKey: Session]>([:])
     let localHead: Locked<LocalHead>
     /// Wakes the chain sync: a peer became ready or announced a head beyond ours.
-    let syncTrigger = SyncTrigger()
+    let syncTrigger = WakeSignal()
     let gossip: TransactionGossip
 
     /// - Parameter head: the chain's head at start (later ones come from `run()`'s head events).
@@ -345,71 +345,6 @@ extension EthMessage {
         case .getBlockHeaders, .getBlockBodies, .getReceipts, .getPooledTransactions: true
         default: false
         }
-    }
-}
-
-/// A level-triggered wake-up for one waiter: any number of `fire()`s before the next wait count as one.
-final class SyncTrigger: Sendable {
-    private struct State {
-        var fired = false
-        var generation: UInt64 = 0
-        var waiter: (generation: UInt64, continuation: CheckedContinuation<Void, Never>)?
-        var expired: UInt64?
-    }
-
-    private let state = Locked(State())
-
-    func fire() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter else {
-                state.fired = true
-                return nil
-            }
-            state.waiter = nil
-            return waiter.continuation
-        }
-        waiter?.resume()
-    }
-
-    /// Returns at the next `fire()` (at once if one came since the last wait) or after `timeout`.
-    func wait(timeout: Duration) async {
-        let generation = state.withLock { state -> UInt64? in
-            if state.fired {
-                state.fired = false
-                return nil
-            }
-            state.generation += 1
-            return state.generation
-        }
-        guard let generation else { return }
-        let timer = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            expire(generation)
-        }
-        await withCheckedContinuation { continuation in
-            let now = state.withLock { state -> Bool in
-                if state.fired || state.expired == generation {
-                    state.fired = false
-                    return true
-                }
-                state.waiter = (generation, continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
-        timer.cancel()
-    }
-
-    private func expire(_ generation: UInt64) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter, waiter.generation == generation else {
-                state.expired = generation
-                return nil
-            }
-            state.waiter = nil
-            return waiter.continuation
-        }
-        waiter?.resume()
     }
 }
 

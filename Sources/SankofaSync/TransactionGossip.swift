@@ -16,7 +16,7 @@ final class TransactionGossip: Sendable {
     private let inFlight = Locked(Set<Hash32>())
     /// Pending hashes collected for the next announcement.
     private let outbox = Locked([Hash32]())
-    private let outboxReady = SyncTrigger()
+    private let outboxReady = WakeSignal()
 
     /// Most hashes in flight at once (bounds memory against peers announcing without end).
     static let inFlightLimit = 32_768

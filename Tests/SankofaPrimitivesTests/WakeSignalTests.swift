@@ -1,25 +1,12 @@
+import SankofaPrimitives
 import Testing
-@testable import SankofaSync
 
-@Suite("Sync building blocks")
-struct SyncPrimitivesTests {
-    @Test func requestRateAllowsTheBurstThenPacesAtTheRate() {
-        let start = ContinuousClock.now
-        var rate = RequestRate(perSecond: 10, burst: 5, now: start)
-        for _ in 0..<5 { #expect(rate.take(now: start) == .zero) }
-        // The sixth request at the same instant waits one token's time: 100 ms.
-        #expect(rate.take(now: start) == .milliseconds(100))
-        // A second later the bucket has refilled up to the burst, not beyond.
-        let later = start + .seconds(10)
-        for _ in 0..<4 { #expect(rate.take(now: later) == .zero) }
-        #expect(rate.take(now: later) == .zero)
-        #expect(rate.take(now: later) > .zero)
-    }
-
+@Suite("Wake signal")
+struct WakeSignalTests {
     /// Waits that must end by a fire use a 60 s timeout, so a fire that went missing shows as a wait of a minute
     /// (not a tight time bound that a loaded machine could break).
-    @Test func syncTriggerIsLevelTriggeredAndTimesOut() async {
-        let trigger = SyncTrigger()
+    @Test func isLevelTriggeredAndTimesOut() async {
+        let trigger = WakeSignal()
         trigger.fire()
         trigger.fire()
         let clock = ContinuousClock()
@@ -33,5 +20,13 @@ struct SyncPrimitivesTests {
         try? await Task.sleep(for: .milliseconds(50))
         trigger.fire()
         #expect(await waited < .seconds(30))
+    }
+
+    @Test func cancellingTheWaiterEndsTheWait() async {
+        let signal = WakeSignal()
+        let waiter = Task { await ContinuousClock().measure { await signal.wait(timeout: .seconds(60)) } }
+        try? await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        #expect(await waiter.value < .seconds(30))
     }
 }

@@ -2,7 +2,7 @@
 //
 // Sankofa: a permissioned Proof-of-Authority node. One target per layer; a lower layer never imports a higher
 // one (C shims → primitives and JSON → crypto → chain → storage, trie, state → contracts, execution → consensus →
-// blockchain and pool → P2P → sync → RPC → node → CLI → the `sankofa` executable).
+// blockchain and pool → P2P → sync → light client → RPC → node → CLI → the `sankofa` executable).
 import PackageDescription
 
 /// Release-only optimisation flags for our own hot-path targets (never for code that parses untrusted input
@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "SankofaRPC", targets: ["SankofaRPC"]),
         .library(name: "SankofaP2P", targets: ["SankofaP2P"]),
         .library(name: "SankofaSync", targets: ["SankofaSync"]),
+        .library(name: "SankofaLight", targets: ["SankofaLight"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -91,6 +92,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: releaseSpeed),
+        .target(name: "SankofaLight", dependencies: [
+            "SankofaPrimitives", "SankofaChain", "SankofaState", "SankofaContracts", "SankofaExecution", "SankofaConsensus",
+            "SankofaBlockchain", "SankofaP2P", "SankofaSync",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: releaseSpeed),
         .target(name: "SankofaRPC", dependencies: [
             "SankofaPrimitives", "SankofaJSON", "SankofaChain", "SankofaState", "SankofaContracts", "COpenSSL",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -116,7 +124,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaJSON", "SankofaCrypto", "SankofaChain", "SankofaStorage", "SankofaTrie", "SankofaState",
             "SankofaContracts",
             "SankofaExecution", "SankofaConsensus", "SankofaClique", "SankofaQBFT", "SankofaBlockchain", "SankofaTxPool",
-            "SankofaP2P", "SankofaSync",
+            "SankofaP2P", "SankofaSync", "SankofaLight",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,5 @@
+import Logging
+import Prometheus
 import SankofaRPC
 import ServiceLifecycle
 
@@ -12,6 +14,23 @@ extension Node {
                                           headState: { try HeadStateReader(store: store, root: $0.stateRoot) }))
         }
         if let qbftService { services.append(qbftService) }
+        services += Self.endpointServices(config: config, table: rpcTable, health: backend, authenticator: rpcAuthenticator,
+                                          registry: registry, logger: logger)
+        if let network { services.append(P2PService(network: network, logger: logger)) }
+        if let eth, let sync, let lightServer {
+            services.append(SyncService(eth: eth, sync: sync, light: lightServer, wantsWholeBlock: consensus.wantsWholeBlock))
+        }
+        return services
+    }
+}
+
+extension Node {
+    /// The JSON-RPC endpoints (HTTP, WebSocket) and the metrics endpoint the flags ask for; every kind of node serves
+    /// them the same way.
+    static func endpointServices(config: NodeConfig, table: RPCMethodTable, health: any HealthProvider,
+                                 authenticator: RPCAuthenticator?, registry: PrometheusCollectorRegistry,
+                                 logger: Logger) -> [any Service] {
+        var services: [any Service] = []
         if config.rpcHTTPEnabled {
             var settings = RPCHTTPSettings()
             settings.host = config.rpcHTTPHost
@@ -22,21 +41,19 @@ extension Node {
             settings.maxConnectionsPerAddress = config.rpcHTTPMaxConnectionsPerAddress
             settings.idleTimeout = .seconds(Int64(config.rpcHTTPIdleTimeoutSeconds))
             settings.requestTimeout = .seconds(Int64(config.rpcHTTPRequestTimeoutSeconds))
-            settings.authentication = config.rpcHTTPAuthenticationEnabled ? rpcAuthenticator : nil
-            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
-            services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))
+            settings.authentication = config.rpcHTTPAuthenticationEnabled ? authenticator : nil
+            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcHTTPAPI))
+            services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: health, logger: logger))
         }
         if config.rpcWSEnabled {
-            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI))
+            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcWSAPI))
             services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
                                                hostAllowlist: config.hostAllowlist, logger: logger,
-                                               authentication: config.rpcWSAuthenticationEnabled ? rpcAuthenticator : nil))
+                                               authentication: config.rpcWSAuthenticationEnabled ? authenticator : nil))
         }
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
         }
-        if let network { services.append(P2PService(network: network, logger: logger)) }
-        if let eth, let sync { services.append(SyncService(eth: eth, sync: sync, wantsWholeBlock: consensus.wantsWholeBlock)) }
         return services
     }
 }

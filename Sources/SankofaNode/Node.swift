@@ -44,6 +44,8 @@ public final class Node: Sendable {
     /// eth/68 (serving, gossip, block propagation) and full sync; nil on the dev chain.
     let eth: EthHandler?
     let sync: ChainSync?
+    /// Serves light clients (`sfl/1`); nil on the dev chain.
+    let lightServer: LightServer?
     /// JWT checks for JSON-RPC when `--rpc-http/ws-authentication-enabled` (see `Node+Auth.swift`).
     let rpcAuthenticator: RPCAuthenticator?
 
@@ -52,7 +54,7 @@ public final class Node: Sendable {
                 registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), isDev: Bool = false) throws {
         self.isDev = isDev
         guard config.mode != .light else {
-            throw NodeError.modeNotAvailable("light mode is not available yet: run a validator or replica")
+            throw NodeError.modeNotAvailable("a light node runs as LightNode, not Node")
         }
         guard let dataPath = config.dataPath else { throw NodeError.missingFlag("--data-path") }
         self.config = config
@@ -97,13 +99,23 @@ public final class Node: Sendable {
         if !isDev, let signer {
             let eth = try EthHandler(configuration: .init(networkId: genesis.chainId), blockchain: blockchain, pool: pool,
                                      head: head, logger: logger)
+            let light = LightServer(eth: eth, logger: logger)
             let service = qbftService
             let network = try NodeNetwork(
-                config: config, key: signer, logger: logger, protocols: [EthProtocol()] + consensus.p2pProtocols,
+                config: config, key: signer, logger: logger,
+                protocols: [EthProtocol(), LightProtocol()] + consensus.p2pProtocols,
                 onMessage: { peer, message in
-                    if message.protocolName == EthProtocol.capability.name { eth.receive(message, from: peer) } else { service?.receive(message) }
+                    switch message.protocolName {
+                    case EthProtocol.capability.name: eth.receive(message, from: peer)
+                    case LightProtocol.capability.name: light.receive(message, from: peer)
+                    default: service?.receive(message)
+                    }
                 },
-                onPeer: { eth.peerChanged($0) })
+                onPeer: { change in
+                    eth.peerChanged(change)
+                    light.peerChanged(change)
+                })
+            lightServer = light
             gossip.attach(network.host)
             self.network = network
             self.eth = eth
@@ -112,6 +124,7 @@ public final class Node: Sendable {
             network = nil
             eth = nil
             sync = nil
+            lightServer = nil
         }
         logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
     }

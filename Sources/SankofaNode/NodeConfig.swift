@@ -22,6 +22,8 @@ public struct NodeConfig: Sendable, Equatable {
     public var genesisFile: String?
     public var dataPath: String?
     public var mode: NodeMode = .validator
+    /// `--light-checkpoint`: a trusted block hash a light node verifies forward from, instead of genesis.
+    public var lightCheckpoint: String?
     public var nodePrivateKeyFile: String?
     public var p2pHost = "127.0.0.1"
     public var p2pPort: UInt16 = 30303
@@ -91,7 +93,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 extension NodeConfig {
     /// Every key `apply` understands (the flag names without their dashes).
     public static let keys = [
-        "genesis-file", "data-path", "tier", "mode", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
+        "genesis-file", "data-path", "tier", "mode", "light-checkpoint", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
         "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
@@ -115,6 +117,7 @@ extension NodeConfig {
             let text = try string(key, value)
             guard let parsed = NodeMode(rawValue: text) else { throw ConfigError("mode must be validator, replica or light, not \(text)") }
             mode = parsed
+        case "light-checkpoint": lightCheckpoint = try string(key, value)
         case "node-private-key-file": nodePrivateKeyFile = try string(key, value)
         case "p2p-host": p2pHost = try string(key, value)
         case "p2p-port": p2pPort = try port(key, value)

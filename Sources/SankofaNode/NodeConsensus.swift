@@ -30,6 +30,15 @@ enum NodeConsensus: Sendable {
         }
     }
 
+    /// Blocks per epoch, where the engine's validator set restarts from a header's list (a light checkpoint start
+    /// fetches back to one).
+    var epochLength: UInt64 {
+        switch self {
+        case .clique(let engine): engine.config.epoch
+        case .qbft(let verifier): verifier.config.epochLength
+        }
+    }
+
     /// The name RPC reports (`sankofa_nodeInfo`) and the admin namespace it serves (`clique_…`, `qbft_…`).
     var name: String {
         switch self {

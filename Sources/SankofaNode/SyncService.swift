@@ -6,10 +6,12 @@ import SankofaSync
 import ServiceLifecycle
 
 /// Runs the node's eth/68 side until graceful shutdown: block announcements, transaction gossip and the chain
-/// sync.
+/// sync, and head announcements to light clients.
 struct SyncService: Service {
     let eth: EthHandler
     let sync: ChainSync
+    /// Light clients' server (`sfl/1`), which announces heads to them.
+    let light: LightServer
     /// Whether a new block goes whole to a peer or by hash (QBFT validators commit each block themselves).
     let wantsWholeBlock: @Sendable (Peer, Block) -> Bool
 
@@ -19,6 +21,7 @@ struct SyncService: Service {
                 group.addTask { await eth.announceBlocks(wantsWholeBlock: wantsWholeBlock) }
                 group.addTask { await eth.gossipTransactions() }
                 group.addTask { await sync.run() }
+                group.addTask { await light.announceHeads() }
             }
         }
     }

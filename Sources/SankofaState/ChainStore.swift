@@ -7,6 +7,12 @@ public struct TransactionLocation: Hashable, Sendable {
     public let blockHash: Hash32
     public let blockNumber: UInt64
     public let index: Int
+
+    public init(blockHash: Hash32, blockNumber: UInt64, index: Int) {
+        self.blockHash = blockHash
+        self.blockNumber = blockNumber
+        self.index = index
+    }
 }
 
 /// Why the chain store refused a read or write.

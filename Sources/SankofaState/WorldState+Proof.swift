@@ -9,6 +9,12 @@ public struct AccountProof: Sendable, Equatable {
         public let value: [UInt8]
         /// RLP of each storage-trie node from the account's storage root toward the slot.
         public let proof: [[UInt8]]
+
+        public init(key: Hash32, value: [UInt8], proof: [[UInt8]]) {
+            self.key = key
+            self.value = value
+            self.proof = proof
+        }
     }
 
     public let address: Address
@@ -16,6 +22,13 @@ public struct AccountProof: Sendable, Equatable {
     public let accountProof: [[UInt8]]
     public let account: Account
     public let storageProofs: [StorageProof]
+
+    public init(address: Address, accountProof: [[UInt8]], account: Account, storageProofs: [StorageProof]) {
+        self.address = address
+        self.accountProof = accountProof
+        self.account = account
+        self.storageProofs = storageProofs
+    }
 }
 
 extension WorldState {
@@ -58,5 +71,28 @@ extension AccountProof {
             guard value == encoded else { return false }
         }
         return true
+    }
+}
+
+extension AccountProof {
+    /// Reads an account and its slots out of bare proof paths, each checked against `stateRoot`, as a light client
+    /// must: the values come from the proof, never from the server's word. Throws when a path does not lead from
+    /// the root to its key (a missing, altered or foreign node).
+    public init(proving address: Address, accountPath: [[UInt8]], slots: [Hash32], slotPaths: [[[UInt8]]],
+                stateRoot: Hash32) throws {
+        guard slots.count == slotPaths.count else { throw TrieError.invalidProof("\(slotPaths.count) slot proofs for \(slots.count) slots") }
+        let account = try SecureTrie.verifyProof(root: stateRoot, key: address.bytes, proof: accountPath)
+            .map { try Account(rlp: $0) } ?? .empty
+        var storageProofs: [StorageProof] = []
+        for (slot, path) in zip(slots, slotPaths) {
+            var value: [UInt8] = []
+            if let encoded = try SecureTrie.verifyProof(root: account.storageRoot, key: slot.bytes, proof: path) {
+                var item = RLPReader(encoded)
+                value = Array(try item.readBytes())
+                try item.finish()
+            }
+            storageProofs.append(StorageProof(key: slot, value: value, proof: path))
+        }
+        self.init(address: address, accountProof: accountPath, account: account, storageProofs: storageProofs)
     }
 }

@@ -222,8 +222,7 @@ public final class ChainSync: Sendable {
             guard !bodies.isEmpty else { throw SyncError.emptyResponse("bodies from #\(wanted[0].number)") }
             guard bodies.count <= wanted.count else { throw SyncError.unrequestedItems("bodies") }
             for (header, body) in zip(wanted, bodies) {
-                guard body.ommers.isEmpty, header.ommersHash == BlockHeader.emptyOmmersHash,
-                      BlockExecutor.transactionsRoot(body.transactions) == header.transactionsRoot else {
+                guard body.matches(header) else {
                     throw SyncError.bodyDoesNotMatchHeader(number: header.number)
                 }
                 blocks.append(Block(header: header, transactions: body.transactions))

@@ -35,11 +35,10 @@ public final class EthHandler: Sendable {
     /// One peer's queue of work.
     private final class Session: Sendable {
         let eth: EthPeer
-        let inbox: AsyncStream<EthMessage>.Continuation
-        let queued = Locked(0)
-        init(eth: EthPeer, inbox: AsyncStream<EthMessage>.Continuation) {
+        let inbox: PeerInbox<EthMessage>
+        init(eth: EthPeer, limit: Int) {
             self.eth = eth
-            self.inbox = inbox
+            inbox = PeerInbox(limit: limit)
         }
     }
 
@@ -109,8 +108,7 @@ public final class EthHandler: Sendable {
         case .connected(let peer):
             guard peer.info.shared.entries.contains(where: { $0.capability == EthProtocol.capability }) else { return }
             let eth = EthPeer(peer: peer)
-            let (stream, inbox) = AsyncStream<EthMessage>.makeStream()
-            let session = Session(eth: eth, inbox: inbox)
+            let session = Session(eth: eth, limit: configuration.queueLimit)
             let replaced = sessions.withLock { $0.updateValue(session, forKey: peer.remoteKey) }
             replaced?.inbox.finish()
             replaced?.eth.close()
@@ -121,7 +119,7 @@ public final class EthHandler: Sendable {
                 logger.debug("no eth Status in time: peer dropped", metadata: ["peer": "\(peer.remoteKey)"])
                 drop(eth, .uselessPeer)
             }
-            Task { await serve(session, stream) }
+            Task { await serve(session) }
         case .disconnected(let peer):
             let session = sessions.withLock { sessions -> Session? in
                 guard let session = sessions[peer.remoteKey], session.eth.peer === peer else { return nil }
@@ -171,17 +169,11 @@ public final class EthHandler: Sendable {
             let (_, overLimit) = eth.deliver(requestId: id, decoded)
             if overLimit { drop(eth, for: .unrequestedItems("responses")) }
         default:
-            let accepted = session.queued.withLock { queued -> Bool in
-                guard queued < configuration.queueLimit else { return false }
-                queued += 1
-                return true
-            }
-            guard accepted else {
+            guard session.inbox.offer(decoded) else {
                 logger.info("peer dropped: more than \(configuration.queueLimit) requests waiting", metadata: ["peer": "\(peer.remoteKey)"])
                 drop(eth, .uselessPeer)
                 return
             }
-            session.inbox.yield(decoded)
         }
     }
 
@@ -204,22 +196,17 @@ public final class EthHandler: Sendable {
     }
 
     /// Serves one peer's queue in order until its session ends.
-    private func serve(_ session: Session, _ stream: AsyncStream<EthMessage>) async {
-        var rate = RequestRate(perSecond: configuration.requestsPerSecond, burst: configuration.requestBurst)
-        for await message in stream {
-            session.queued.withLock { $0 -= 1 }
-            do {
-                if message.isRequest {
-                    let wait = rate.take()
-                    if wait > .zero { try await Task.sleep(for: wait) }
+    private func serve(_ session: Session) async {
+        await session.inbox.serve(
+            rate: RequestRate(perSecond: configuration.requestsPerSecond, burst: configuration.requestBurst),
+            isRequest: \.isRequest, handle: { try await handle($0, from: session.eth) },
+            failed: { error in
+                if let error = error as? SyncError, error.blamesPeer {
+                    drop(session.eth, for: error)
+                } else {
+                    logger.debug("eth message from peer not handled: \(error)", metadata: ["peer": "\(session.eth.remoteKey)"])
                 }
-                try await handle(message, from: session.eth)
-            } catch let error as SyncError where error.blamesPeer {
-                drop(session.eth, for: error)
-            } catch {
-                logger.debug("eth message from peer not handled: \(error)", metadata: ["peer": "\(session.eth.remoteKey)"])
-            }
-        }
+            })
     }
 
     private func handle(_ message: EthMessage, from eth: EthPeer) async throws {

@@ -21,19 +21,14 @@ public final class EthPeer: Sendable, CustomStringConvertible {
         var head: Head?
         var knownBlocks = RecentSet<Hash32>(capacity: EthPeer.knownBlocksCapacity)
         var knownTransactions = RecentSet<Hash32>(capacity: EthPeer.knownTransactionsCapacity)
-        var pending: [UInt64: CheckedContinuation<EthMessage, any Error>] = [:]
-        var nextRequestId: UInt64 = 0
-        var unrequestedResponses = 0
-        var closed = false
     }
 
     /// geth keeps 1,024 block and 32,768 transaction hashes per peer.
     static let knownBlocksCapacity = 1_024
     static let knownTransactionsCapacity = 32_768
-    /// Responses nobody asked for (or that came after their timeout) tolerated before the peer is dropped.
-    static let unrequestedResponseLimit = 32
 
     private let state = Locked(State())
+    private let requests = PendingRequests<EthMessage>()
 
     init(peer: Peer) { self.peer = peer }
 
@@ -121,52 +116,14 @@ public final class EthPeer: Sendable, CustomStringConvertible {
     /// Sends the request `make(id)` builds and waits for the response with the same request id, failing after
     /// `timeout` or when the peer goes.
     func request(timeout: Duration, _ make: (UInt64) -> EthMessage) async throws -> EthMessage {
-        let id = state.withLock { state -> UInt64 in
-            state.nextRequestId &+= 1
-            return state.nextRequestId
-        }
-        let message = Self.wire(make(id))
-        let channel = peer.channel
-        return try await withCheckedThrowingContinuation { continuation in
-            let registered = state.withLock { state -> Bool in
-                guard !state.closed else { return false }
-                state.pending[id] = continuation
-                return true
-            }
-            guard registered else {
-                continuation.resume(throwing: SyncError.peerGone)
-                return
-            }
-            channel.writeAndFlush(message).whenFailure { [self] _ in fail(id, SyncError.peerGone) }
-            channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in
-                fail(id, SyncError.timeout)
-            }
-        }
+        try await requests.request(on: peer.channel, timeout: timeout) { Self.wire(make($0)) }
     }
 
-    private func fail(_ id: UInt64, _ error: SyncError) {
-        state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: error)
-    }
-
-    /// Hands a response to the request waiting for it. False when no request has that id: unrequested or late;
-    /// `overLimit` is set once the peer has sent too many of those.
+    /// Hands a response to the request waiting for it (see `PendingRequests.deliver`).
     func deliver(requestId: UInt64, _ message: EthMessage) -> (delivered: Bool, overLimit: Bool) {
-        let (waiting, overLimit) = state.withLock { state -> (CheckedContinuation<EthMessage, any Error>?, Bool) in
-            if let continuation = state.pending.removeValue(forKey: requestId) { return (continuation, false) }
-            state.unrequestedResponses += 1
-            return (nil, state.unrequestedResponses > Self.unrequestedResponseLimit)
-        }
-        waiting?.resume(returning: message)
-        return (waiting != nil, overLimit)
+        requests.deliver(requestId: requestId, message)
     }
 
     /// The session ended: every waiting request fails.
-    func close() {
-        let waiting = state.withLock { state -> [CheckedContinuation<EthMessage, any Error>] in
-            state.closed = true
-            defer { state.pending = [:] }
-            return Array(state.pending.values)
-        }
-        for continuation in waiting { continuation.resume(throwing: SyncError.peerGone) }
-    }
+    func close() { requests.close() }
 }

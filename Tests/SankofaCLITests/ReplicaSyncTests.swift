@@ -130,7 +130,7 @@ struct ReplicaSyncTests {
 
     static let senders: [PrivateKey] = (1...4).map { try! PrivateKey(bytes: Array(repeating: UInt8($0), count: 31) + [0x42]) }
 
-    static func transfer(from key: PrivateKey, nonce: UInt64) -> Transaction {
+    static func transfer(from key: PrivateKey, nonce: UInt64, chainId: UInt64 = chainId) -> Transaction {
         Transaction.Payload.dynamicFee(DynamicFeeTransaction(
             chainId: chainId, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000,
             to: Address(bytes: Array(repeating: 0xde, count: 20)), value: .zero, data: [], accessList: [])).signed(with: key)

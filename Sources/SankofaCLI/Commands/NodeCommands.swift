@@ -90,8 +90,13 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Bootstrap.logging(level: config.logging)
         let registry = Bootstrap.metrics(enabled: config.metricsEnabled)
         logger.info("Node key \(keyPath): address \(key.address.checksummed), mode \(config.mode.rawValue)")
-        let node = try cli { try Node(config: config, genesis: genesis, signer: key, logger: logger, registry: registry) }
-        try await cliAsync { try await node.run() }
+        if config.mode == .light {
+            let node = try cli { try LightNode(config: config, genesis: genesis, key: key, logger: logger, registry: registry) }
+            try await cliAsync { try await node.run() }
+        } else {
+            let node = try cli { try Node(config: config, genesis: genesis, signer: key, logger: logger, registry: registry) }
+            try await cliAsync { try await node.run() }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("data-path"), help: "Directory for the database and node key.") var dataPath: String?
     @Option(help: "Deployment tier: core (validator), regional (replica) or edge (light).") var tier: String?
     @Option(help: "validator, replica or light (overrides --tier).") var mode: String?
+    @Option(name: .customLong("light-checkpoint"), help: "Light mode: a trusted recent block hash to verify forward from instead of genesis.") var lightCheckpoint: String?
     @Option(name: .customLong("node-private-key-file"), help: "Node key (default: DATA_PATH/key, created if missing).") var nodePrivateKeyFile: String?
     @Option(name: .customLong("p2p-host"), help: "P2P host: bound and advertised in the enode URL (default 127.0.0.1).") var p2pHost: String?
     @Option(name: .customLong("p2p-port"), help: "P2P listening port (default 30303; 0 lets the OS choose).") var p2pPort: Int?
@@ -68,6 +69,7 @@ struct NodeOptions: ParsableArguments {
         add("data-path", dataPath)
         add("tier", tier)
         add("mode", mode)
+        add("light-checkpoint", lightCheckpoint)
         add("node-private-key-file", nodePrivateKeyFile)
         add("p2p-host", p2pHost)
         add("p2p-port", p2pPort)

@@ -33,9 +33,14 @@ public protocol ChainQueries: Sendable {
     /// The senders of a block's transactions, in order. Recovery is the expensive part of serving full blocks, so
     /// backends should cache it; the default recovers every time.
     func senders(of block: Block) async throws -> [Address]
+    /// Why `logs` subscriptions are refused here, or nil when `updates()` carries every block's transactions and
+    /// receipts (a light node's updates carry headers only).
+    var logSubscriptionRefusal: String? { get }
 }
 
 extension ChainQueries {
+    public var logSubscriptionRefusal: String? { nil }
+
     public func senders(of block: Block) async throws -> [Address] {
         try block.transactions.map { try $0.recoverSender() }
     }
@@ -83,7 +88,8 @@ public protocol StateQueries: Sendable {
 public protocol TransactionSubmitter: Sendable {
     func submit(_ raw: [UInt8]) async throws -> Hash32
     func pendingTransaction(_ hash: Hash32) async -> RecoveredTransaction?
-    func nextNonce(_ address: Address) async -> UInt64
+    /// The nonce the sender's next transaction should carry (a light node: its proven nonce at the head).
+    func nextNonce(_ address: Address) async throws -> UInt64
     func poolStatus() async -> (pending: Int, queued: Int)
     func poolContent() async -> (pending: [Address: [RecoveredTransaction]], queued: [Address: [RecoveredTransaction]])
     func pendingHashes() async -> AsyncStream<Hash32>

@@ -19,7 +19,7 @@ extension EthNamespace {
     func nonce(_ params: RPCParams) async throws -> JSON {
         let address = try params.address(0)
         let tag = try params.block(1)
-        if tag == .pending { return .quantity(await backend.pool.nextNonce(address)) }
+        if tag == .pending { return .quantity(try await backend.pool.nextNonce(address)) }
         return .quantity(try await backend.state.account(address, at: try await stateHeader(tag)).nonce)
     }
 

@@ -25,6 +25,7 @@ public struct SubscriptionNamespace: Sendable {
                 }
                 var filter: LogFilter?
                 if kind == "logs" {
+                    if let refusal = backend.chain.logSubscriptionRefusal { throw RPCError.server(refusal) }
                     let criteria = params.optional(1)
                     guard criteria == nil || criteria?.objectValue != nil else {
                         throw RPCError.invalidParams("logs subscription criteria must be an object")

@@ -68,6 +68,7 @@ public struct CliqueNamespace: Sendable {
             }),
             ("clique_propose", { params, _ in
                 guard let authorize = params.optional(1)?.boolValue else { throw RPCError.invalidParams("argument 1 must be true (add) or false (remove)") }
+                if let refusal = backend.consensus.validatorVotesRefusal { throw RPCError.server(refusal) }
                 await backend.consensus.propose(try params.address(0), authorize: authorize)
                 return .bool(true)
             }),

@@ -186,6 +186,7 @@ let package = Package(
         .testTarget(name: "SankofaSyncTests", dependencies: [
             "SankofaSync", "SankofaP2P", "SankofaBlockchain", "SankofaTxPool", "SankofaChain", "SankofaTestSupport",
         ]),
+        .testTarget(name: "SankofaLightTests", dependencies: ["SankofaLight", "SankofaContracts", "SankofaPrimitives"]),
         .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
         .testTarget(name: "SankofaLBWatchTests", dependencies: [
             "SankofaLBWatch", "SankofaRPC", "SankofaJSON", "SankofaContracts", "SankofaChain", "SankofaCrypto",

@@ -112,8 +112,9 @@ extension LightClient {
     }
 
     /// Hands a signed transaction to a full node's pool; returns the pool's refusal, if any, as the server gave it.
-    public func send(_ transaction: Transaction) async throws -> String? {
-        try await ask("transaction \(transaction.hash)") { server in
+    /// One sender's transactions go to the same server (see `ask`), so they arrive in nonce order.
+    public func send(_ transaction: Transaction, from sender: Address) async throws -> String? {
+        try await ask("transaction \(transaction.hash)", affinity: sender) { server in
             let response = try await request(server) { .sendTransaction(requestId: $0, transaction) }
             guard case .transactionStatus(_, let error) = response else { throw LightError.unexpectedResponse("not TransactionStatus") }
             return error.isEmpty ? nil : error

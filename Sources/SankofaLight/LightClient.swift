@@ -148,15 +148,22 @@ public final class LightClient: Sendable {
 
     /// Runs `query` against up to `attempts` servers, one that announced block `number` if any, until one answers. A server whose
     /// answer fails verification is punished; one that times out or lacks the data is skipped.
-    func ask<T: Sendable>(_ what: String, atLeast number: UInt64 = 0,
+    /// With an `affinity`, servers are tried in an order fixed by it (rendezvous hashing), so that one account's
+    /// transactions reach the same pool in nonce order while the server set stays the same.
+    func ask<T: Sendable>(_ what: String, atLeast number: UInt64 = 0, affinity: Address? = nil,
                           _ query: (LightPeer) async throws -> T) async throws -> T {
         var tried: Set<PublicKey> = []
         var lastFailure = "no full node connected"
         for _ in 0..<configuration.attempts {
             let candidates = servers.filter { !tried.contains($0.remoteKey) }
-            // Any server that has the block, at random: load spreads, and no single server is trusted by habit.
-            guard let server = candidates.filter({ ($0.announcedHead?.number ?? 0) >= number }).randomElement()
-                    ?? candidates.randomElement() else { break }
+            let server: LightPeer?
+            if let affinity {
+                server = candidates.min { Self.rank($0, affinity).lexicographicallyPrecedes(Self.rank($1, affinity)) }
+            } else {
+                // Any server that has the block, at random: load spreads, and no single server is trusted by habit.
+                server = candidates.filter({ ($0.announcedHead?.number ?? 0) >= number }).randomElement() ?? candidates.randomElement()
+            }
+            guard let server else { break }
             tried.insert(server.remoteKey)
             do {
                 return try await query(server)
@@ -168,6 +175,11 @@ public final class LightClient: Sendable {
             }
         }
         throw LightError.noServerAnswered(what, reason: lastFailure)
+    }
+
+    /// A server's rank for `account`: keccak(account ‖ node id), lowest first.
+    static func rank(_ server: LightPeer, _ account: Address) -> [UInt8] {
+        Keccak256.hash(account.bytes + server.remoteKey.rawBytes).bytes
     }
 
     /// One request to `server`, with the configured timeout.

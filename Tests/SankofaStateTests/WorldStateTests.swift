@@ -202,4 +202,52 @@ struct StateProofTests {
         #expect(try !wrongValue.verify(stateRoot: commit.root))
         #expect((try? proof.verify(stateRoot: Keccak256.hash([1] as [UInt8]))) != true)
     }
+
+    /// What a light client believes: values read out of bare proof paths, never a server's claim.
+    @Test func provingFromBarePathsReadsTheValuesAndRefusesAlteredPaths() throws {
+        let store = MemoryStore()
+        let state = try WorldState(reader: store, root: MerklePatriciaTrie.emptyRoot, snapshot: false)
+        let contract = Address(low: 0x1001)
+        for i in 0..<40 as Range<UInt64> {
+            try state.addBalance(Address(low: UInt32(i + 1)), UInt256(i + 1))
+            try state.setStorage(contract, WorldStateTests.slot(i), Array(repeating: UInt8(i + 1), count: Int(i % 40) + 1))
+        }
+        try state.setNonce(contract, 5)
+        let commit = try state.commit()
+        try store.write(commit.batch, sync: false)
+        let slots = [WorldStateTests.slot(7), WorldStateTests.slot(999)]
+        let served = try state.proof(contract, slots: slots)
+
+        let proven = try AccountProof(proving: contract, accountPath: served.accountProof, slots: slots,
+                                      slotPaths: served.storageProofs.map(\.proof), stateRoot: commit.root)
+        #expect(proven == served)
+        #expect(proven.account.nonce == 5)
+        #expect(proven.storageProofs[0].value == Array(repeating: 8, count: 8))
+        #expect(proven.storageProofs[1].value.isEmpty)
+
+        // One flipped bit anywhere in a path, a path for another key, or another root: refused, not misread.
+        var altered = served.accountProof
+        altered[altered.count - 1][altered[altered.count - 1].count - 1] ^= 1
+        #expect(throws: (any Error).self) {
+            try AccountProof(proving: contract, accountPath: altered, slots: [], slotPaths: [], stateRoot: commit.root)
+        }
+        var alteredSlot = served.storageProofs[0].proof
+        alteredSlot[alteredSlot.count - 1][3] ^= 1
+        #expect(throws: (any Error).self) {
+            try AccountProof(proving: contract, accountPath: served.accountProof, slots: [slots[0]], slotPaths: [alteredSlot],
+                             stateRoot: commit.root)
+        }
+        let other = try state.proof(Address(low: 3), slots: [])
+        let misread = try? AccountProof(proving: contract, accountPath: other.accountProof, slots: [], slotPaths: [],
+                                        stateRoot: commit.root)
+        #expect(misread?.account != served.account, "another account's path must not prove this account")
+        #expect(throws: (any Error).self) {
+            try AccountProof(proving: contract, accountPath: served.accountProof, slots: slots, slotPaths: [],
+                             stateRoot: commit.root)
+        }
+        #expect(throws: (any Error).self) {
+            try AccountProof(proving: contract, accountPath: served.accountProof, slots: [], slotPaths: [],
+                             stateRoot: Keccak256.hash([1] as [UInt8]))
+        }
+    }
 }

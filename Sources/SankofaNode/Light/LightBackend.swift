@@ -121,8 +121,9 @@ extension LightBackend: TransactionSubmitter {
             throw RPCError.server("only replay-protected (EIP-155) transactions allowed over RPC; "
                 + "sign with chain id \(chainId), or start the node with --strict-tx-replay-protection-enabled=false")
         }
-        do { _ = try tx.recoverSender() } catch { throw RPCError.server(error.description) }
-        if let refusal = try await answering({ try await client.send(tx) }) { throw RPCError.server(refusal) }
+        let sender: Address
+        do { sender = try tx.recoverSender() } catch { throw RPCError.server(error.description) }
+        if let refusal = try await answering({ try await client.send(tx, from: sender) }) { throw RPCError.server(refusal) }
         return tx.hash
     }
 

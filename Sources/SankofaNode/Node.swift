@@ -64,15 +64,8 @@ public final class Node: Sendable {
         self.metrics = NodeMetrics()
         self.genesis = genesis
         rpcAuthenticator = try Self.makeRPCAuthenticator(config)
-        do {
-            try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
-        } catch {
-            throw NodeError.dataPath(path: dataPath, reason: error.localizedDescription)
-        }
-        store = try RocksDBStore(path: (dataPath as NSString).appendingPathComponent("database"))
-        chain = try ChainStore(store: store)
-        consensus = NodeConsensus(genesis: genesis, store: store)
-        let genesisBlock = try Genesis.initialize(genesis, validators: try consensus.genesisValidators(genesis), chain: chain)
+        (store, chain, consensus) = try Self.openChain(dataPath: dataPath, genesis: genesis)
+        guard let genesisBlock = try chain.canonicalHeader(0) else { throw NodeError.noHead }
         let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: genesis.chainId))
         let retention: StateRetention = config.pruningEnabled ? .recent(blocks: config.pruningBlocksRetained) : .archive
         blockchain = try Blockchain(chain: chain, engine: consensus.engine, executor: executor, retention: retention)
@@ -127,6 +120,21 @@ public final class Node: Sendable {
             lightServer = nil
         }
         logger.info("Chain \(genesis.chainId) (\(consensus.name)) genesis \(genesisBlock.hash.hex) head #\(head.number) \(head.hash.hex.prefix(10))…")
+    }
+
+    /// Opens (or creates) the database under `dataPath`, the chain in it and the engine the genesis selects, and
+    /// writes or checks the genesis block: what every kind of node starts from.
+    static func openChain(dataPath: String, genesis: GenesisFile) throws -> (RocksDBStore, ChainStore, NodeConsensus) {
+        do {
+            try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
+        } catch {
+            throw NodeError.dataPath(path: dataPath, reason: error.localizedDescription)
+        }
+        let store = try RocksDBStore(path: (dataPath as NSString).appendingPathComponent("database"))
+        let chain = try ChainStore(store: store)
+        let consensus = NodeConsensus(genesis: genesis, store: store)
+        _ = try Genesis.initialize(genesis, validators: try consensus.genesisValidators(genesis), chain: chain)
+        return (store, chain, consensus)
     }
 
     /// The pool's view of the current head (for tools and benchmarks that drive the node directly).

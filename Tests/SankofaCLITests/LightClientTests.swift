@@ -31,7 +31,7 @@ struct LightClientTests {
         validator.mode = "validator"
         replica.extraArguments = ["--bootnodes", validator.enode]
         light.mode = "light"
-        light.extraArguments = ["--bootnodes", "\(validator.enode),\(replica.enode)"]
+        light.extraArguments = ["--bootnodes", "\(validator.enode),\(replica.enode)", "--rpc-ws-enabled", "--rpc-ws-port", String(light.wsPort)]
         var nodes = [validator, replica, light]
         var liars: [LyingLightServer] = []
         do {
@@ -82,6 +82,20 @@ struct LightClientTests {
         #expect(mismatches.isEmpty, "\(mismatches.count) of 200 answers differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
         // Most answers carry data (records, logs, receipts, nonces), not only zeros and absences.
         #expect(substantial >= 100, "only \(substantial) of 200 answers carry data")
+        // newHeads over WebSocket carries verified headers; logs subscriptions are refused with a reason.
+        let subscriber = try WebSocketTestClient(port: light.wsPort)
+        defer { subscriber.close() }
+        let subscribed = try subscriber.request(#"{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}"#)
+        #expect(subscribed["result"]?.stringValue != nil, "\(JSONWriter.string(subscribed))")
+        let announced = try subscriber.next()
+        let number = try #require(announced["params"]?["result"]?["number"]?.stringValue)
+        let announcedHash = announced["params"]?["result"]?["hash"]
+        #expect(try await replica.rpc.call("eth_getBlockByNumber", [.string(number), false])["hash"] == announcedHash)
+        let second = try WebSocketTestClient(port: light.wsPort)
+        defer { second.close() }
+        let refused = try second.request(#"{"jsonrpc":"2.0","id":2,"method":"eth_subscribe","params":["logs",{}]}"#)
+        #expect(refused["error"]?["message"]?.stringValue?.contains("light node") == true, "\(JSONWriter.string(refused))")
+
         // A transaction sent through the light node reaches a full node's pool and is mined.
         let user = try PrivateKey.generate()
         let tx = ReplicaSyncTests.transfer(from: user, nonce: 0, chainId: Self.chainId)

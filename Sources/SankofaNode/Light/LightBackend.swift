@@ -115,12 +115,7 @@ extension LightBackend: StateQueries {
 extension LightBackend: TransactionSubmitter {
     /// Forwarded to a full node's pool, after the checks this node can make itself (encoding, signature, EIP-155).
     func submit(_ raw: [UInt8]) async throws -> Hash32 {
-        let tx: Transaction
-        do { tx = try Transaction(raw: raw) } catch { throw RPCError.server(error.description) }
-        if config.strictTxReplayProtectionEnabled, tx.chainId == nil {
-            throw RPCError.server("only replay-protected (EIP-155) transactions allowed over RPC; "
-                + "sign with chain id \(chainId), or start the node with --strict-tx-replay-protection-enabled=false")
-        }
+        let tx = try config.submittedTransaction(raw, chainId: chainId)
         let sender: Address
         do { sender = try tx.recoverSender() } catch { throw RPCError.server(error.description) }
         if let refusal = try await answering({ try await client.send(tx, from: sender) }) { throw RPCError.server(refusal) }

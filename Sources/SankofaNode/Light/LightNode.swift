@@ -43,19 +43,12 @@ public final class LightNode: Sendable {
             guard let hash = try? Hash32(hex: text) else { throw ConfigError("--light-checkpoint must be a 32-byte block hash, not \(text)") }
             return hash
         }
-        do {
-            try FileManager.default.createDirectory(atPath: dataPath, withIntermediateDirectories: true)
-        } catch {
-            throw NodeError.dataPath(path: dataPath, reason: error.localizedDescription)
-        }
-        store = try RocksDBStore(path: (dataPath as NSString).appendingPathComponent("database"))
-        chain = try ChainStore(store: store)
-        consensus = NodeConsensus(genesis: genesis, store: store)
+        (store, chain, consensus) = try Node.openChain(dataPath: dataPath, genesis: genesis)
         if case .qbft(let verifier) = consensus, verifier.config.usesValidatorContract {
+            store.close()
             throw NodeError.modeNotAvailable("light mode cannot follow a QBFT chain whose validators live in the Governance "
                 + "contract (config.qbft.validatorcontractaddress): run a replica instead")
         }
-        _ = try Genesis.initialize(genesis, validators: try consensus.genesisValidators(genesis), chain: chain)
         let clientBox = Locked<LightClient?>(nil)
         network = try NodeNetwork(config: config, key: key, logger: logger, protocols: [LightProtocol()],
                                   onMessage: { peer, message in clientBox.withLock { $0 }?.receive(message, from: peer) },

@@ -5,20 +5,20 @@ import SankofaTestSupport
 import Testing
 
 /// `sankofa network up` as a child process: four QBFT validators and a replica come up on consecutive ports,
-/// `network status` sees them agree, `bench tx` gets 2,000 transactions confirmed with the chain final on every node,
+/// `network status` sees them agree (a light node too), `bench tx` gets 2,000 transactions confirmed with the chain final on every node,
 /// and one SIGINT to the parent stops every node. Bounded; the nodes are killed on any failure.
 @Suite("sankofa network up and status", .enabled(if: SankofaBinary.available), .timeLimit(.minutes(2)))
 struct NetworkCommandTests {
     @Test func fourValidatorsAndAReplicaComeUpTakeALoadAndStopOnInterrupt() async throws {
         let directory = try BenchEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let base = try Self.freeBase(nodes: 5)
+        let base = try Self.freeBase(nodes: 6)
         let outputPath = directory.appendingPathComponent("up.out").path
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = try #require(FileHandle(forWritingAtPath: outputPath))
         let up = Process()
         up.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))
-        up.arguments = ["network", "up", "--validators", "4", "--replicas", "1", "--dir", directory.path, "--base-port", String(base),
+        up.arguments = ["network", "up", "--validators", "4", "--replicas", "1", "--light", "1", "--dir", directory.path, "--base-port", String(base),
                         "--block-period", "1"]
         up.standardOutput = output
         up.standardError = output
@@ -30,7 +30,7 @@ struct NetworkCommandTests {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, up.isRunning {
             let status = try SankofaBinary.run(["network", "status", "--dir", directory.path, "--json"])
-            if status.status == 0, let nodes = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue, nodes.count == 5,
+            if status.status == 0, let nodes = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue, nodes.count == 6,
                nodes.allSatisfy({ $0["up"] == true && ($0["head"]?.intValue ?? 0) >= 2 }),
                Set(nodes.map { $0["finalized"]?.intValue ?? -1 }).count == 1 {
                 agreed = .array(nodes)
@@ -60,15 +60,34 @@ struct NetworkCommandTests {
             let status = try SankofaBinary.run(["network", "status", "--dir", directory.path, "--json"])
             final = (try? JSONParser.parse(status.stdout))?["nodes"]?.arrayValue ?? []
             let heads = Set(final.map { $0["head"]?.intValue ?? -1 }), finals = Set(final.map { $0["finalized"]?.intValue ?? -2 })
-            if final.count == 5, heads.count == 1, heads == finals { break }
+            if final.count == 6, heads.count == 1, heads == finals { break }
             try await Task.sleep(for: .milliseconds(300))
         }
         #expect(Set(final.map { $0["head"]?.intValue ?? -1 }).count == 1, "heads differ: \(JSONWriter.string(.array(final)))")
         #expect(final.allSatisfy { $0["head"] == $0["finalized"] }, "not final: \(JSONWriter.string(.array(final)))")
+        // The light node verified every QBFT header (commit-seal quorum) and answers the busiest block as a validator.
+        func client(_ mode: String) throws -> RPCClient {
+            let url = try #require(layout.nodes.first { $0.mode == mode }?.rpcURL)
+            return RPCClient(port: try #require(url.split(separator: ":").last.flatMap { Int($0) }))
+        }
+        let light = try client("light"), validator = try client("validator")
+        let head = try #require(final.first?["head"]?.intValue)
+        var busiest = (number: 0, transactions: 0)
+        for number in 1...head {
+            let block = try await validator.call("eth_getBlockByNumber", [.string("0x" + String(number, radix: 16)), false])
+            let count = block["transactions"]?.arrayValue?.count ?? 0
+            if count > busiest.transactions { busiest = (number, count) }
+        }
+        let tag = JSON.string("0x" + String(busiest.number, radix: 16))
+        #expect(busiest.transactions > 0)
+        for (method, params) in [("eth_getBlockByNumber", [tag, JSON.bool(true)]), ("eth_getBlockReceipts", [tag])] {
+            #expect(try await light.call(method, params) == (try await validator.call(method, params)),
+                    "\(method) of block #\(busiest.number) differs on the light node")
+        }
 
         // One SIGINT to the parent stops every node.
         let pids = layout.nodes.compactMap(\.pid)
-        #expect(pids.count == 5)
+        #expect(pids.count == 6)
         kill(up.processIdentifier, SIGINT)
         let stopped = ContinuousClock.now + .seconds(30)
         while up.isRunning, ContinuousClock.now < stopped { try await Task.sleep(for: .milliseconds(100)) }
@@ -76,20 +95,6 @@ struct NetworkCommandTests {
         if !up.isRunning { #expect(up.terminationStatus == 0) }
         for pid in pids { #expect(kill(pid, 0) != 0, "node \(pid) still running") }
         #expect(((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").contains("all nodes stopped"))
-    }
-
-    @Test func lightNodesAreRefusedWithOneLineWhileLightModeIsMissing() throws {
-        let directory = try BenchEndToEndTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let base = try Self.freeBase(nodes: 2)
-        let result = try SankofaBinary.run(["network", "up", "--validators", "1", "--light", "1", "--dir", directory.path,
-                                            "--base-port", String(base)])
-        #expect(result.status != 0)
-        #expect(result.stderr == "Error: light-1 exited: light mode is not available yet: run a validator or replica\n", "\(result.stderr)")
-        // The validator it had started is stopped too.
-        let layout = try NetworkLayout.read(from: directory.path)
-        #expect(layout.nodes.map(\.mode) == ["validator", "light"])
-        #expect(PortProbe.isFree(base))
     }
 
     @Test func statusWithoutANetworkIsOneLine() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import SankofaChain
 import SankofaConsensus
 import SankofaCrypto
@@ -53,6 +54,15 @@ public final class CliqueEngine: SealingEngine, @unchecked Sendable {
         let signer = try CliqueSeal.recoverSigner(of: header)
         signersByBlock.insert(signer, for: hash)
         return signer
+    }
+
+    /// Recovers the batch's sealers on every core into the signer cache (EIP-225 verification needs each one once).
+    public func precompute(verifying headers: [BlockHeader]) {
+        guard headers.count > 1 else { return }
+        let lanes = min(headers.count, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: headers.count, by: lanes) { _ = try? author(of: headers[index]) }
+        }
     }
 
     // MARK: ConsensusEngine

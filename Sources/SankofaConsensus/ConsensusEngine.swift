@@ -11,6 +11,14 @@ public protocol HeaderVerifier: Sendable {
     func verifyHeader(_ header: BlockHeader, parent: BlockHeader, chain: any ChainHeaderReader) throws(ConsensusError)
     /// The validator that sealed (Clique) or proposed (QBFT) `header`.
     func author(of header: BlockHeader) throws(ConsensusError) -> Address
+    /// Does ahead of time, on every core, the part of verifying `headers` that needs no other header — signature
+    /// recovery — so that the `verifyHeader` calls that follow, one by one, find it done. A header sync calls it per
+    /// batch; an engine that caches nothing leaves it empty (the default).
+    func precompute(verifying headers: [BlockHeader])
+}
+
+extension HeaderVerifier {
+    public func precompute(verifying headers: [BlockHeader]) {}
 }
 
 /// How an engine chooses the canonical chain, and when a block is final.

@@ -18,13 +18,14 @@ extension LightClient {
             guard !Task.isCancelled else { return }
             while let server = aheadServer() {
                 do {
-                    let advanced = try await syncStep(from: server)
-                    if !advanced { break }
+                    // A server that claims a head it cannot produce stops counting as ahead until it announces
+                    // again, so a false announcement cannot stall the sync.
+                    if try await !syncStep(from: server) { server.forgetHead() }
                 } catch let error as LightError where error.isLie {
                     punish(server, error)
                 } catch {
                     logger.debug("header sync step failed: \(error)", metadata: ["peer": "\(server.remoteKey)"])
-                    break
+                    server.forgetHead()
                 }
             }
         }
@@ -91,6 +92,7 @@ extension LightClient {
     /// in one batch and makes the last the head. `replacing` is the old head's number (canonical entries above the
     /// new head are removed).
     func verifyAndStore(_ headers: [BlockHeader], parent: BlockHeader, replacing previousHead: UInt64) throws {
+        engine.precompute(verifying: headers)
         try headLock.withLock {
             var reader = PendingHeaders(base: StoredHeaders(chain: chain))
             var parent = parent

@@ -32,6 +32,9 @@ public final class LightPeer: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The server could not back its announced head.
+    func forgetHead() { state.withLock { $0.head = nil } }
+
     func post(_ message: LightMessage) {
         peer.channel.writeAndFlush(Self.wire(message), promise: nil)
     }

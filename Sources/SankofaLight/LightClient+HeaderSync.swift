@@ -37,17 +37,31 @@ extension LightClient {
         return servers.filter { ($0.announcedHead?.number ?? 0) > ours }.max { $0.announcedHead!.number < $1.announcedHead!.number }
     }
 
-    /// Fetches, verifies and stores the next batch of headers from `server`; false when it had nothing new.
+    /// Fetches, verifies and stores headers from `server` while it is ahead, the next batch downloading while one
+    /// is verified; false when it had nothing new.
     @discardableResult
     func syncStep(from server: LightPeer) async throws -> Bool {
-        let ours = try head()
-        let headers = try await fetchHeaders(from: server, HeaderQuery(origin: .number(ours.number + 1), amount: Self.headerBatch))
-        guard let first = headers.first else { return false }
-        if first.parentHash == ours.hash {
-            try verifyAndStore(headers, parent: ours, replacing: ours.number)
-            return true
+        var ours = try head()
+        var batch = try await fetchHeaders(from: server, HeaderQuery(origin: .number(ours.number + 1), amount: Self.headerBatch))
+        guard let first = batch.first else { return false }
+        guard first.parentHash == ours.hash else { return try await reorganise(from: server, theirs: first, ours: ours) }
+        while let last = batch.last {
+            var prefetch: Task<[BlockHeader], any Error>?
+            if batch.count == Self.headerBatch, (server.announcedHead?.number ?? 0) > last.number {
+                prefetch = Task { try await fetchHeaders(from: server, HeaderQuery(origin: .number(last.number + 1), amount: Self.headerBatch)) }
+            }
+            do {
+                try verifyAndStore(batch, parent: ours, replacing: ours.number)
+            } catch {
+                prefetch?.cancel()
+                throw error
+            }
+            guard let prefetch else { break }
+            ours = last
+            batch = try await prefetch.value
+            guard batch.first?.parentHash == ours.hash else { break }
         }
-        return try await reorganise(from: server, theirs: first, ours: ours)
+        return true
     }
 
     /// The server's chain forks from ours below `theirs`: finds the common ancestor among our last

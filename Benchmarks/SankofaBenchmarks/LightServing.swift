@@ -35,6 +35,8 @@ enum LightServing {
         let balance: (p50: Double, p99: Double)
         let call: (p50: Double, p99: Double)
         let diskBytes: Int
+        /// A real `sankofa run --mode light` process synced to the same head: resident bytes and database bytes.
+        let process: (resident: Int, disk: Int)?
     }
 
     static func run(blocks: Int = 20_000, identities: Int = 500) async throws -> Figures {
@@ -170,12 +172,82 @@ enum LightServing {
         }
 
         syncing.cancel()
-        announcer.cancel()
         await clientHost.stop()
+        let process = try await processFootprint(enode: enode.description, target: target, root: root)
+        announcer.cancel()
         await serverHost.stop()
         return Figures(headers: blocks, syncSeconds: syncSeconds, verifySeconds: verifySeconds, proofsPerSecond: proofsPerSecond,
                        receiptsPerSecond: receiptsPerSecond, balance: balance, call: call,
-                       diskBytes: directorySize("\(root)/light"))
+                       diskBytes: directorySize("\(root)/light"), process: process)
+    }
+
+    /// Runs the `sankofa` executable built beside the benchmarks as a light node syncing from `enode` until its head
+    /// reaches `target`, and reads its resident memory and database size. Nil when that executable is absent.
+    static func processFootprint(enode: String, target: UInt64, root: String) async throws -> (resident: Int, disk: Int)? {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sankofa").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+        let genesisPath = "\(root)/genesis.json"
+        try DevGenesis.json.write(toFile: genesisPath, atomically: true, encoding: .utf8)
+        let port = try freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--mode", "light", "--genesis-file", genesisPath, "--data-path", "\(root)/light-process",
+                             "--p2p-port", "0", "--bootnodes", enode, "--rpc-http-enabled", "--rpc-http-port", String(port),
+                             "--logging", "WARN"]
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
+            if let head = blockNumber(port: port), head >= target { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        guard let head = blockNumber(port: port), head >= target else { throw BenchmarkError("the light process did not sync") }
+        let statm = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/statm", encoding: .utf8)) ?? ""
+        let resident = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * Int(sysconf(Int32(_SC_PAGESIZE))) } ?? 0
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return (resident, directorySize("\(root)/light-process"))
+    }
+
+    /// `eth_blockNumber` from a node on 127.0.0.1:`port`, over one blocking HTTP/1.0 exchange.
+    static func blockNumber(port: Int) -> UInt64? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let body = #"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}"#
+        let request = "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            response += buffer[0..<count]
+        }
+        guard let text = String(bytes: response, encoding: .utf8), let range = text.range(of: #""result":"0x"#) else { return nil }
+        return UInt64(text[range.upperBound...].prefix { $0.isHexDigit }, radix: 16)
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BenchmarkError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func directorySize(_ path: String) -> Int {
@@ -190,6 +262,10 @@ enum LightServing {
     static func report(_ f: Figures, json: Bool) -> String {
         let synced = Double(f.headers) / f.syncSeconds, verified = Double(f.headers) / f.verifySeconds
         let diskPer100k = Double(f.diskBytes) / Double(f.headers) * 100_000
+        let processLine = f.process.map { process in
+            "\n  a `sankofa run --mode light` process, synced        \(process.resident / 1_048_576) MiB resident, "
+                + "\(Int(Double(process.disk) / Double(f.headers) * 100_000 / 1_048_576)) MiB on disk per 100,000 headers"
+        } ?? "\n  (build `sankofa` in the same configuration to measure a light node process)"
         if json {
             return JSONWriter.pretty(["name": .string(name), "headers": .number(JSONNumber(f.headers)),
                                       "header_sync_per_second": Harness.number(synced),
@@ -199,7 +275,11 @@ enum LightServing {
                                       "receipt_lists_served_per_second": Harness.number(f.receiptsPerSecond),
                                       "balance_p50_ms": Harness.number(f.balance.p50), "balance_p99_ms": Harness.number(f.balance.p99),
                                       "call_p50_ms": Harness.number(f.call.p50), "call_p99_ms": Harness.number(f.call.p99),
-                                      "disk_bytes_per_100k_headers": Harness.number(diskPer100k)])
+                                      "disk_bytes_per_100k_headers": Harness.number(diskPer100k),
+                                      "process_resident_bytes": f.process.map { .number(JSONNumber($0.resident)) } ?? .null,
+                                      "process_disk_bytes_per_100k_headers": f.process.map {
+                                          Harness.number(Double($0.disk) / Double(f.headers) * 100_000)
+                                      } ?? .null])
         }
         return """
             \(name): \(f.headers) Clique headers, one full node and one light client on 127.0.0.1
@@ -209,7 +289,7 @@ enum LightServing {
               receipt lists served (10 receipts, 8 in flight) \(Int(f.receiptsPerSecond)) /s
               eth_getBalance, proof-verified                  p50 \(Harness.format(f.balance.p50)) ms   p99 \(Harness.format(f.balance.p99)) ms
               eth_call identityOf over proven storage         p50 \(Harness.format(f.call.p50)) ms   p99 \(Harness.format(f.call.p99)) ms
-              light database on disk                          \(Int(diskPer100k / 1_048_576)) MiB per 100,000 headers
+              light database on disk                          \(Int(diskPer100k / 1_048_576)) MiB per 100,000 headers\(processLine)
             """
     }
 }

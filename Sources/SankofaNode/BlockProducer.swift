@@ -95,7 +95,7 @@ public struct BlockProducer: Service, CustomStringConvertible {
             var deadline: Double?
             if let signingGuard, !(await signingGuard.isActive) {
                 // A hot standby: follow as a replica until the guard wakes us with the lease.
-                if !standby { logger.info("Standby: not sealing while another node holds the validator lease") }
+                if !standby { logger.info("Standby: not sealing until this node holds the validator lease; following the chain as a replica") }
                 standby = true
                 plan = nil
                 await wake.wait(timeout: .seconds(3_600))

@@ -66,7 +66,7 @@ actor ValidatorLease: SigningGuard {
     /// Stop signing when less than this is left on the lease.
     var safetyMargin: Double { Double(ttl) / 3 }
     /// How often a standby looks at the key: often, so a take-over follows the expiry closely.
-    static let standbyPoll: Double = 0.5
+    static let standbyPoll: Double = 0.25
 
     init(backend: any LeaseBackend, key: String, ttl: Int64, identity: String, log: any SignatureLog, logger: Logger,
          now: @escaping @Sendable () -> Double, published: @escaping @Sendable (LeaseStatus, Bool) -> Void = { _, _ in }) throws {

@@ -26,6 +26,30 @@ struct NodeTests {
         return try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: Logger(label: "test"))
     }
 
+    @Test("lease flags that cannot work stop the node with the flag to fix", arguments: [
+        ([("validator-lease-endpoints", ConfigValue.string("http://127.0.0.1:2379"))], "needs --validator-lease-key"),
+        ([("validator-lease-key", .string("/sankofa/dev/v"))], "needs --validator-lease-endpoints"),
+        ([("validator-lease-key", .string("/sankofa/dev/v")), ("validator-lease-endpoints", .string("https://etcd:2379"))],
+         "is not http://HOST:PORT"),
+        ([("validator-lease-key", .string("/sankofa/dev/v")), ("validator-lease-endpoints", .string("http://127.0.0.1:2379")),
+          ("mode", .string("replica"))], "a replica never signs"),
+    ])
+    func badLeaseSettings(settings: [(String, ConfigValue)], message: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-lease-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var config = NodeConfig()
+        try config.apply("data-path", .string(path))
+        try config.apply("p2p-port", .integer(0))
+        for (key, value) in settings { try config.apply(key, value) }
+        do {
+            _ = try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: Self.signer,
+                         logger: Logger(label: "test"))
+            Issue.record("started with \(settings)")
+        } catch let error as NodeError {
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
     @Test func sealsSubmittedTransactionsAndKeepsThemAcrossRestart() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-node-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }

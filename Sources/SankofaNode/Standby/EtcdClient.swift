@@ -1,5 +1,6 @@
 import Foundation
 import SankofaJSON
+import SankofaPrimitives
 import SankofaRPC
 
 /// etcd's v3 API through its JSON gateway over plain HTTP (etcd 3.4: `POST /v3/lease/grant`, `/v3/lease/keepalive`,
@@ -84,18 +85,29 @@ struct EtcdClient: LeaseBackend {
         throw LeaseBackendError(description: "etcd did not answer (" + failures.joined(separator: "; ") + ")")
     }
 
-    private static func post(_ body: [UInt8], to endpoint: HTTPEndpoint, path: String, timeout: Duration) async throws -> [UInt8] {
-        try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-            group.addTask { try await HTTPClientConnection.with(endpoint) { try await $0.post(body, path: path) } }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+    /// One request, answered or failed within `timeout`. The exchange runs in its own task, which a timeout cancels
+    /// and leaves behind rather than waits for: a silent or blackholed etcd must not hold up the lease's clock.
+    static func post(_ body: [UInt8], to endpoint: HTTPEndpoint, path: String, timeout: Duration) async throws -> [UInt8] {
+        let pending = Locked<CheckedContinuation<[UInt8], any Error>?>(nil)
+        let take: @Sendable () -> CheckedContinuation<[UInt8], any Error>? = { pending.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        } }
+        return try await withCheckedThrowingContinuation { continuation in
+            pending.withLock { $0 = continuation }
+            let exchange = Task {
+                let outcome: Result<[UInt8], any Error>
+                do { outcome = .success(try await HTTPClientConnection.with(endpoint) { try await $0.post(body, path: path) }) } catch {
+                    outcome = .failure(error)
+                }
+                take()?.resume(with: outcome)
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let bytes = first else {
-                throw HTTPClientError(description: "no answer within \(timeout)")
+            Task {
+                try? await Task.sleep(for: timeout)
+                guard let waiting = take() else { return }
+                exchange.cancel()
+                waiting.resume(throwing: HTTPClientError(description: "no answer within \(timeout)"))
             }
-            return bytes
         }
     }
 

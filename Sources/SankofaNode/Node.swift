@@ -92,6 +92,10 @@ public final class Node: Sendable {
                                blockGasLimit: head.gasLimit)
         if case .clique(let engine) = consensus { sealOnTransaction = engine.config.period == 0 } else { sealOnTransaction = false }
         // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift).
+        if case .qbft = consensus, let validatorKey, let signer, validatorKey.address != signer.address {
+            // QBFT peers route consensus messages to a validator by its node key's address (QBFT/ValidatorPeers.swift).
+            throw NodeError.invalidValidatorSettings("--validator-private-key-file: on a QBFT network the validator key must be the node key (QBFT peers reach a validator by its node key's address); omit the flag or pass the same key as --node-private-key-file")
+        }
         validatorLease = try Self.makeValidatorLease(config: config, consensus: consensus, nodeKey: signer, store: store,
                                                      logger: logger, metrics: metrics)
         let gossip = PeerGossip()

@@ -12,21 +12,21 @@ extension Node {
                                    logger: Logger, metrics: NodeMetrics) throws(NodeError) -> ValidatorLease? {
         guard !config.validatorLeaseEndpoints.isEmpty || config.validatorLeaseKey != nil else { return nil }
         guard let key = config.validatorLeaseKey else {
-            throw .invalidLeaseSettings("--validator-lease-endpoints needs --validator-lease-key (e.g. /sankofa/<network>/<validator>)")
+            throw .invalidValidatorSettings("--validator-lease-endpoints needs --validator-lease-key (e.g. /sankofa/<network>/<validator>)")
         }
         guard !config.validatorLeaseEndpoints.isEmpty else {
-            throw .invalidLeaseSettings("--validator-lease-key needs --validator-lease-endpoints (etcd client URLs, e.g. http://127.0.0.1:2379)")
+            throw .invalidValidatorSettings("--validator-lease-key needs --validator-lease-endpoints (etcd client URLs, e.g. http://127.0.0.1:2379)")
         }
         guard config.mode == .validator else {
-            throw .invalidLeaseSettings("--validator-lease-* is for validators; a \(config.mode.rawValue) never signs")
+            throw .invalidValidatorSettings("--validator-lease-* is for validators; a \(config.mode.rawValue) never signs")
         }
         guard case .clique = consensus else {
-            throw .invalidLeaseSettings("the validator hot standby (--validator-lease-*) is available on Clique networks only for now; this genesis selects \(consensus.name)")
+            throw .invalidValidatorSettings("the validator hot standby (--validator-lease-*) is available on Clique networks only for now; this genesis selects \(consensus.name)")
         }
         var endpoints: [HTTPEndpoint] = []
         for text in config.validatorLeaseEndpoints {
             guard let endpoint = HTTPEndpoint(url: text) else {
-                throw .invalidLeaseSettings("--validator-lease-endpoints: \(text) is not http://HOST:PORT (etcd's client URL, e.g. http://127.0.0.1:2379)")
+                throw .invalidValidatorSettings("--validator-lease-endpoints: \(text) is not http://HOST:PORT (etcd's client URL, e.g. http://127.0.0.1:2379)")
             }
             endpoints.append(endpoint)
         }
@@ -38,7 +38,7 @@ extension Node {
                 now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
                 published: { metrics.lease($0, key: key, roleChanged: $1) })
         } catch {
-            throw .invalidLeaseSettings("cannot read the last signature from the database: \(error)")
+            throw .invalidValidatorSettings("cannot read the last signature from the database: \(error)")
         }
     }
 }

@@ -120,6 +120,8 @@ actor ValidatorLease: SigningGuard {
         if let lease {
             guard maySign(at: now()) else {
                 become(nil, reason: "less than \(Int(safetyMargin)) s left on lease \(lease.id): not renewed in time")
+                // Signing has stopped: give the key up now rather than make a standby wait out the TTL.
+                try? await backend.revoke(lease.id)
                 return Self.standbyPoll
             }
             let sent = now()
@@ -135,6 +137,7 @@ actor ValidatorLease: SigningGuard {
                 return renewInterval
             } catch {
                 become(nil, reason: "renewing lease \(lease.id) failed: \(error)")
+                try? await backend.revoke(lease.id)
                 return Self.standbyPoll
             }
         }

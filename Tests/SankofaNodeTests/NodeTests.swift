@@ -34,17 +34,9 @@ struct NodeTests {
         ([("validator-lease-key", .string("/sankofa/dev/v")), ("validator-lease-endpoints", .string("http://127.0.0.1:2379")),
           ("mode", .string("replica"))], "a replica never signs"),
     ])
-    func badLeaseSettings(settings: [(String, ConfigValue)], message: String) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-lease-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        var config = NodeConfig()
-        try config.apply("data-path", .string(path))
-        try config.apply("p2p-port", .integer(0))
-        for (key, value) in settings { try config.apply(key, value) }
+    func badLeaseSettings(settings: [(String, ConfigValue)], message: String) async throws {
         do {
-            _ = try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: Self.signer,
-                         logger: Logger(label: "test"))
-            Issue.record("started with \(settings)")
+            try await NodeReplayProtectionTests.withNode(settings) { _ in Issue.record("started with \(settings)") }
         } catch let error as NodeError {
             #expect(error.description.contains(message), "\(error)")
         }

@@ -194,7 +194,7 @@ let package = Package(
             "SankofaPrimitives", "SankofaTestSupport",
         ]),
         .testTarget(name: "SankofaNodeTests", dependencies: [
-            "SankofaNode", "SankofaChain", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
+            "SankofaNode", "SankofaChain", "SankofaConsensus", "SankofaPrimitives", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
             "SankofaBlockchain", "SankofaContracts", "SankofaExecution", "SankofaState", "SankofaStorage", "SankofaSync",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -94,6 +94,14 @@ extension Blockchain {
     /// Builds, executes, seals and commits the next block on the current head from pool candidates, with an engine
     /// whose validators seal alone. Execution happens once: the node commits the state it just computed.
     public func produceBlock(signer key: PrivateKey, candidates: [RecoveredTransaction], timestamp: UInt64) throws -> ProducedBlock {
+        let (proposal, sealed) = try sealBlock(signer: key, candidates: candidates, timestamp: timestamp)
+        return try commitSealed(proposal, sealed: sealed)
+    }
+
+    /// The first half of `produceBlock`: builds, executes and seals the next block but stores nothing, so that a
+    /// `SigningGuard` can record the signature before it leaves the process (`commitSealed` is the second half).
+    public func sealBlock(signer key: PrivateKey, candidates: [RecoveredTransaction],
+                          timestamp: UInt64) throws -> (proposal: Proposal, sealed: BlockHeader) {
         guard let sealing = engine as? any SealingEngine else {
             throw ImportError.consensus(.unsupportedField("this engine's blocks are produced by its consensus service"))
         }
@@ -106,8 +114,11 @@ extension Blockchain {
             throw ImportError.consensus(error)
         }
         let proposal = try propose(header, candidates: candidates)
-        let sealed: BlockHeader
-        do { sealed = try sealing.seal(proposal.block.header, with: key) } catch { throw ImportError.consensus(error) }
+        do { return (proposal, try sealing.seal(proposal.block.header, with: key)) } catch { throw ImportError.consensus(error) }
+    }
+
+    /// Stores a block `sealBlock` made (it becomes the head, and peers hear of it).
+    public func commitSealed(_ proposal: Proposal, sealed: BlockHeader) throws -> ProducedBlock {
         try commit(proposal, sealed: sealed)
         return ProducedBlock(block: Block(header: sealed, transactions: proposal.block.transactions),
                              receipts: proposal.receipts, rejected: proposal.rejected)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SankofaBlockchain
 import SankofaChain
+import SankofaConsensus
 import SankofaCrypto
 import SankofaPrimitives
 import SankofaTxPool
@@ -15,6 +16,10 @@ import ServiceLifecycle
 /// chain's head events: our own block, a peer's, a reorg), a transaction becoming pending (only with
 /// `sealOnTransaction`, from the pool's pending-hash broadcast), or the planned seal time (a one-shot timer).
 /// All three wake one coalescing signal, so a burst of events costs one look at the chain.
+///
+/// With a `SigningGuard` (hot standby on an etcd lease) it seals only while the guard is active — otherwise it
+/// does nothing and the node follows the chain as a replica — and every seal is permitted by the guard before the
+/// block is stored or sent to peers.
 public struct BlockProducer: Service, CustomStringConvertible {
     public var description: String { "BlockProducer(\(key.address.checksummed))" }
     let blockchain: Blockchain
@@ -27,13 +32,16 @@ public struct BlockProducer: Service, CustomStringConvertible {
     let headState: @Sendable (BlockHeader) throws -> any PoolStateReader
     /// Seal only when transactions are pending (Clique with period 0, as geth's dev mode): no empty blocks.
     let sealOnTransaction: Bool
+    /// Asked before every seal leaves the process; nil: this node is the key's only signer.
+    let signingGuard: (any SigningGuard)?
     /// After a failed seal attempt, try again this much later (or at the next head, if sooner).
     static let retryAfterFailure: Double = 1
 
     public init(blockchain: Blockchain, pool: TransactionPool, key: PrivateKey, period: UInt64, logger: Logger,
-                metrics: NodeMetrics, sealOnTransaction: Bool = false,
+                metrics: NodeMetrics, sealOnTransaction: Bool = false, signingGuard: (any SigningGuard)? = nil,
                 headState: @escaping @Sendable (BlockHeader) throws -> any PoolStateReader) {
         self.headState = headState
+        self.signingGuard = signingGuard
         self.blockchain = blockchain
         self.pool = pool
         self.key = key
@@ -55,9 +63,13 @@ public struct BlockProducer: Service, CustomStringConvertible {
         // Subscribe before the first look at the head, so that no change between the two goes unnoticed.
         let heads = await blockchain.headEvents()
         let transactions = sealOnTransaction ? await pool.pendingTransactionStream() : nil
+        let roles = await signingGuard?.activeChanges()
         let wake = WakeSignal()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in heads { wake.fire() } }
+            if let roles {
+                group.addTask { for await _ in roles { wake.fire() } }
+            }
             if let transactions {
                 group.addTask { for await _ in transactions { wake.fire() } }
             }
@@ -74,12 +86,22 @@ public struct BlockProducer: Service, CustomStringConvertible {
     /// Decides, acts, and waits for the next wake-up, until cancelled.
     func seal(wake: WakeSignal) async throws {
         var stalledAt: Hash32?
+        var standby = false
         // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
         var plan: (head: Hash32, sealAt: Double)?
         while !Task.isCancelled {
             let head = await blockchain.head
             // The next time to look again without an event; nil: only an event can change anything.
             var deadline: Double?
+            if let signingGuard, !(await signingGuard.isActive) {
+                // A hot standby: follow as a replica until the guard wakes us with the lease.
+                if !standby { logger.info("Standby: not sealing until this node holds the validator lease; following the chain as a replica") }
+                standby = true
+                plan = nil
+                await wake.wait(timeout: .seconds(3_600))
+                continue
+            }
+            standby = false
             if let delay = try await blockchain.sealDelay(for: key.address) {
                 let now = Date().timeIntervalSince1970
                 if plan?.head != head.hash {
@@ -118,7 +140,15 @@ public struct BlockProducer: Service, CustomStringConvertible {
     func produce(on head: BlockHeader, timestamp: UInt64) async throws {
         let started = ContinuousClock.now
         let candidates = await pool.candidates(limit: 20_000)
-        let produced = try await blockchain.produceBlock(signer: key, candidates: candidates, timestamp: timestamp)
+        let produced: ProducedBlock
+        if let signingGuard {
+            let (proposal, sealed) = try await blockchain.sealBlock(signer: key, candidates: candidates, timestamp: timestamp)
+            // The seal exists only in this process until the guard has recorded it.
+            try await signingGuard.permit(SigningIntent(height: sealed.number, round: 0, blockHash: sealed.hash))
+            produced = try await blockchain.commitSealed(proposal, sealed: sealed)
+        } else {
+            produced = try await blockchain.produceBlock(signer: key, candidates: candidates, timestamp: timestamp)
+        }
         let elapsed = ContinuousClock.now - started
         let block = produced.block
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000

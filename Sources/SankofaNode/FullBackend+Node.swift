@@ -32,6 +32,13 @@ extension FullBackend: NodeQueries {
     var peerCount: Int { network?.peerCount ?? 0 }
     var minGasPrice: UInt256 { config.minGasPrice }
 
+    func validatorLease() async -> ValidatorLeaseInfo? {
+        guard let lease else { return nil }
+        let status = await lease.current
+        return ValidatorLeaseInfo(role: status.role.rawValue, key: lease.key, leaseId: status.leaseId,
+                                  secondsLeft: status.secondsLeft, holder: status.holder, reason: status.reason)
+    }
+
     func syncStatus() async -> SyncStatus? {
         sync?.progress.map { SyncStatus(startingBlock: $0.startingBlock, currentBlock: $0.currentBlock, highestBlock: $0.highestBlock) }
     }

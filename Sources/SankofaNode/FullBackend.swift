@@ -30,6 +30,8 @@ struct FullBackend {
     let network: NodeNetwork?
     /// The chain sync, for `eth_syncing` and readiness; nil on the dev chain.
     let sync: ChainSync?
+    /// The hot-standby lease, when this validator has one.
+    var lease: ValidatorLease? = nil
 }
 
 extension FullBackend: ChainQueries {

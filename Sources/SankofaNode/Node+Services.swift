@@ -7,12 +7,14 @@ extension Node {
     /// The long-running parts, for a `ServiceGroup`.
     public func services() -> [any Service] {
         var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics, logger: logger)]
-        if config.mode == .validator, let signer, case .clique(let engine) = consensus {
+        if config.mode == .validator, let validatorKey, case .clique(let engine) = consensus {
             let store = self.store
-            services.append(BlockProducer(blockchain: blockchain, pool: pool, key: signer, period: engine.config.period,
+            services.append(BlockProducer(blockchain: blockchain, pool: pool, key: validatorKey, period: engine.config.period,
                                           logger: logger, metrics: metrics, sealOnTransaction: sealOnTransaction,
+                                          signingGuard: validatorLease,
                                           headState: { try HeadStateReader(store: store, root: $0.stateRoot) }))
         }
+        if let validatorLease { services.append(ValidatorLeaseService(lease: validatorLease)) }
         if let qbftService { services.append(qbftService) }
         services += Self.endpointServices(config: config, table: rpcTable, health: backend, authenticator: rpcAuthenticator,
                                           registry: registry, logger: logger)

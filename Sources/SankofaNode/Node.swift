@@ -28,7 +28,12 @@ public final class Node: Sendable {
     let consensus: NodeConsensus
     public let blockchain: Blockchain
     public let pool: TransactionPool
+    /// The node key: P2P identity (and the validator key unless `--validator-private-key-file` names another).
     public let signer: PrivateKey?
+    /// The key that seals or votes.
+    public let validatorKey: PrivateKey?
+    /// The etcd lease that decides whether this member of a hot-standby group signs (`--validator-lease-*`).
+    let validatorLease: ValidatorLease?
     let logger: Logger
     let metrics: NodeMetrics
     let registry: PrometheusCollectorRegistry
@@ -50,7 +55,7 @@ public final class Node: Sendable {
     let rpcAuthenticator: RPCAuthenticator?
 
     /// Opens (or creates) the node's database and chain.
-    public init(config: NodeConfig, genesis: GenesisFile, signer: PrivateKey?, logger: Logger,
+    public init(config: NodeConfig, genesis: GenesisFile, signer: PrivateKey?, validatorKey: PrivateKey? = nil, logger: Logger,
                 registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), isDev: Bool = false) throws {
         self.isDev = isDev
         guard config.mode != .light else {
@@ -60,6 +65,7 @@ public final class Node: Sendable {
         self.config = config
         self.logger = logger
         self.signer = signer
+        self.validatorKey = validatorKey ?? signer
         self.registry = registry
         self.metrics = NodeMetrics()
         self.genesis = genesis
@@ -81,10 +87,16 @@ public final class Node: Sendable {
                                blockGasLimit: head.gasLimit)
         if case .clique(let engine) = consensus { sealOnTransaction = engine.config.period == 0 } else { sealOnTransaction = false }
         // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift).
+        if case .qbft = consensus, let validatorKey, let signer, validatorKey.address != signer.address {
+            // QBFT peers route consensus messages to a validator by its node key's address (QBFT/ValidatorPeers.swift).
+            throw NodeError.invalidValidatorSettings("--validator-private-key-file: on a QBFT network the validator key must be the node key (QBFT peers reach a validator by its node key's address); omit the flag or pass the same key as --node-private-key-file")
+        }
+        validatorLease = try Self.makeValidatorLease(config: config, consensus: consensus, nodeKey: signer, store: store,
+                                                     logger: logger, metrics: metrics)
         let gossip = PeerGossip()
-        if case .qbft(let verifier) = consensus, config.mode == .validator, let signer {
+        if case .qbft(let verifier) = consensus, config.mode == .validator, let validatorKey = self.validatorKey {
             qbftService = QBFTService(blockchain: blockchain, headers: StoredHeaders(chain: chain), pool: pool,
-                                      verifier: verifier, key: signer, logger: logger, metrics: metrics, gossip: gossip)
+                                      verifier: verifier, key: validatorKey, logger: logger, metrics: metrics, gossip: gossip)
         } else {
             qbftService = nil
         }

@@ -72,6 +72,16 @@ public struct NodeConfig: Sendable, Equatable {
     public var maxPeers = 25
     public var permissionsNodesConfigFileEnabled = false
     public var permissionsAccountsConfigFileEnabled = false
+    // Hot standby (issue 17): members sharing a validator key sign only while holding an etcd lease.
+    /// `--validator-private-key-file`: the key that seals; default the node key. Members of a hot-standby group
+    /// share it and keep their own node keys (their P2P identities).
+    public var validatorPrivateKeyFile: String?
+    /// `--validator-lease-endpoints`: etcd members' client URLs (`http://127.0.0.1:2379`); empty: no lease.
+    public var validatorLeaseEndpoints: [String] = []
+    /// `--validator-lease-key`: the etcd key the members compete for, e.g. `/sankofa/<network>/<validator>`.
+    public var validatorLeaseKey: String?
+    /// `--validator-lease-ttl`: seconds a lease lives unless renewed: how long a take-over may take.
+    public var validatorLeaseTTL = 5
 
     public init() {}
 }
@@ -102,6 +112,7 @@ extension NodeConfig {
         "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
+        "validator-private-key-file", "validator-lease-endpoints", "validator-lease-key", "validator-lease-ttl",
     ]
 
     /// Sets one key; the single place where names map to fields, shared by TOML and flags.
@@ -177,6 +188,19 @@ extension NodeConfig {
             maxPeers = n
         case "permissions-nodes-config-file-enabled": permissionsNodesConfigFileEnabled = try bool(key, value)
         case "permissions-accounts-config-file-enabled": permissionsAccountsConfigFileEnabled = try bool(key, value)
+        case "validator-private-key-file": validatorPrivateKeyFile = try string(key, value)
+        case "validator-lease-endpoints": validatorLeaseEndpoints = try list(key, value)
+        case "validator-lease-key":
+            let text = try string(key, value)
+            guard text.hasPrefix("/"), text.count > 1 else {
+                throw ConfigError("validator-lease-key must be an etcd key path such as /sankofa/<network>/<validator>, not \(text)")
+            }
+            validatorLeaseKey = text
+        case "validator-lease-ttl":
+            guard case .integer(let n) = value, (2...300).contains(n) else {
+                throw ConfigError("validator-lease-ttl must be a whole number of seconds from 2 (etcd's minimum) to 300")
+            }
+            validatorLeaseTTL = n
         default:
             throw ConfigError("unknown setting \"\(key)\"")
         }

@@ -12,6 +12,9 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case dataPath(path: String, reason: String)
     /// The database opened but holds no head block (a damaged or foreign directory).
     case noHead
+    /// The validator key or hot-standby flags (`--validator-private-key-file`, `--validator-lease-*`) do not fit
+    /// together or with this network.
+    case invalidValidatorSettings(String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidGenesisValidators(let why): "genesis extraData: \(why)"
         case .dataPath(let path, let reason): "cannot create data path \(path): \(reason)"
         case .noHead: "the database has no head block: point --data-path at an empty directory or a Sankofa database"
+        case .invalidValidatorSettings(let why): why
         }
     }
 }

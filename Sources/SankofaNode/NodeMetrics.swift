@@ -57,6 +57,16 @@ public struct NodeMetrics: Sendable {
         }
     }
 
+    /// The hot-standby lease: role (1 active, 0 standby), seconds left and role changes, per lease key, so an
+    /// alert can tell a group with no active member.
+    func lease(_ status: LeaseStatus, key: String, roleChanged: Bool) {
+        Gauge(label: "sankofa_validator_lease_active", dimensions: [("key", key)]).record(status.role == .active ? 1 : 0)
+        Gauge(label: "sankofa_validator_lease_seconds_left", dimensions: [("key", key)]).record(status.secondsLeft)
+        if roleChanged {
+            Counter(label: "sankofa_validator_lease_changes_total", dimensions: [("key", key), ("role", status.role.rawValue)]).increment()
+        }
+    }
+
     func consensusEvent(_ kind: String) {
         Counter(label: "sankofa_consensus_events_total", dimensions: [("event", kind)]).increment()
     }

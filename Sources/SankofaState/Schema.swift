@@ -17,6 +17,8 @@ public enum Schema {
     /// The genesis `config` the chain was created with, one `name=value` line per setting (`GenesisFile.storedConfig`),
     /// checked at every start: most settings (the chain id above all) do not enter the genesis hash.
     public static let chainConfigKey = Array("chain-config".utf8)
+    /// The last block this node's validator key signed under a hot-standby lease, as `height/round/0xhash` text.
+    public static let lastSignedKey = Array("validator-last-signed".utf8)
 
     // metadata: block hash → total difficulty (minimal big-endian), for fork choice
     public static func totalDifficultyKey(_ hash: Hash32) -> [UInt8] { Array("td-".utf8) + hash.bytes }

@@ -58,6 +58,21 @@ struct NodeConfigTests {
         #expect(!config.strictTxReplayProtectionEnabled)
     }
 
+    @Test func hotStandbySettings() throws {
+        var config = NodeConfig()
+        try config.apply(toml: """
+            validator-private-key-file = "/etc/sankofa/validator.key"
+            validator-lease-endpoints = "http://10.0.0.1:2379, http://10.0.0.2:2379"
+            validator-lease-key = "/sankofa/net/validator-1"
+            """)
+        try config.apply("validator-lease-ttl", .integer(7))
+        #expect(config.validatorPrivateKeyFile == "/etc/sankofa/validator.key")
+        #expect(config.validatorLeaseEndpoints == ["http://10.0.0.1:2379", "http://10.0.0.2:2379"])
+        #expect(config.validatorLeaseKey == "/sankofa/net/validator-1")
+        #expect(config.validatorLeaseTTL == 7)
+        #expect(NodeConfig().validatorLeaseTTL == 5)
+    }
+
     @Test("bad settings name the key", arguments: [
         ("rpc-http-port = 70000", "rpc-http-port must be a port number"),
         ("unknown-thing = 1", "unknown setting \"unknown-thing\""),
@@ -66,6 +81,8 @@ struct NodeConfigTests {
         ("this is not toml", "not valid TOML"),
         ("logging = \"LOUD\"", "logging must be one of"),
         ("tx-pool-retention-hours = 0", "tx-pool-retention-hours must be a whole number of hours from 1 to 8760"),
+        ("validator-lease-ttl = 1", "validator-lease-ttl must be a whole number of seconds from 2 (etcd's minimum) to 300"),
+        ("validator-lease-key = \"sankofa\"", "validator-lease-key must be an etcd key path such as /sankofa/<network>/<validator>"),
     ])
     func badSettings(toml: String, message: String) {
         var config = NodeConfig()

@@ -26,6 +26,22 @@ struct NodeTests {
         return try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: Logger(label: "test"))
     }
 
+    @Test("lease flags that cannot work stop the node with the flag to fix", arguments: [
+        ([("validator-lease-endpoints", ConfigValue.string("http://127.0.0.1:2379"))], "needs --validator-lease-key"),
+        ([("validator-lease-key", .string("/sankofa/dev/v"))], "needs --validator-lease-endpoints"),
+        ([("validator-lease-key", .string("/sankofa/dev/v")), ("validator-lease-endpoints", .string("https://etcd:2379"))],
+         "is not http://HOST:PORT"),
+        ([("validator-lease-key", .string("/sankofa/dev/v")), ("validator-lease-endpoints", .string("http://127.0.0.1:2379")),
+          ("mode", .string("replica"))], "a replica never signs"),
+    ])
+    func badLeaseSettings(settings: [(String, ConfigValue)], message: String) async throws {
+        do {
+            try await NodeReplayProtectionTests.withNode(settings) { _ in Issue.record("started with \(settings)") }
+        } catch let error as NodeError {
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
     @Test func sealsSubmittedTransactionsAndKeepsThemAcrossRestart() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-node-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }

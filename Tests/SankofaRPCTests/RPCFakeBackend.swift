@@ -361,6 +361,9 @@ final class RPCFakeBackend: ChainQueries, StateQueries, TransactionSubmitter, No
     /// What `eth_syncing` reports; nil: not syncing.
     let sync = RPCLocked<SyncStatus?>(nil)
     func syncStatus() async -> SyncStatus? { sync.current }
+    /// What `sankofa_nodeInfo` shows of a hot-standby lease; nil: no lease.
+    let lease = RPCLocked<ValidatorLeaseInfo?>(nil)
+    func validatorLease() async -> ValidatorLeaseInfo? { lease.current }
 
     // MARK: ConsensusAdmin
 

@@ -87,4 +87,15 @@ struct RPCOtherNamespacesTests {
         #expect(info["finalized"] == ["number": "0x3", "hash": RPCJSON.hash(block3.hash)])
         #expect(try await rpc.result("eth_blockNumber") == "0x3")
     }
+
+    @Test func sankofaNodeInfoShowsTheValidatorLease() async throws {
+        rpc.fake.lease.withLock {
+            $0 = ValidatorLeaseInfo(role: "active", key: "/sankofa/net/v1", leaseId: 2_324_035_791_814_543_111, secondsLeft: 4.7,
+                                    holder: "0xA6C6CB2b05250D2915212BA22cbdDe5D8363822E@10.0.0.5:30303", reason: "claimed the free lease key")
+        }
+        let info = try await rpc.result("sankofa_nodeInfo")
+        #expect(info["validatorLease"] == ["role": "active", "key": "/sankofa/net/v1", "leaseId": "2324035791814543111",
+                                           "secondsLeft": 4, "holder": "0xA6C6CB2b05250D2915212BA22cbdDe5D8363822E@10.0.0.5:30303",
+                                           "reason": "claimed the free lease key"])
+    }
 }

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import SankofaJSON
 import SankofaPrimitives
+import SankofaRPC
 
 /// Follows the chain head by polling one node: each new block is fetched once with transaction hashes only
 /// (`eth_getBlockByNumber(n, false)`, several per batch) and matched against the run's hashes, so inclusion costs

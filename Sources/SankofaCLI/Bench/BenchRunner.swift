@@ -4,6 +4,7 @@ import SankofaContracts
 import SankofaCrypto
 import SankofaJSON
 import SankofaPrimitives
+import SankofaRPC
 
 /// What `sankofa bench tx` was asked to do.
 struct BenchSettings: Sendable {

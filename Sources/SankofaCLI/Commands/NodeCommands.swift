@@ -94,7 +94,11 @@ struct RunCommand: AsyncParsableCommand {
             let node = try cli { try LightNode(config: config, genesis: genesis, key: key, logger: logger, registry: registry) }
             try await cliAsync { try await node.run() }
         } else {
-            let node = try cli { try Node(config: config, genesis: genesis, signer: key, logger: logger, registry: registry) }
+            let validatorKey = try config.validatorPrivateKeyFile.map { path in try cli { try KeyFile.read(path: path) } }
+            if let validatorKey { logger.info("Validator key \(config.validatorPrivateKeyFile ?? ""): address \(validatorKey.address.checksummed)") }
+            let node = try cli {
+                try Node(config: config, genesis: genesis, signer: key, validatorKey: validatorKey, logger: logger, registry: registry)
+            }
             try await cliAsync { try await node.run() }
         }
     }

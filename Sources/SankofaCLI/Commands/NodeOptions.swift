@@ -57,6 +57,13 @@ struct NodeOptions: ParsableArguments {
     var permissionsAccountsConfigFile: String?
     @Option(name: .customLong("pruning-enabled"), help: "Prune old state (true) or keep every state (false, archive).") var pruningEnabled: Bool?
     @Option(name: .customLong("pruning-blocks-retained"), help: "States kept when pruning (default 128).") var pruningBlocksRetained: Int?
+    @Option(name: .customLong("validator-private-key-file"), help: "Key that seals (default: the node key); hot-standby members share it.")
+    var validatorPrivateKeyFile: String?
+    @Option(name: .customLong("validator-lease-endpoints"), help: "etcd client URLs, e.g. http://127.0.0.1:2379: sign only while holding the lease.")
+    var validatorLeaseEndpoints: String?
+    @Option(name: .customLong("validator-lease-key"), help: "etcd key the hot-standby members compete for, e.g. /sankofa/NETWORK/VALIDATOR.")
+    var validatorLeaseKey: String?
+    @Option(name: .customLong("validator-lease-ttl"), help: "Seconds the lease lives unless renewed (default 5).") var validatorLeaseTTL: Int?
     @Option(help: "TRACE, DEBUG, INFO, WARN, ERROR.") var logging: String?
     @Option(name: .customLong("config-file"), help: "TOML file; keys are the flag names without dashes.") var configFile: String?
 
@@ -105,6 +112,10 @@ struct NodeOptions: ParsableArguments {
         add("permissions-accounts-config-file", permissionsAccountsConfigFile)
         if let pruningEnabled { out.append(("pruning-enabled", .bool(pruningEnabled))) }
         add("pruning-blocks-retained", pruningBlocksRetained)
+        add("validator-private-key-file", validatorPrivateKeyFile)
+        add("validator-lease-endpoints", validatorLeaseEndpoints)
+        add("validator-lease-key", validatorLeaseKey)
+        add("validator-lease-ttl", validatorLeaseTTL)
         add("logging", logging)
         return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SankofaJSON
+import SankofaRPC
 
 /// `network status`: each node's view (head, final head, peers from `sankofa_nodeInfo`; the QBFT round from its
 /// metrics), or why it could not be asked.

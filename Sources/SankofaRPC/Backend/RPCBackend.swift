@@ -105,6 +105,35 @@ public protocol NodeQueries: Sendable {
     var minGasPrice: UInt256 { get }
     /// Where a running chain sync stands, or nil when the node is following the head (`eth_syncing`).
     func syncStatus() async -> SyncStatus?
+    /// The hot-standby lease (`--validator-lease-*`), or nil when this node signs without one.
+    func validatorLease() async -> ValidatorLeaseInfo?
+}
+
+extension NodeQueries {
+    public func validatorLease() async -> ValidatorLeaseInfo? { nil }
+}
+
+/// A hot-standby member's lease as `sankofa_nodeInfo` shows it.
+public struct ValidatorLeaseInfo: Sendable, Equatable {
+    /// `active` (holds the lease and signs) or `standby` (follows as a replica).
+    public var role: String
+    public var key: String
+    /// The etcd lease id while active, else 0.
+    public var leaseId: Int64
+    public var secondsLeft: Double
+    /// Who the key names (the active member), when known.
+    public var holder: String?
+    /// Why the role last changed.
+    public var reason: String
+
+    public init(role: String, key: String, leaseId: Int64, secondsLeft: Double, holder: String?, reason: String) {
+        self.role = role
+        self.key = key
+        self.leaseId = leaseId
+        self.secondsLeft = secondsLeft
+        self.holder = holder
+        self.reason = reason
+    }
 }
 
 /// `eth_syncing`'s answer while a sync runs.

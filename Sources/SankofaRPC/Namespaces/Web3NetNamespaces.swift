@@ -83,7 +83,8 @@ public struct CliqueNamespace: Sendable {
     }
 }
 
-/// `sankofa_nodeInfo`: mode, tier, head, finalized head, peers, consensus.
+/// `sankofa_nodeInfo`: mode, tier, head, finalized head, peers, consensus, and the hot-standby lease (`validatorLease`,
+/// only on a validator that has one).
 public struct SankofaNamespace: Sendable {
     let backend: RPCBackend
 
@@ -94,7 +95,7 @@ public struct SankofaNamespace: Sendable {
             ("sankofa_nodeInfo", { _, _ in
                 let head = try await backend.chain.headHeader()
                 let finalized = try await backend.chain.header(.finalized) ?? head
-                return .object(JSONObject([
+                var fields: [(String, JSON)] = [
                     ("clientVersion", .string(backend.node.clientVersion)),
                     ("mode", .string(backend.node.mode)),
                     ("tier", .string(backend.node.tier)),
@@ -104,7 +105,17 @@ public struct SankofaNamespace: Sendable {
                     ("finalized", .object(JSONObject([("number", .quantity(finalized.number)), ("hash", .hash(finalized.hash))]))),
                     ("peers", .quantity(backend.peers.peerCount)),
                     ("enode", .string(backend.node.enode)),
-                ]))
+                ]
+                if let info = await backend.node.validatorLease() {
+                    fields.append(("validatorLease", .object(JSONObject([
+                        ("role", .string(info.role)), ("key", .string(info.key)),
+                        // Decimal, as etcdctl prints lease ids; hex would be an Ethereum quantity it is not.
+                        ("leaseId", .string(String(info.leaseId))),
+                        ("secondsLeft", .number(JSONNumber(Int(info.secondsLeft.rounded(.down))))),
+                        ("holder", info.holder.map(JSON.string) ?? .null), ("reason", .string(info.reason)),
+                    ]))))
+                }
+                return .object(JSONObject(fields))
             }),
         ]
     }

@@ -196,7 +196,7 @@ enum LightServing {
                              "--logging", "WARN"]
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let deadline = ContinuousClock.now + .seconds(300)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let head = blockNumber(port: port), head >= target { break }
             try await Task.sleep(for: .milliseconds(200))

@@ -122,7 +122,14 @@ public final class LightClient: Sendable {
             }
             server.accept(status)
             metrics.servers(servers.count)
-            syncTrigger.fire()
+            // Status names the server's head by hash only: its number comes with the header, so that a light node
+            // joining an idle chain need not wait for the next block's announcement.
+            Task { [self] in
+                guard let head = try? await fetchHeaders(from: server, HeaderQuery(origin: .hash(status.bestHash), amount: 1)).first,
+                      head.hash == status.bestHash else { return }
+                server.announce(BlockHashAnnouncement(hash: head.hash, number: head.number))
+                syncTrigger.fire()
+            }
         case .eth(.newBlockHashes(let announcements)):
             for announcement in announcements { server.announce(announcement) }
             syncTrigger.fire()

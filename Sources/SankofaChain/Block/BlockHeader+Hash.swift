@@ -13,8 +13,10 @@ extension BlockHeader {
     /// whichever validators sealed it. An extraData that is not BFT RLP falls back to keccak256(rlp(header)); such a
     /// header fails consensus verification anyway.
     public var hash: Hash32 {
-        guard mixHash == Self.istanbulMixHash, let onChain = bftOnChainHash else { return encodedHash }
-        return onChain
+        memo.get {
+            guard mixHash == Self.istanbulMixHash, let onChain = bftOnChainHash else { return encodedHash }
+            return onChain
+        }
     }
 
     /// Besu's on-chain hash of a BFT header (`BftBlockHashing.calculateHashOfBftBlockOnchain`): keccak of the header

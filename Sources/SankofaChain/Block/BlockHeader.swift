@@ -5,31 +5,36 @@ import SankofaPrimitives
 /// keccak256 of its RLP (Besu's on-chain rule for BFT headers: `BlockHeader+Hash.swift`), so every field must
 /// round-trip byte for byte.
 public struct BlockHeader: Hashable, Sendable {
-    public var parentHash: Hash32
+    /// The block hash once computed (`hash`): shared by copies until one of them changes a field, and left out of
+    /// equality. Verification, storage and RPC ask a header for its hash many times; each answer would otherwise
+    /// cost an RLP encoding and a Keccak-256.
+    var memo = HashMemo()
+
+    public var parentHash: Hash32 { didSet { memo = HashMemo() } }
     /// keccak(rlp([])) in PoA chains, which have no uncles.
-    public var ommersHash: Hash32
+    public var ommersHash: Hash32 { didSet { memo = HashMemo() } }
     /// The fee recipient; Clique puts the voted-on address here.
-    public var coinbase: Address
-    public var stateRoot: Hash32
-    public var transactionsRoot: Hash32
-    public var receiptsRoot: Hash32
-    public var logsBloom: Bloom
+    public var coinbase: Address { didSet { memo = HashMemo() } }
+    public var stateRoot: Hash32 { didSet { memo = HashMemo() } }
+    public var transactionsRoot: Hash32 { didSet { memo = HashMemo() } }
+    public var receiptsRoot: Hash32 { didSet { memo = HashMemo() } }
+    public var logsBloom: Bloom { didSet { memo = HashMemo() } }
     /// Clique: 2 in turn, 1 out of turn.
-    public var difficulty: UInt256
-    public var number: UInt64
-    public var gasLimit: UInt64
-    public var gasUsed: UInt64
-    public var timestamp: UInt64
+    public var difficulty: UInt256 { didSet { memo = HashMemo() } }
+    public var number: UInt64 { didSet { memo = HashMemo() } }
+    public var gasLimit: UInt64 { didSet { memo = HashMemo() } }
+    public var gasUsed: UInt64 { didSet { memo = HashMemo() } }
+    public var timestamp: UInt64 { didSet { memo = HashMemo() } }
     /// Clique: vanity ‖ signers (at checkpoints) ‖ seal. QBFT: its RLP extra data.
-    public var extraData: [UInt8]
-    public var mixHash: Hash32
+    public var extraData: [UInt8] { didSet { memo = HashMemo() } }
+    public var mixHash: Hash32 { didSet { memo = HashMemo() } }
     /// Eight bytes; Clique uses all-ones / all-zeroes to vote.
-    public var nonce: UInt64
-    public var baseFeePerGas: UInt256?
-    public var withdrawalsRoot: Hash32?
-    public var blobGasUsed: UInt64?
-    public var excessBlobGas: UInt64?
-    public var parentBeaconBlockRoot: Hash32?
+    public var nonce: UInt64 { didSet { memo = HashMemo() } }
+    public var baseFeePerGas: UInt256? { didSet { memo = HashMemo() } }
+    public var withdrawalsRoot: Hash32? { didSet { memo = HashMemo() } }
+    public var blobGasUsed: UInt64? { didSet { memo = HashMemo() } }
+    public var excessBlobGas: UInt64? { didSet { memo = HashMemo() } }
+    public var parentBeaconBlockRoot: Hash32? { didSet { memo = HashMemo() } }
 
     /// keccak256(rlp([])): the ommers hash of a block without uncles.
     public static let emptyOmmersHash = Keccak256.hash([0xc0] as [UInt8])
@@ -125,5 +130,54 @@ extension BlockHeader: RLPEncodable, RLPDecodable {
         excessBlobGas = r.isAtEnd ? nil : try r.readUInt64()
         parentBeaconBlockRoot = r.isAtEnd ? nil : try r.readHash()
         try r.finish()
+    }
+}
+
+extension BlockHeader {
+    /// Field by field; the hash memo is not part of a header's value.
+    public static func == (lhs: BlockHeader, rhs: BlockHeader) -> Bool {
+        lhs.parentHash == rhs.parentHash
+            && lhs.ommersHash == rhs.ommersHash
+            && lhs.coinbase == rhs.coinbase
+            && lhs.stateRoot == rhs.stateRoot
+            && lhs.transactionsRoot == rhs.transactionsRoot
+            && lhs.receiptsRoot == rhs.receiptsRoot
+            && lhs.logsBloom == rhs.logsBloom
+            && lhs.difficulty == rhs.difficulty
+            && lhs.number == rhs.number
+            && lhs.gasLimit == rhs.gasLimit
+            && lhs.gasUsed == rhs.gasUsed
+            && lhs.timestamp == rhs.timestamp
+            && lhs.extraData == rhs.extraData
+            && lhs.mixHash == rhs.mixHash
+            && lhs.nonce == rhs.nonce
+            && lhs.baseFeePerGas == rhs.baseFeePerGas
+            && lhs.withdrawalsRoot == rhs.withdrawalsRoot
+            && lhs.blobGasUsed == rhs.blobGasUsed
+            && lhs.excessBlobGas == rhs.excessBlobGas
+            && lhs.parentBeaconBlockRoot == rhs.parentBeaconBlockRoot
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parentHash)
+        hasher.combine(ommersHash)
+        hasher.combine(coinbase)
+        hasher.combine(stateRoot)
+        hasher.combine(transactionsRoot)
+        hasher.combine(receiptsRoot)
+        hasher.combine(logsBloom)
+        hasher.combine(difficulty)
+        hasher.combine(number)
+        hasher.combine(gasLimit)
+        hasher.combine(gasUsed)
+        hasher.combine(timestamp)
+        hasher.combine(extraData)
+        hasher.combine(mixHash)
+        hasher.combine(nonce)
+        hasher.combine(baseFeePerGas)
+        hasher.combine(withdrawalsRoot)
+        hasher.combine(blobGasUsed)
+        hasher.combine(excessBlobGas)
+        hasher.combine(parentBeaconBlockRoot)
     }
 }

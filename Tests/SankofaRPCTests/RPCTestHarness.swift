@@ -16,12 +16,15 @@ struct RPCHarness {
     let dispatcher: RPCDispatcher
 
     init(fake: RPCFakeBackend = RPCFakeBackend(), namespaces: Set<String> = RPCHarness.allNamespaces,
-         maxBatchSize: Int = 1_024, filterTimeout: TimeInterval = 300, maxSubscriptions: Int = 5_000) {
+         maxBatchSize: Int? = nil, limits: RPCLimits = RPCLimits(), filterTimeout: TimeInterval = 300,
+         maxSubscriptions: Int = 5_000) {
         self.fake = fake
         filters = FilterRegistry(timeout: filterTimeout)
         subscriptions = SubscriptionRegistry(maxTotal: maxSubscriptions)
         table = Self.table(fake: fake, filters: filters, subscriptions: subscriptions)
-        dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, maxBatchSize: maxBatchSize)
+        var limits = limits
+        if let maxBatchSize { limits.maxBatchSize = maxBatchSize }
+        dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, requestLimits: limits)
     }
 
     /// The node's own registrations over the fake backend.

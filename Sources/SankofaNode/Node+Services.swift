@@ -12,6 +12,8 @@ extension Node {
                                           headState: { try HeadStateReader(store: store, root: $0.stateRoot) }))
         }
         if let qbftService { services.append(qbftService) }
+        // One heavy-call gate for both endpoints, so its limit holds across HTTP and WebSocket together.
+        let heavyCalls = HeavyCallGate(limits: config.rpcLimits)
         if config.rpcHTTPEnabled {
             var settings = RPCHTTPSettings()
             settings.host = config.rpcHTTPHost
@@ -23,14 +25,24 @@ extension Node {
             settings.idleTimeout = .seconds(Int64(config.rpcHTTPIdleTimeoutSeconds))
             settings.requestTimeout = .seconds(Int64(config.rpcHTTPRequestTimeoutSeconds))
             settings.authentication = config.rpcHTTPAuthenticationEnabled ? rpcAuthenticator : nil
-            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI))
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcHTTPAPI),
+                                           requestLimits: config.rpcLimits, heavyCalls: heavyCalls)
             services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: backend, logger: logger))
         }
         if config.rpcWSEnabled {
-            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI))
-            services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
-                                               hostAllowlist: config.hostAllowlist, logger: logger,
-                                               authentication: config.rpcWSAuthenticationEnabled ? rpcAuthenticator : nil))
+            let dispatcher = RPCDispatcher(table: rpcTable, enabledNamespaces: Set(config.rpcWSAPI),
+                                           requestLimits: config.rpcLimits, heavyCalls: heavyCalls)
+            var settings = RPCWebSocketSettings()
+            settings.host = config.rpcWSHost
+            settings.port = Int(config.rpcWSPort)
+            settings.hostAllowlist = config.hostAllowlist
+            settings.maxConnections = config.rpcWSMaxActiveConnections
+            settings.maxFrameSize = config.rpcWSMaxFrameSize
+            settings.handshakeTimeout = .seconds(Int64(config.rpcWSHandshakeTimeoutSeconds))
+            settings.idleTimeout = .seconds(Int64(config.rpcWSIdleTimeoutSeconds))
+            settings.maxOutboundBytes = config.rpcWSMaxOutboundBuffer
+            settings.authentication = config.rpcWSAuthenticationEnabled ? rpcAuthenticator : nil
+            services.append(RPCWebSocketServer(settings: settings, dispatcher: dispatcher, logger: logger))
         }
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))

@@ -23,6 +23,7 @@ let runOnce: [(selects: (String) -> Bool, report: () async throws -> String)] = 
     (P2PMemory.selects, { P2PMemory.report(try await P2PMemory.run(), json: json) }),
     (NodePipeline.selects, { NodePipeline.report(try await NodePipeline.run(), json: json) }),
     (SyncCatchUp.selects, { SyncCatchUp.report(try await SyncCatchUp.run(), json: json) }),
+    (RPCFairness.selects, { RPCFairness.report(try await RPCFairness.run(seconds: max(2, seconds)), json: json) }),
     (RPCLoad.selects, { RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json) }),
 ]
 let chosen = runOnce.filter { entry in prefixes?.contains(where: entry.selects) ?? false }

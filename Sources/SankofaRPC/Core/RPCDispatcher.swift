@@ -23,10 +23,31 @@ public struct RPCDispatcher: Sendable {
 
     /// The response body, or nil when the body held only notifications (calls without an id).
     public func handle(_ body: [UInt8], context: RPCCallContext = RPCCallContext(notifier: nil)) async -> [UInt8]? {
+        // Requests with heavy calls run (parse to encoded answer) on the heavy calls' lower-priority threads; bodies
+        // too large to be cheap are parsed there too.
+        guard body.count <= Self.cheapBodyBytes else {
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await parseAndAnswer(body, context: context) }
+        }
+        return await parseAndAnswer(body, context: context)
+    }
+
+    /// Bodies up to this are parsed where they arrive; larger ones with the heavy calls.
+    static let cheapBodyBytes = 16 * 1024
+
+    func parseAndAnswer(_ body: [UInt8], context: RPCCallContext) async -> [UInt8]? {
         let parsed: JSON
         do { parsed = try JSONParser.parse(body, limits: limits) } catch {
             return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
         }
+        let calls = parsed.arrayValue ?? [parsed]
+        guard calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) else {
+            return await answer(parsed, context: context)
+        }
+        return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answer(parsed, context: context) }
+    }
+
+    /// The encoded answer to a parsed body.
+    func answer(_ parsed: JSON, context: RPCCallContext) async -> [UInt8]? {
         let budget = RPCRequestBudget(limit: requestLimits.maxResponseBytes)
         defer { budget.finish() }
         var context = context

@@ -45,7 +45,7 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcHTTPIdleTimeoutSeconds = 60
     /// `--rpc-http-request-timeout`: seconds a request's headers and body may take to arrive.
     public var rpcHTTPRequestTimeoutSeconds = 30
-    /// Work bounds of every request, HTTP and WebSocket alike: `--rpc-http-max-batch-size`, `--rpc-max-response-size`,
+    /// Work bounds of every request, HTTP and WebSocket alike: `--rpc-http-max-batch-size`, `--rpc-max-logs-range`, `--rpc-max-response-size`,
     /// `--rpc-max-active-heavy-requests`, `--rpc-max-heavy-requests-per-address` (defaults in `RPCLimits`).
     public var rpcLimits = RPCLimits()
     /// The WebSocket endpoint's bounds: `--rpc-ws-max-active-connections`, `--rpc-ws-max-frame-size`,
@@ -107,7 +107,7 @@ extension NodeConfig {
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
         "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
-        "rpc-http-max-batch-size", "rpc-max-response-size", "rpc-max-active-heavy-requests", "rpc-max-heavy-requests-per-address",
+        "rpc-http-max-batch-size", "rpc-max-logs-range", "rpc-max-response-size", "rpc-max-active-heavy-requests", "rpc-max-heavy-requests-per-address",
         "rpc-ws-max-active-connections", "rpc-ws-max-frame-size", "rpc-ws-handshake-timeout", "rpc-ws-idle-timeout",
         "rpc-ws-max-outbound-buffer",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
@@ -149,6 +149,7 @@ extension NodeConfig {
         case "rpc-http-idle-timeout": rpcHTTPIdleTimeoutSeconds = try positive(key, value)
         case "rpc-http-request-timeout": rpcHTTPRequestTimeoutSeconds = try positive(key, value)
         case "rpc-http-max-batch-size": rpcLimits.maxBatchSize = try positive(key, value)
+        case "rpc-max-logs-range": rpcLimits.maxLogsRange = UInt64(try positive(key, value))
         case "rpc-max-response-size": rpcLimits.maxResponseBytes = try positive(key, value)
         case "rpc-max-active-heavy-requests": rpcLimits.maxActiveHeavyRequests = try positive(key, value)
         case "rpc-max-heavy-requests-per-address": rpcLimits.maxHeavyRequestsPerAddress = try positive(key, value)

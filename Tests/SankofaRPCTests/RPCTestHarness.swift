@@ -19,7 +19,7 @@ struct RPCHarness {
          maxBatchSize: Int? = nil, limits: RPCLimits = RPCLimits(), filterTimeout: TimeInterval = 300,
          maxSubscriptions: Int = 5_000) {
         self.fake = fake
-        filters = FilterRegistry(timeout: filterTimeout)
+        filters = FilterRegistry(timeout: filterTimeout, maxLogsRange: limits.maxLogsRange)
         subscriptions = SubscriptionRegistry(maxTotal: maxSubscriptions)
         table = Self.table(fake: fake, filters: filters, subscriptions: subscriptions)
         var limits = limits

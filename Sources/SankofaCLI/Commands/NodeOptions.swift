@@ -34,6 +34,8 @@ struct NodeOptions: ParsableArguments {
     var rpcHTTPRequestTimeout: Int?
     @Option(name: .customLong("rpc-http-max-batch-size"), help: "Most calls in one JSON-RPC batch (default 1024).")
     var rpcHTTPMaxBatchSize: Int?
+    @Option(name: .customLong("rpc-max-logs-range"), help: "Most blocks one eth_getLogs query may scan (default 10000).")
+    var rpcMaxLogsRange: Int?
     @Option(name: .customLong("rpc-max-response-size"), help: "Most response bytes one request or batch may produce (default 25000000).")
     var rpcMaxResponseSize: Int?
     @Option(name: .customLong("rpc-max-active-heavy-requests"), help: "Requests running heavy calls (getLogs, getProof, call, full blocks) at once; more wait (default cores - 1).")
@@ -106,6 +108,7 @@ struct NodeOptions: ParsableArguments {
         add("rpc-http-idle-timeout", rpcHTTPIdleTimeout)
         add("rpc-http-request-timeout", rpcHTTPRequestTimeout)
         add("rpc-http-max-batch-size", rpcHTTPMaxBatchSize)
+        add("rpc-max-logs-range", rpcMaxLogsRange)
         add("rpc-max-response-size", rpcMaxResponseSize)
         add("rpc-max-active-heavy-requests", rpcMaxActiveHeavyRequests)
         add("rpc-max-heavy-requests-per-address", rpcMaxHeavyRequestsPerAddress)

@@ -8,6 +8,9 @@ import SankofaJSON
 public struct RPCLimits: Sendable, Equatable {
     /// Besu's `--rpc-http-max-batch-size` (1,024): calls one batch may hold.
     public var maxBatchSize = 1_024
+    /// Besu's `--rpc-max-logs-range` (Sankofa's default 10,000; Besu's 5,000): blocks one `eth_getLogs`,
+    /// `eth_getFilterLogs` or log-filter poll may scan.
+    public var maxLogsRange: UInt64 = 10_000
     /// `--rpc-max-response-size` (geth's `--rpc.batch-response-max-size`, 25,000,000 bytes): the response bytes one
     /// request may produce. Once a batch's answers pass it, its remaining calls are not run and answer `-32005`;
     /// `eth_getProof` charges its proof nodes against it before they are encoded (EIP-1186 proofs grow with the

@@ -40,7 +40,7 @@ struct NodeOptions: ParsableArguments {
     var rpcMaxResponseSize: Int?
     @Option(name: .customLong("rpc-max-active-heavy-requests"), help: "Requests running heavy calls (getLogs, getProof, call, full blocks) at once; more wait (default cores - 1).")
     var rpcMaxActiveHeavyRequests: Int?
-    @Option(name: .customLong("rpc-max-heavy-requests-per-address"), help: "Heavy requests one IP address may have running or waiting (default 16).")
+    @Option(name: .customLong("rpc-max-heavy-requests-per-address"), help: "Heavy requests one IP address may have running or waiting (default 64).")
     var rpcMaxHeavyRequestsPerAddress: Int?
     @Option(name: .customLong("rpc-ws-max-active-connections"), help: "Most WebSocket JSON-RPC connections at once (default 1024).")
     var rpcWSMaxActiveConnections: Int?

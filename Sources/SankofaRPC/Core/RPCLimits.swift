@@ -17,12 +17,13 @@ public struct RPCLimits: Sendable, Equatable {
     /// keys asked for: one 5 MiB batch of them once answered 416 MB).
     public var maxResponseBytes = 25_000_000
     /// `--rpc-max-active-heavy-requests`: requests running heavy calls (`RPCLimits.isHeavy`) at once across all
-    /// clients; more wait their turn. The default leaves one core for light calls and the event loops.
+    /// clients; more wait their turn. One per core: they run on `HeavyCallExecutor`'s lower-priority threads, so
+    /// light calls and the event loops still come first.
     public var maxActiveHeavyRequests = max(1, System.coreCount - 1)
     /// `--rpc-max-heavy-requests-per-address`: heavy requests one remote address may have running or waiting;
     /// beyond that they answer `-32005` at once, so one client's flood cannot fill the queue for everyone.
     /// (Each connection already runs one request at a time: HTTP answers in order, WebSocket one message at a time.)
-    public var maxHeavyRequestsPerAddress = 16
+    public var maxHeavyRequestsPerAddress = 64
 
     public init() {}
 

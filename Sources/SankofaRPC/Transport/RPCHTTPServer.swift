@@ -127,7 +127,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                             try? await connection.channel.close()
                             continue
                         }
-                        group.addTask {
+                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
                             defer { connections.close(from: address) }
                             // Keep-alive connections end on shutdown too, or they would hold the server open.
                             try? await cancelWhenGracefulShutdown { try await handle(connection, client: address) }
@@ -246,9 +246,13 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         headers.add(name: "Content-Length", value: String(response.body.count))
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
-        try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
-        if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
-        try await outbound.write(.end(nil))
+        // One write of all three parts: one hand-over to the event loop per response, not three.
+        let head = HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
+        if response.body.isEmpty {
+            try await outbound.write(contentsOf: [head, .end(nil)])
+        } else {
+            try await outbound.write(contentsOf: [head, .body(.byteBuffer(ByteBuffer(bytes: response.body))), .end(nil)])
+        }
     }
 
     func hostAllowed(_ host: String?) -> Bool {

@@ -14,24 +14,12 @@ struct RPCWebSocketLimitTests {
 
     func withServer(_ configure: (inout RPCWebSocketSettings) -> Void, rpc: RPCHarness = RPCHarness(),
                     _ body: (_ port: Int) async throws -> Void) async throws {
-        var settings = RPCWebSocketSettings()
-        settings.port = 0
-        settings.hostAllowlist = ["*"]
-        configure(&settings)
-        let server = RPCWebSocketServer(settings: settings, dispatcher: rpc.dispatcher, logger: Logger(label: "ws-limit-test"))
-        let channel = try await server.bind()
-        let port = try #require(channel.channel.localAddress?.port)
-        let task = Task { try await server.serve(channel) }
-        defer {
-            task.cancel()
-            channel.channel.close(promise: nil)
-        }
-        try await body(port)
+        try await withWebSocketServer(configure, dispatcher: rpc.dispatcher, body)
     }
 
     /// An upgrade request on a plain socket; returns everything the server sent before closing.
     static func rawUpgrade(port: Int) throws -> String {
-        let fd = try openSocket(port: port)
+        let fd = try WebSocketTestClient.connectedSocket(port: port, readTimeout: 5)
         defer { close(fd) }
         let head = "GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -44,21 +32,6 @@ struct RPCWebSocketLimitTests {
             reply += chunk[0..<count]
         }
         return String(decoding: reply, as: UTF8.self)
-    }
-
-    static func openSocket(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RPCFakeFailure() }
-        return fd
     }
 
     /// Over the cap, the upgrade is refused before any 101: 503 with a JSON-RPC -32005 body, then close.
@@ -81,7 +54,7 @@ struct RPCWebSocketLimitTests {
     /// only slot (before: the accept loop waited on it and every later client hung).
     @Test func silentSocketCannotHoldASlot() async throws {
         try await withServer({ $0.maxConnections = 1; $0.handshakeTimeout = .milliseconds(300) }) { port in
-            let silent = try Self.openSocket(port: port)
+            let silent = try WebSocketTestClient.connectedSocket(port: port)
             defer { close(silent) }
             try await Task.sleep(for: .milliseconds(50))
             let started = ContinuousClock.now

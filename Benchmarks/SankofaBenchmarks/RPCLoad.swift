@@ -91,7 +91,8 @@ enum RPCLoad {
         return rows
     }
 
-    static func measure(_ bench: Case, port: Int, seconds: Double, group: MultiThreadedEventLoopGroup) async throws -> RPCLoadRow {
+    static func measure(_ bench: Case, port: Int, seconds: Double, group: MultiThreadedEventLoopGroup,
+                        connections: Int = RPCLoad.connections) async throws -> RPCLoadRow {
         let start = NIODeadline.now().uptimeNanoseconds + UInt64(warmUpSeconds * 1e9)
         let window = LoadWindow(start: start, end: start + UInt64(seconds * 1e9))
         let results = try await LoadConnection.open(connections, port: port, request: bench.request, marker: bench.marker,
@@ -149,13 +150,14 @@ final class RPCFixture: Sendable {
     let serving: Task<Void, any Error>
     let head: UInt64
 
-    init() async throws {
+    init(limits: RPCLimits = RPCLimits()) async throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-rpcbench-\(UUID().uuidString)").path
         var config = NodeConfig()
         config.dataPath = path
         config.rpcHTTPEnabled = true
         config.rpcHTTPPort = 0
         config.rpcHTTPAPI = ["ETH", "NET", "WEB3"]
+        config.rpcLimits = limits
         let signer = try PrivateKey(hex: DevGenesis.signerKey)
         node = try Node(config: config, genesis: try GenesisFile(json: Array(DevGenesis.json.utf8)), signer: signer, logger: .init(label: "rpc-bench"),
                         isDev: true)

@@ -24,6 +24,7 @@ let runOnce: [(selects: (String) -> Bool, report: () async throws -> String)] = 
     (NodePipeline.selects, { NodePipeline.report(try await NodePipeline.run(), json: json) }),
     (SyncCatchUp.selects, { SyncCatchUp.report(try await SyncCatchUp.run(), json: json) }),
     (LightServing.selects, { LightServing.report(try await LightServing.run(), json: json) }),
+    (RPCFairness.selects, { RPCFairness.report(try await RPCFairness.run(seconds: max(2, seconds)), json: json) }),
     (RPCLoad.selects, { RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json) }),
 ]
 let chosen = runOnce.filter { entry in prefixes?.contains(where: entry.selects) ?? false }

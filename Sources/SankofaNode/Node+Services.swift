@@ -33,6 +33,8 @@ extension Node {
                                  authenticator: RPCAuthenticator?, registry: PrometheusCollectorRegistry,
                                  logger: Logger) -> [any Service] {
         var services: [any Service] = []
+        // One heavy-call gate for both endpoints, so its limit holds across HTTP and WebSocket together.
+        let heavyCalls = HeavyCallGate(limits: config.rpcLimits)
         if config.rpcHTTPEnabled {
             var settings = RPCHTTPSettings()
             settings.host = config.rpcHTTPHost
@@ -44,14 +46,24 @@ extension Node {
             settings.idleTimeout = .seconds(Int64(config.rpcHTTPIdleTimeoutSeconds))
             settings.requestTimeout = .seconds(Int64(config.rpcHTTPRequestTimeoutSeconds))
             settings.authentication = config.rpcHTTPAuthenticationEnabled ? authenticator : nil
-            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcHTTPAPI))
+            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcHTTPAPI),
+                                           requestLimits: config.rpcLimits, heavyCalls: heavyCalls)
             services.append(RPCHTTPServer(settings: settings, dispatcher: dispatcher, health: health, logger: logger))
         }
         if config.rpcWSEnabled {
-            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcWSAPI))
-            services.append(RPCWebSocketServer(host: config.rpcWSHost, port: Int(config.rpcWSPort), dispatcher: dispatcher,
-                                               hostAllowlist: config.hostAllowlist, logger: logger,
-                                               authentication: config.rpcWSAuthenticationEnabled ? authenticator : nil))
+            let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcWSAPI),
+                                           requestLimits: config.rpcLimits, heavyCalls: heavyCalls)
+            var settings = RPCWebSocketSettings()
+            settings.host = config.rpcWSHost
+            settings.port = Int(config.rpcWSPort)
+            settings.hostAllowlist = config.hostAllowlist
+            settings.maxConnections = config.rpcWSMaxActiveConnections
+            settings.maxFrameSize = config.rpcWSMaxFrameSize
+            settings.handshakeTimeout = .seconds(Int64(config.rpcWSHandshakeTimeoutSeconds))
+            settings.idleTimeout = .seconds(Int64(config.rpcWSIdleTimeoutSeconds))
+            settings.maxOutboundBytes = config.rpcWSMaxOutboundBuffer
+            settings.authentication = config.rpcWSAuthenticationEnabled ? authenticator : nil
+            services.append(RPCWebSocketServer(settings: settings, dispatcher: dispatcher, logger: logger))
         }
         if config.metricsEnabled {
             services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))

@@ -43,7 +43,7 @@ public final class Node: Sendable {
     let qbftService: QBFTService?
     /// The dev chain: ready without peers.
     let isDev: Bool
-    let filters = FilterRegistry()
+    let filters: FilterRegistry
     /// P2P (host, peer manager, node allow-list); nil on the dev chain, which runs alone.
     let network: NodeNetwork?
     /// eth/68 (serving, gossip, block propagation) and full sync; nil on the dev chain.
@@ -63,6 +63,7 @@ public final class Node: Sendable {
         }
         guard let dataPath = config.dataPath else { throw NodeError.missingFlag("--data-path") }
         self.config = config
+        filters = FilterRegistry(maxLogsRange: config.rpcLimits.maxLogsRange)
         self.logger = logger
         self.signer = signer
         self.validatorKey = validatorKey ?? signer

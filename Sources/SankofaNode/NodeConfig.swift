@@ -1,4 +1,5 @@
 import SankofaPrimitives
+import SankofaRPC
 
 /// What kind of node this is (DESIGN.md: core sites run validators, regional sites replicas, edge sites light
 /// clients).
@@ -46,6 +47,17 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcHTTPIdleTimeoutSeconds = 60
     /// `--rpc-http-request-timeout`: seconds a request's headers and body may take to arrive.
     public var rpcHTTPRequestTimeoutSeconds = 30
+    /// Work bounds of every request, HTTP and WebSocket alike: `--rpc-http-max-batch-size`, `--rpc-max-logs-range`, `--rpc-max-response-size`,
+    /// `--rpc-max-active-heavy-requests`, `--rpc-max-heavy-requests-per-address` (defaults in `RPCLimits`).
+    public var rpcLimits = RPCLimits()
+    /// The WebSocket endpoint's bounds: `--rpc-ws-max-active-connections`, `--rpc-ws-max-frame-size`,
+    /// `--rpc-ws-handshake-timeout`, `--rpc-ws-idle-timeout` (seconds), `--rpc-ws-max-outbound-buffer` (defaults in
+    /// `RPCWebSocketSettings`).
+    public var rpcWSMaxActiveConnections = RPCWebSocketSettings().maxConnections
+    public var rpcWSMaxFrameSize = RPCWebSocketSettings().maxFrameSize
+    public var rpcWSHandshakeTimeoutSeconds = Int(RPCWebSocketSettings().handshakeTimeout.nanoseconds / 1_000_000_000)
+    public var rpcWSIdleTimeoutSeconds = Int(RPCWebSocketSettings().idleTimeout.nanoseconds / 1_000_000_000)
+    public var rpcWSMaxOutboundBuffer = RPCWebSocketSettings().maxOutboundBytes
     /// Besu's `--rpc-http-authentication-enabled` / `--rpc-ws-authentication-enabled`: calls need a JWT.
     public var rpcHTTPAuthenticationEnabled = false
     public var rpcWSAuthenticationEnabled = false
@@ -107,6 +119,9 @@ extension NodeConfig {
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
         "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
+        "rpc-http-max-batch-size", "rpc-max-logs-range", "rpc-max-response-size", "rpc-max-active-heavy-requests", "rpc-max-heavy-requests-per-address",
+        "rpc-ws-max-active-connections", "rpc-ws-max-frame-size", "rpc-ws-handshake-timeout", "rpc-ws-idle-timeout",
+        "rpc-ws-max-outbound-buffer",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
         "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
@@ -147,6 +162,16 @@ extension NodeConfig {
         case "rpc-http-max-connections-per-address": rpcHTTPMaxConnectionsPerAddress = try positive(key, value)
         case "rpc-http-idle-timeout": rpcHTTPIdleTimeoutSeconds = try positive(key, value)
         case "rpc-http-request-timeout": rpcHTTPRequestTimeoutSeconds = try positive(key, value)
+        case "rpc-http-max-batch-size": rpcLimits.maxBatchSize = try positive(key, value)
+        case "rpc-max-logs-range": rpcLimits.maxLogsRange = UInt64(try positive(key, value))
+        case "rpc-max-response-size": rpcLimits.maxResponseBytes = try positive(key, value)
+        case "rpc-max-active-heavy-requests": rpcLimits.maxActiveHeavyRequests = try positive(key, value)
+        case "rpc-max-heavy-requests-per-address": rpcLimits.maxHeavyRequestsPerAddress = try positive(key, value)
+        case "rpc-ws-max-active-connections": rpcWSMaxActiveConnections = try positive(key, value)
+        case "rpc-ws-max-frame-size": rpcWSMaxFrameSize = try positive(key, value)
+        case "rpc-ws-handshake-timeout": rpcWSHandshakeTimeoutSeconds = try positive(key, value)
+        case "rpc-ws-idle-timeout": rpcWSIdleTimeoutSeconds = try positive(key, value)
+        case "rpc-ws-max-outbound-buffer": rpcWSMaxOutboundBuffer = try positive(key, value)
         case "rpc-http-authentication-enabled": rpcHTTPAuthenticationEnabled = try bool(key, value)
         case "rpc-ws-authentication-enabled": rpcWSAuthenticationEnabled = try bool(key, value)
         case "rpc-http-authentication-jwt-public-key-file": rpcHTTPAuthenticationJWTPublicKeyFile = try string(key, value)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SankofaRPC
 @testable import SankofaNode
 
 @Suite("Node configuration")
@@ -49,6 +50,31 @@ struct NodeConfigTests {
         #expect(config.rpcHTTPMaxActiveConnections == 80 && config.rpcHTTPMaxConnectionsPerAddress == 8)
         #expect(config.rpcHTTPIdleTimeoutSeconds == 5 && config.rpcHTTPRequestTimeoutSeconds == 2)
         #expect(throws: ConfigError("rpc-http-idle-timeout must be a whole number ≥ 1")) { try config.apply("rpc-http-idle-timeout", .integer(0)) }
+    }
+
+    /// Issue 18: every RPC work limit and WebSocket bound has a key (Besu's name where Besu has one).
+    @Test func rpcWorkLimitsAndWebSocketBounds() throws {
+        var config = NodeConfig()
+        #expect(config.rpcLimits == RPCLimits() && config.rpcLimits.maxBatchSize == 1_024 && config.rpcLimits.maxLogsRange == 10_000)
+        #expect(config.rpcWSMaxActiveConnections == 1_024 && config.rpcWSHandshakeTimeoutSeconds == 10 && config.rpcWSIdleTimeoutSeconds == 60)
+        try config.apply(toml: """
+            rpc-http-max-batch-size = 100
+            rpc-max-logs-range = 5000
+            rpc-max-response-size = 1000000
+            rpc-max-active-heavy-requests = 3
+            rpc-max-heavy-requests-per-address = 4
+            rpc-ws-max-active-connections = 80
+            rpc-ws-max-frame-size = 1048576
+            rpc-ws-handshake-timeout = 5
+            rpc-ws-idle-timeout = 30
+            rpc-ws-max-outbound-buffer = 8388608
+            """)
+        #expect(config.rpcLimits.maxBatchSize == 100 && config.rpcLimits.maxLogsRange == 5_000)
+        #expect(config.rpcLimits.maxResponseBytes == 1_000_000 && config.rpcLimits.maxActiveHeavyRequests == 3)
+        #expect(config.rpcLimits.maxHeavyRequestsPerAddress == 4 && config.rpcWSMaxActiveConnections == 80)
+        #expect(config.rpcWSMaxFrameSize == 1_048_576 && config.rpcWSHandshakeTimeoutSeconds == 5)
+        #expect(config.rpcWSIdleTimeoutSeconds == 30 && config.rpcWSMaxOutboundBuffer == 8_388_608)
+        #expect(throws: ConfigError("rpc-max-logs-range must be a whole number ≥ 1")) { try config.apply("rpc-max-logs-range", .integer(0)) }
     }
 
     @Test func strictReplayProtectionIsOnUnlessTurnedOff() throws {

@@ -168,29 +168,22 @@ struct RPCAuthTests {
 
     @Test func webSocketCallsWithoutAValidTokenGetUnauthorized() async throws {
         let fake = RPCFakeBackend()
-        let server = RPCWebSocketServer(host: "127.0.0.1", port: 0, dispatcher: RPCHarness(fake: fake).dispatcher,
-                                        hostAllowlist: ["*"], logger: Logger(label: "ws-auth-test"),
-                                        authentication: try Self.authenticator())
-        let channel = try await server.bind()
-        let port = try #require(channel.channel.localAddress?.port)
-        let task = Task { try await server.serve(channel) }
-        defer {
-            task.cancel()
-            channel.channel.close(promise: nil)
+        let authenticator = try Self.authenticator()
+        try await withWebSocketServer({ $0.authentication = authenticator }, dispatcher: RPCHarness(fake: fake).dispatcher) { port in
+            let anonymous = try WebSocketTestClient(port: port, headers: [:])
+            defer { anonymous.close() }
+            #expect(try anonymous.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
+            let expired = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(expiresIn: -5))"])
+            defer { expired.close() }
+            #expect(try expired.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
+            let scoped = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(permissions: ["eth:chainId"]))"])
+            defer { scoped.close() }
+            #expect(try scoped.request(Self.chainId)["result"] != nil)
+            #expect(try scoped.request(#"{"jsonrpc":"2.0","id":2,"method":"net_version"}"#)["error"]?["code"]?.intValue == -40100)
+            let query = try WebSocketTestClient(port: port, path: "/?token=\(try Self.token())", headers: [:])
+            defer { query.close() }
+            #expect(try query.request(Self.chainId)["result"] != nil)
         }
-        let anonymous = try WebSocketTestClient(port: port, headers: [:])
-        defer { anonymous.close() }
-        #expect(try anonymous.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
-        let expired = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(expiresIn: -5))"])
-        defer { expired.close() }
-        #expect(try expired.request(Self.chainId)["error"]?["code"]?.intValue == -40100)
-        let scoped = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer \(try Self.token(permissions: ["eth:chainId"]))"])
-        defer { scoped.close() }
-        #expect(try scoped.request(Self.chainId)["result"] != nil)
-        #expect(try scoped.request(#"{"jsonrpc":"2.0","id":2,"method":"net_version"}"#)["error"]?["code"]?.intValue == -40100)
-        let query = try WebSocketTestClient(port: port, path: "/?token=\(try Self.token())", headers: [:])
-        defer { query.close() }
-        #expect(try query.request(Self.chainId)["result"] != nil)
     }
 
     @Test func permissionPatterns() {

@@ -128,13 +128,23 @@ struct RPCLogsAndFiltersTests {
     @Test func rangeCap() async throws {
         // 10 003 blocks: the fixture's three and 10 000 empty ones.
         let long = RPCHarness(fake: RPCFakeBackend(emptyBlocksAfterFixture: 10_000))
-        let tooLarge = RPCError(code: -32000, message: "block range too large: at most 10000 blocks per query")
+        let tooLarge = RPCError(code: -32000, message: "block range too large: at most 10000 blocks per query (--rpc-max-logs-range)")
         #expect(try await long.error("eth_getLogs", [["fromBlock": "0x0", "toBlock": "0x2710"]]) == tooLarge)  // 10 001 blocks
         #expect(try await long.error("eth_getLogs", [["fromBlock": "earliest", "toBlock": "latest"]]) == tooLarge)
         // Exactly 10 000 blocks is allowed.
         let allowed = try await long.result("eth_getLogs", [["fromBlock": "0x1", "toBlock": "0x2710"]])
         #expect(allowed.arrayValue?.count == 3)
         #expect(allowed.arrayValue?.first?["blockHash"] == RPCJSON.hash(long.fake.block(1).hash))
+    }
+
+    /// `--rpc-max-logs-range` (Besu's flag) sets the cap.
+    @Test func rangeCapIsConfigurable() async throws {
+        var limits = RPCLimits()
+        limits.maxLogsRange = 2
+        let narrow = RPCHarness(limits: limits)
+        #expect(try await narrow.error("eth_getLogs", [["fromBlock": "0x0", "toBlock": "0x2"]]) ==
+            RPCError(code: -32000, message: "block range too large: at most 2 blocks per query (--rpc-max-logs-range)"))
+        #expect(try await narrow.result("eth_getLogs", [["fromBlock": "0x1", "toBlock": "0x2"]]).arrayValue != nil)
     }
 
     // MARK: Log filters

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import SankofaJSON
 import SankofaPrimitives
 import Testing
@@ -16,12 +17,15 @@ struct RPCHarness {
     let dispatcher: RPCDispatcher
 
     init(fake: RPCFakeBackend = RPCFakeBackend(), namespaces: Set<String> = RPCHarness.allNamespaces,
-         maxBatchSize: Int = 1_024, filterTimeout: TimeInterval = 300, maxSubscriptions: Int = 5_000) {
+         maxBatchSize: Int? = nil, limits: RPCLimits = RPCLimits(), filterTimeout: TimeInterval = 300,
+         maxSubscriptions: Int = 5_000) {
         self.fake = fake
-        filters = FilterRegistry(timeout: filterTimeout)
+        filters = FilterRegistry(timeout: filterTimeout, maxLogsRange: limits.maxLogsRange)
         subscriptions = SubscriptionRegistry(maxTotal: maxSubscriptions)
         table = Self.table(fake: fake, filters: filters, subscriptions: subscriptions)
-        dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, maxBatchSize: maxBatchSize)
+        var limits = limits
+        if let maxBatchSize { limits.maxBatchSize = maxBatchSize }
+        dispatcher = RPCDispatcher(table: table, enabledNamespaces: namespaces, requestLimits: limits)
     }
 
     /// The node's own registrations over the fake backend.
@@ -101,12 +105,30 @@ func withRPCServer(_ configure: (inout RPCHTTPSettings) -> Void = { _ in }, fake
     let rpc = RPCHarness(fake: fake)
     let server = RPCHTTPServer(settings: settings, dispatcher: rpc.dispatcher, health: fake,
                                logger: Logger(label: "rpc-http-test"))
-    let channel = try await server.bind()
+    try await serving(bind: server.bind, serve: server.serve) { port in try await body(port, fake) }
+}
+
+/// Runs `body` against a real WebSocket server (any Host allowed) on `dispatcher`, bound to 127.0.0.1:0, then stops it.
+func withWebSocketServer(_ configure: (inout RPCWebSocketSettings) -> Void = { _ in }, dispatcher: RPCDispatcher,
+                         _ body: (_ port: Int) async throws -> Void) async throws {
+    var settings = RPCWebSocketSettings()
+    settings.port = 0
+    settings.hostAllowlist = ["*"]
+    configure(&settings)
+    let server = RPCWebSocketServer(settings: settings, dispatcher: dispatcher, logger: Logger(label: "rpc-ws-test"))
+    try await serving(bind: server.bind, serve: server.serve, body)
+}
+
+/// Binds, serves in a task while `body` runs with the bound port, then closes the socket and ends the task.
+func serving<Inbound: Sendable>(bind: () async throws -> NIOAsyncChannel<Inbound, Never>,
+                                serve: @escaping @Sendable (NIOAsyncChannel<Inbound, Never>) async throws -> Void,
+                                _ body: (_ port: Int) async throws -> Void) async throws {
+    let channel = try await bind()
     let port = try #require(channel.channel.localAddress?.port)
-    let task = Task { try await server.serve(channel) }
+    let task = Task { try await serve(channel) }
     defer {
         task.cancel()
         channel.channel.close(promise: nil)
     }
-    try await body(port, fake)
+    try await body(port)
 }

@@ -11,18 +11,9 @@ public final class WebSocketTestClient {
     let fd: Int32
     var buffer: [UInt8] = []
 
-    public init(port: Int, path: String = "/", headers: [String: String] = [:]) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "cannot connect to WebSocket port \(port)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    /// - Parameter receiveBufferBytes: a small kernel receive buffer, for clients that stop reading.
+    public init(port: Int, path: String = "/", headers: [String: String] = [:], receiveBufferBytes: Int32? = nil) throws {
+        fd = try Self.connectedSocket(port: port, receiveBufferBytes: receiveBufferBytes)
         var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         head += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -31,6 +22,27 @@ public final class WebSocketTestClient {
         while !(reply.count >= 4 && Array(reply.suffix(4)) == [13, 10, 13, 10]) { reply.append(try readByte()) }
         let status = String(decoding: reply, as: UTF8.self)
         guard status.hasPrefix("HTTP/1.1 101") else { throw Failure(description: "upgrade refused: \(status)") }
+    }
+
+    /// A TCP socket connected to 127.0.0.1:`port` whose reads time out after `readTimeout` seconds (the caller
+    /// closes it).
+    public static func connectedSocket(port: Int, receiveBufferBytes: Int32? = nil, readTimeout: Int = 10) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBufferBytes { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            Glibc.close(fd)
+            throw Failure(description: "cannot connect to port \(port)")
+        }
+        var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
 
     public func close() { Glibc.close(fd) }
@@ -52,6 +64,38 @@ public final class WebSocketTestClient {
             buffer = Array(chunk[0..<count].reversed())
         }
         return buffer.removeLast()
+    }
+
+    /// Sends one text frame without a mask, which RFC 6455 §5.1 forbids clients to do.
+    public func sendUnmaskedText(_ text: String) throws {
+        let payload = Array(text.utf8)
+        precondition(payload.count < 126)
+        try send([0x81, UInt8(payload.count)] + payload)
+    }
+
+    /// The next frame of any kind: its opcode and payload.
+    public func nextFrame() throws -> (opcode: UInt8, payload: [UInt8]) {
+        let first = try readByte()
+        var length = Int(try readByte() & 0x7f)
+        if length == 126 { length = Int(try readByte()) << 8 | Int(try readByte()) }
+        if length == 127 { length = try (0..<8).reduce(0) { value, _ in value << 8 | Int(try readByte()) } }
+        return (first & 0x0f, try (0..<length).map { _ in try readByte() })
+    }
+
+    /// Reads and discards until the server closes the connection (end of stream or reset); false if the socket is
+    /// still open after `seconds`.
+    public func drainUntilClosed(seconds: Int) -> Bool {
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+        buffer.removeAll()
+        while Date() < deadline {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { return true }
+            if count < 0, errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR { return true }
+        }
+        return false
     }
 
     /// Sends one masked text frame (clients must mask).

@@ -33,6 +33,26 @@ struct NodeOptions: ParsableArguments {
     var rpcHTTPIdleTimeout: Int?
     @Option(name: .customLong("rpc-http-request-timeout"), help: "Seconds a request's headers and body may take to arrive (default 30).")
     var rpcHTTPRequestTimeout: Int?
+    @Option(name: .customLong("rpc-http-max-batch-size"), help: "Most calls in one JSON-RPC batch (default 1024).")
+    var rpcHTTPMaxBatchSize: Int?
+    @Option(name: .customLong("rpc-max-logs-range"), help: "Most blocks one eth_getLogs query may scan (default 10000).")
+    var rpcMaxLogsRange: Int?
+    @Option(name: .customLong("rpc-max-response-size"), help: "Most response bytes one request or batch may produce (default 25000000).")
+    var rpcMaxResponseSize: Int?
+    @Option(name: .customLong("rpc-max-active-heavy-requests"), help: "Requests running heavy calls (getLogs, getProof, call, full blocks) at once; more wait (default cores - 1).")
+    var rpcMaxActiveHeavyRequests: Int?
+    @Option(name: .customLong("rpc-max-heavy-requests-per-address"), help: "Heavy requests one IP address may have running or waiting (default 64).")
+    var rpcMaxHeavyRequestsPerAddress: Int?
+    @Option(name: .customLong("rpc-ws-max-active-connections"), help: "Most WebSocket JSON-RPC connections at once (default 1024).")
+    var rpcWSMaxActiveConnections: Int?
+    @Option(name: .customLong("rpc-ws-max-frame-size"), help: "Largest WebSocket message in bytes (default 5242880).")
+    var rpcWSMaxFrameSize: Int?
+    @Option(name: .customLong("rpc-ws-handshake-timeout"), help: "Seconds a WebSocket upgrade request may take to arrive (default 10).")
+    var rpcWSHandshakeTimeout: Int?
+    @Option(name: .customLong("rpc-ws-idle-timeout"), help: "Seconds without a frame (pings are sent every half) before a WebSocket closes (default 60).")
+    var rpcWSIdleTimeout: Int?
+    @Option(name: .customLong("rpc-ws-max-outbound-buffer"), help: "Bytes queued for a WebSocket client that is not reading before it is closed (default 33554432).")
+    var rpcWSMaxOutboundBuffer: Int?
     @Flag(name: .customLong("rpc-http-authentication-enabled"), help: "Require a JWT on JSON-RPC over HTTP.") var rpcHTTPAuthenticationEnabled = false
     @Flag(name: .customLong("rpc-ws-authentication-enabled"), help: "Require a JWT on JSON-RPC over WebSocket.") var rpcWSAuthenticationEnabled = false
     @Option(name: .customLong("rpc-http-authentication-jwt-public-key-file"), help: "RS256/ES256 PEM public key whose tokens are accepted.")
@@ -96,6 +116,16 @@ struct NodeOptions: ParsableArguments {
         add("rpc-http-max-connections-per-address", rpcHTTPMaxConnectionsPerAddress)
         add("rpc-http-idle-timeout", rpcHTTPIdleTimeout)
         add("rpc-http-request-timeout", rpcHTTPRequestTimeout)
+        add("rpc-http-max-batch-size", rpcHTTPMaxBatchSize)
+        add("rpc-max-logs-range", rpcMaxLogsRange)
+        add("rpc-max-response-size", rpcMaxResponseSize)
+        add("rpc-max-active-heavy-requests", rpcMaxActiveHeavyRequests)
+        add("rpc-max-heavy-requests-per-address", rpcMaxHeavyRequestsPerAddress)
+        add("rpc-ws-max-active-connections", rpcWSMaxActiveConnections)
+        add("rpc-ws-max-frame-size", rpcWSMaxFrameSize)
+        add("rpc-ws-handshake-timeout", rpcWSHandshakeTimeout)
+        add("rpc-ws-idle-timeout", rpcWSIdleTimeout)
+        add("rpc-ws-max-outbound-buffer", rpcWSMaxOutboundBuffer)
         if rpcHTTPAuthenticationEnabled { out.append(("rpc-http-authentication-enabled", .bool(true))) }
         if rpcWSAuthenticationEnabled { out.append(("rpc-ws-authentication-enabled", .bool(true))) }
         add("rpc-http-authentication-jwt-public-key-file", rpcHTTPAuthenticationJWTPublicKeyFile)

@@ -28,7 +28,7 @@ public final class LightNode: Sendable {
     let checkpoint: Hash32?
     let logger: Logger
     let registry: PrometheusCollectorRegistry
-    let filters = FilterRegistry()
+    let filters: FilterRegistry
     let rpcAuthenticator: RPCAuthenticator?
 
     public init(config: NodeConfig, genesis: GenesisFile, key: PrivateKey, logger: Logger,
@@ -38,6 +38,7 @@ public final class LightNode: Sendable {
         self.genesis = genesis
         self.logger = logger
         self.registry = registry
+        filters = FilterRegistry(maxLogsRange: config.rpcLimits.maxLogsRange)
         rpcAuthenticator = try Node.makeRPCAuthenticator(config)
         checkpoint = try config.lightCheckpoint.map { text throws(ConfigError) in
             guard let hash = try? Hash32(hex: text) else { throw ConfigError("--light-checkpoint must be a 32-byte block hash, not \(text)") }

@@ -5,35 +5,78 @@ public struct RPCDispatcher: Sendable {
     public let table: RPCMethodTable
     /// Upper-case namespaces this endpoint serves (`--rpc-http-api` / `--rpc-ws-api`).
     public let enabledNamespaces: Set<String>
-    public let maxBatchSize: Int
+    /// Batch size, response size and heavy-call limits.
+    public let requestLimits: RPCLimits
+    /// Heavy-call turns; the node gives HTTP and WebSocket one gate, so the limit holds across both.
+    public let heavyCalls: HeavyCallGate
     public let limits: JSONLimits
+    public var maxBatchSize: Int { requestLimits.maxBatchSize }
 
-    public init(table: RPCMethodTable, enabledNamespaces: Set<String>, maxBatchSize: Int = 1_024,
-                limits: JSONLimits = JSONLimits()) {
+    public init(table: RPCMethodTable, enabledNamespaces: Set<String>, requestLimits: RPCLimits = RPCLimits(),
+                heavyCalls: HeavyCallGate? = nil, limits: JSONLimits = JSONLimits()) {
         self.table = table
         self.enabledNamespaces = enabledNamespaces
-        self.maxBatchSize = maxBatchSize
+        self.requestLimits = requestLimits
+        self.heavyCalls = heavyCalls ?? HeavyCallGate(limits: requestLimits)
         self.limits = limits
     }
 
     /// The response body, or nil when the body held only notifications (calls without an id).
     public func handle(_ body: [UInt8], context: RPCCallContext = RPCCallContext(notifier: nil)) async -> [UInt8]? {
+        // Requests with heavy calls run (parse to encoded answer) on the heavy calls' lower-priority threads; bodies
+        // too large to be cheap are parsed there too.
+        guard body.count <= Self.cheapBodyBytes else {
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await parseAndAnswer(body, context: context) }
+        }
+        return await parseAndAnswer(body, context: context)
+    }
+
+    /// Bodies up to this are parsed where they arrive; larger ones with the heavy calls.
+    static let cheapBodyBytes = 16 * 1024
+
+    func parseAndAnswer(_ body: [UInt8], context: RPCCallContext) async -> [UInt8]? {
         let parsed: JSON
         do { parsed = try JSONParser.parse(body, limits: limits) } catch {
             return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
         }
-        if let calls = parsed.arrayValue {
-            guard !calls.isEmpty else { return JSONWriter.encode(Self.response(id: .null, error: .invalidRequest("empty batch"))) }
-            guard calls.count <= maxBatchSize else {
-                return JSONWriter.encode(Self.response(id: .null, error: .batchTooLarge(maxBatchSize)))
-            }
-            var responses: [JSON] = []
-            for call in calls {
-                if let response = await handleOne(call, context: context) { responses.append(response) }
-            }
-            return responses.isEmpty ? nil : JSONWriter.encode(.array(responses))
+        let calls = parsed.arrayValue ?? [parsed]
+        guard calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) else {
+            return await answer(parsed, context: context)
         }
-        return await handleOne(parsed, context: context).map(JSONWriter.encode)
+        return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answer(parsed, context: context) }
+    }
+
+    /// The encoded answer to a parsed body.
+    func answer(_ parsed: JSON, context: RPCCallContext) async -> [UInt8]? {
+        let budget = RPCRequestBudget(limit: requestLimits.maxResponseBytes)
+        defer { budget.finish() }
+        var context = context
+        context.budget = budget
+        guard let calls = parsed.arrayValue else { return await handleOne(parsed, context: context).map(JSONWriter.encode) }
+        guard !calls.isEmpty else { return JSONWriter.encode(Self.response(id: .null, error: .invalidRequest("empty batch"))) }
+        guard calls.count <= maxBatchSize else {
+            return JSONWriter.encode(Self.response(id: .null, error: .batchTooLarge(maxBatchSize)))
+        }
+        // Answers are encoded one by one and counted, so a batch stops working once its answer is as large as a
+        // request's may be (geth's batch response limit): the remaining calls answer -32005 without running.
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        var answered = false
+        for call in calls {
+            let response: JSON?
+            if budget.isSpent {
+                response = call["id"].map { Self.response(id: $0, error: RPCRequestBudget.exceeded(budget.limit)) }
+            } else {
+                response = await handleOne(call, context: context)
+            }
+            guard let response else { continue }
+            let bytes = JSONWriter.encode(response)
+            budget.charge(bytes.count)
+            if answered { out.append(UInt8(ascii: ",")) }
+            out += bytes
+            answered = true
+        }
+        out.append(UInt8(ascii: "]"))
+        return answered ? out : nil
     }
 
     /// Whether any call in `body` names a method the context's permissions refuse (HTTP answers those with 401).
@@ -75,6 +118,7 @@ public struct RPCDispatcher: Sendable {
         } else if let entry = table.entries[method] {
             if enabledNamespaces.contains(entry.namespace) {
                 do {
+                    if RPCLimits.isHeavy(method, params) { try await context.budget?.takeTurn(heavyCalls, client: context.client) }
                     outcome = Self.response(id: replyID, result: try await entry.handler(RPCParams(params, method: method), context))
                 } catch let error as RPCError {
                     outcome = Self.response(id: replyID, error: error)

@@ -6,10 +6,15 @@ public struct RPCCallContext: Sendable {
     /// The methods the caller may use when authentication is on (`nil`: no check). A refused call answers
     /// `-40100 Unauthorized`, as Besu does.
     public let permissions: RPCPermissions?
+    /// Who is calling (the remote IP address), for the per-client limits of `RPCLimits`.
+    public let client: String
+    /// The request's response budget and heavy-call turn; the dispatcher sets it for every request it handles.
+    public internal(set) var budget: RPCRequestBudget?
 
-    public init(notifier: (any RPCNotifier)?, permissions: RPCPermissions? = nil) {
+    public init(notifier: (any RPCNotifier)?, permissions: RPCPermissions? = nil, client: String = "local") {
         self.notifier = notifier
         self.permissions = permissions
+        self.client = client
     }
 }
 

@@ -38,7 +38,9 @@ extension EthNamespace {
         return .data(Self.word(value))
     }
 
-    func proof(_ params: RPCParams) async throws -> JSON {
+    /// EIP-1186 `eth_getProof`. The proof's size is charged against the request's response budget before it is
+    /// encoded, so a batch of proofs stops at `--rpc-max-response-size` instead of growing ~80× its request.
+    func proof(_ params: RPCParams, budget: RPCRequestBudget?) async throws -> JSON {
         let address = try params.address(0)
         guard let keyList = params.optional(1)?.arrayValue else { throw RPCError.invalidParams("argument 1 must be an array of storage keys") }
         guard keyList.count <= Self.maxProofKeys else { throw RPCError.invalidParams("at most \(Self.maxProofKeys) storage keys per proof") }
@@ -48,6 +50,7 @@ extension EthNamespace {
         }
         let header = try await stateHeader(try params.block(2))
         let proof = try await backend.state.proof(address, slots: keys, at: header)
+        try budget?.check(adding: Self.encodedSize(proof))
         return .object(JSONObject([
             ("address", .address(address)),
             ("accountProof", .array(proof.accountProof.map { .data($0) })),
@@ -60,6 +63,13 @@ extension EthNamespace {
                                     ("proof", .array(slot.proof.map { .data($0) }))]))
             })),
         ]))
+    }
+
+    /// About the bytes `proof` takes as JSON: each node as a quoted 0x-hex string, plus each slot's key, value and
+    /// field names.
+    static func encodedSize(_ proof: AccountProof) -> Int {
+        func nodes(_ list: [[UInt8]]) -> Int { list.reduce(0) { $0 + 2 * $1.count + 5 } }
+        return 400 + nodes(proof.accountProof) + proof.storageProofs.reduce(0) { $0 + 200 + nodes($1.proof) + 2 * $1.value.count }
     }
 
     /// Storage keys may be given shorter than 32 bytes ("0x0"); they are left-padded like geth does.

@@ -43,7 +43,7 @@ public struct EthNamespace: Sendable {
             ("eth_getTransactionCount", { params, _ in try await nonce(params) }),
             ("eth_getCode", { params, _ in try await code(params) }),
             ("eth_getStorageAt", { params, _ in try await storageAt(params) }),
-            ("eth_getProof", { params, _ in try await proof(params) }),
+            ("eth_getProof", { params, context in try await proof(params, budget: context.budget) }),
             ("eth_call", { params, _ in try await call(params) }),
             ("eth_estimateGas", { params, _ in try await estimateGas(params) }),
             ("eth_sendRawTransaction", { params, _ in .hash(try await backend.pool.submit(params.data(0))) }),

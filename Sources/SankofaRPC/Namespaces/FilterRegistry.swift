@@ -27,7 +27,13 @@ public actor FilterRegistry {
     /// Filters installed at once across all clients.
     public static let maxFilters = 10_000
 
-    public init(timeout: TimeInterval = 300) { self.timeout = timeout }
+    /// Blocks one log query may scan (`RPCLimits.maxLogsRange`, `--rpc-max-logs-range`).
+    public nonisolated let maxLogsRange: UInt64
+
+    public init(timeout: TimeInterval = 300, maxLogsRange: UInt64 = RPCLimits().maxLogsRange) {
+        self.timeout = timeout
+        self.maxLogsRange = max(1, maxLogsRange)
+    }
 
     /// A random id, so one client cannot guess and poll (and so advance) another's filter.
     func newID() throws(RPCError) -> UInt256 {
@@ -100,13 +106,13 @@ public actor FilterRegistry {
             // (a replica catching up) is worked through over several polls instead of failing forever.
             var last = head
             if case .number(let limit) = filter.toBlock { last = min(last, limit) }
-            last = min(last, next &+ LogFilter.maxBlockRange &- 1)
+            last = min(last, next &+ maxLogsRange &- 1)
             filters[id]?.kind = .logs(filter, next: max(next, last &+ 1))
             guard next <= last else { return .array([]) }
             var range = filter
             range.fromBlock = .number(next)
             range.toBlock = .number(last)
-            return .array(try await EthNamespace.collect(range, backend: backend))
+            return .array(try await EthNamespace.collect(range, backend: backend, maxRange: maxLogsRange))
         case .pending:
             return .array([])
         }
@@ -116,7 +122,7 @@ public actor FilterRegistry {
     func allLogs(_ id: UInt256, backend: RPCBackend) async throws -> JSON {
         guard case .logs(let filter, _)? = filters[id]?.kind else { throw RPCError.server("filter not found") }
         filters[id]?.lastPoll = Date()
-        return .array(try await EthNamespace.collect(filter, backend: backend))
+        return .array(try await EthNamespace.collect(filter, backend: backend, maxRange: maxLogsRange))
     }
 
     func uninstall(_ id: UInt256) -> Bool {

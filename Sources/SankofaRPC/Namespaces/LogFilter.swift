@@ -11,8 +11,6 @@ public struct LogFilter: Sendable, Equatable {
     public var addresses: [Address]
     public var topics: [[Hash32]?]
 
-    /// The widest range one query may scan.
-    public static let maxBlockRange: UInt64 = 10_000
     /// Addresses, and alternatives per topic position, one filter may list (each is probed against every bloom).
     public static let maxCriteria = 1_000
 
@@ -116,11 +114,11 @@ public struct LogFilter: Sendable, Equatable {
 
 extension EthNamespace {
     func logs(_ params: RPCParams) async throws -> JSON {
-        .array(try await Self.collect(try LogFilter(try params.object(0)), backend: backend))
+        .array(try await Self.collect(try LogFilter(try params.object(0)), backend: backend, maxRange: filters.maxLogsRange))
     }
 
     /// Every matching log in the filter's range (or block), scanning only blocks whose bloom may match.
-    static func collect(_ filter: LogFilter, backend: RPCBackend, from: UInt64? = nil) async throws -> [JSON] {
+    static func collect(_ filter: LogFilter, backend: RPCBackend, maxRange: UInt64, from: UInt64? = nil) async throws -> [JSON] {
         if let hash = filter.blockHash {
             guard let block = try await backend.chain.block(hash: hash) else { throw RPCError.server("unknown block") }
             return filter.logs(in: block, receipts: try await backend.chain.receipts(blockHash: hash) ?? [])
@@ -133,8 +131,8 @@ extension EthNamespace {
         let last = min(requestedLast, head)
         let start = max(from ?? first, first)
         guard start <= last else { return [] }
-        guard last - start < LogFilter.maxBlockRange else {
-            throw RPCError.server("block range too large: at most \(LogFilter.maxBlockRange) blocks per query")
+        guard last - start < maxRange else {
+            throw RPCError.server("block range too large: at most \(maxRange) blocks per query (--rpc-max-logs-range)")
         }
         var out: [JSON] = []
         for number in start...last {

@@ -127,6 +127,9 @@ public actor SubscriptionRegistry {
         return id
     }
 
+    /// Live subscriptions on the node (for tests and metrics).
+    public var count: Int { entries.count }
+
     func add(_ id: String, owner: ObjectIdentifier, _ task: Task<Void, Never>) { entries[id] = Entry(owner: owner, task: task) }
 
     /// Cancels a subscription of `owner`'s; another connection's ids are not found.

@@ -127,10 +127,10 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                             try? await connection.channel.close()
                             continue
                         }
-                        group.addTask {
+                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
                             defer { connections.close(from: address) }
                             // Keep-alive connections end on shutdown too, or they would hold the server open.
-                            try? await cancelWhenGracefulShutdown { try await handle(connection) }
+                            try? await cancelWhenGracefulShutdown { try await handle(connection, client: address) }
                         }
                     }
                 }
@@ -140,7 +140,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         }
     }
 
-    func handle(_ connection: Connection) async throws {
+    func handle(_ connection: Connection, client: String = "local") async throws {
         try await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body = ByteBuffer()
@@ -159,7 +159,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                     }
                 case .end:
                     guard let request = head else { continue }
-                    let response = await respond(to: request, body: body, tooLarge: tooLarge)
+                    let response = await respond(to: request, body: body, tooLarge: tooLarge, client: client)
                     try await write(response, for: request, to: outbound)
                     if !request.isKeepAlive {
                         // CloseAfterResponseHandler closes once the last byte is written; returning now would
@@ -179,7 +179,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         var headers: [(String, String)] = []
     }
 
-    func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) async -> Response {
+    func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String = "local") async -> Response {
         let uriParts = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = uriParts.first.map(String.init) ?? "/"
         if request.method == .GET, path == "/liveness" {
@@ -219,11 +219,11 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                             headers: cors)
         }
         let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
-        var context = RPCCallContext(notifier: nil)
+        var context = RPCCallContext(notifier: nil, client: client)
         if let auth = settings.authentication {
             do {
                 let claims = try auth.authenticate(token: RPCAuthenticator.bearerToken(request.headers.first(name: "Authorization")))
-                context = RPCCallContext(notifier: nil, permissions: claims.permissions)
+                context = RPCCallContext(notifier: nil, permissions: claims.permissions, client: client)
             } catch {
                 return Self.unauthorized(error, cors: cors)
             }
@@ -246,9 +246,13 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         headers.add(name: "Content-Length", value: String(response.body.count))
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
-        try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
-        if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
-        try await outbound.write(.end(nil))
+        // One write of all three parts: one hand-over to the event loop per response, not three.
+        let head = HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
+        if response.body.isEmpty {
+            try await outbound.write(contentsOf: [head, .end(nil)])
+        } else {
+            try await outbound.write(contentsOf: [head, .body(.byteBuffer(ByteBuffer(bytes: response.body))), .end(nil)])
+        }
     }
 
     func hostAllowed(_ host: String?) -> Bool {

@@ -10,60 +10,76 @@ import ServiceLifecycle
 /// JSON-RPC over WebSocket (`--rpc-ws-enabled`, port 8546): one JSON-RPC message or batch per text frame, the same
 /// method table as HTTP, plus subscriptions pushed as `eth_subscription` notifications.
 public struct RPCWebSocketServer: Service, CustomStringConvertible {
-    let host: String
-    let port: Int
+    let settings: RPCWebSocketSettings
     let dispatcher: RPCDispatcher
-    let hostAllowlist: [String]
     let logger: Logger
-    /// Largest message accepted (frames are aggregated up to this).
-    let maxMessageBytes = 5 * 1024 * 1024
-    /// Open WebSocket connections beyond this are closed at once.
-    let maxConnections = 1_024
     let connections = ConnectionCounter()
-    /// `--rpc-ws-authentication-enabled`: the token comes with the upgrade request (`Authorization: Bearer …` or
-    /// `?token=…`); without a valid one every call answers `-40100 Unauthorized`, as Besu does.
-    let authentication: RPCAuthenticator?
+    var authentication: RPCAuthenticator? { settings.authentication }
 
-    public var description: String { "RPCWebSocketServer(\(host):\(port))" }
+    public var description: String { "RPCWebSocketServer(\(settings.host):\(settings.port))" }
 
-    public init(host: String, port: Int, dispatcher: RPCDispatcher, hostAllowlist: [String], logger: Logger,
-                authentication: RPCAuthenticator? = nil) {
-        self.authentication = authentication
-        self.host = host
-        self.port = port
+    public init(settings: RPCWebSocketSettings, dispatcher: RPCDispatcher, logger: Logger) {
+        self.settings = settings
         self.dispatcher = dispatcher
-        self.hostAllowlist = hostAllowlist
         self.logger = logger
     }
 
+    public init(host: String, port: Int, dispatcher: RPCDispatcher, hostAllowlist: [String], logger: Logger,
+                authentication: RPCAuthenticator? = nil) {
+        var settings = RPCWebSocketSettings()
+        settings.host = host
+        settings.port = port
+        settings.hostAllowlist = hostAllowlist
+        settings.authentication = authentication
+        self.init(settings: settings, dispatcher: dispatcher, logger: logger)
+    }
+
     public enum Upgrade: Sendable {
-        /// An upgraded connection and the bearer token its upgrade request carried.
-        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, token: String?)
-        case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+        /// An upgraded connection, the bearer token its upgrade request carried and the client's address.
+        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, token: String?, client: String)
+        /// A plain HTTP request, a disallowed Host, or a client over `--rpc-ws-max-active-connections` (`busy`).
+        case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, busy: Bool)
     }
 
     public func bind() async throws -> NIOAsyncChannel<EventLoopFuture<Upgrade>, Never> {
-        let allowlist = hostAllowlist
-        let maxMessageBytes = self.maxMessageBytes
+        let settings = self.settings
+        let connections = self.connections
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
+            .childChannelOption(.writeBufferWaterMark,
+                                value: .init(low: settings.maxOutboundBytes / 2, high: settings.maxOutboundBytes))
+            .bind(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // A slot is taken per socket before the handshake and given back when it closes; the accept
+                    // loop never waits on a handshake, so one silent socket cannot hold up the clients behind it.
+                    let admitted = connections.open(from: "", limit: settings.maxConnections, perAddress: .max)
+                    let handshake = channel.eventLoop.scheduleTask(in: settings.handshakeTimeout) { channel.close(promise: nil) }
+                    channel.closeFuture.whenComplete { _ in
+                        handshake.cancel()
+                        if admitted { connections.close(from: "") }
+                    }
+                    try channel.pipeline.syncOperations.addHandler(OutboundBufferGuard())
                     let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
-                        maxFrameSize: maxMessageBytes,
+                        maxFrameSize: settings.maxFrameSize,
                         shouldUpgrade: { channel, head in
+                            let allowlist = settings.hostAllowlist
                             let host = head.headers.first(name: "Host")
                             let allowed = allowlist.contains("*") || host.map { RPCWebSocketServer.hostAllowed($0, allowlist) } ?? false
-                            return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
+                            return channel.eventLoop.makeSucceededFuture(admitted && allowed ? HTTPHeaders() : nil)
                         },
                         upgradePipelineHandler: { channel, head in
                             channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
+                                handshake.cancel()
+                                let pipeline = channel.pipeline.syncOperations
+                                try pipeline.addHandler(MaskedFramesOnly())
+                                try pipeline.addHandler(WebSocketKeepalive(idle: settings.idleTimeout))
+                                try pipeline.addHandler(NIOWebSocketFrameAggregator(
                                     minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
-                                    maxAccumulatedFrameSize: maxMessageBytes))
+                                    maxAccumulatedFrameSize: settings.maxFrameSize))
                                 return Upgrade.websocket(try NIOAsyncChannel(wrappingChannelSynchronously: channel),
-                                                         token: RPCWebSocketServer.token(in: head))
+                                                         token: RPCWebSocketServer.token(in: head),
+                                                         client: channel.remoteAddress?.ipAddress ?? "unknown")
                             }
                         })
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
@@ -71,7 +87,7 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
                             upgraders: [upgrader],
                             notUpgradingCompletionHandler: { channel in
                                 channel.eventLoop.makeCompletedFuture {
-                                    Upgrade.refused(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                                    Upgrade.refused(try NIOAsyncChannel(wrappingChannelSynchronously: channel), busy: !admitted)
                                 }
                             })))
                 }
@@ -81,28 +97,23 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
     public func run() async throws {
         let server: NIOAsyncChannel<EventLoopFuture<Upgrade>, Never>
         do { server = try await bind() } catch {
-            throw ListenError(endpoint: "JSON-RPC WebSocket", host: host, port: port, cause: error)
+            throw ListenError(endpoint: "JSON-RPC WebSocket", host: settings.host, port: settings.port, cause: error)
         }
         try await serve(server)
     }
 
     public func serve(_ server: NIOAsyncChannel<EventLoopFuture<Upgrade>, Never>) async throws {
-        logger.info("JSON-RPC WebSocket on ws://\(host):\(server.channel.localAddress?.port ?? port)")
+        logger.info("JSON-RPC WebSocket on ws://\(settings.host):\(server.channel.localAddress?.port ?? settings.port)")
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await negotiation in inbound {
-                        guard connections.open(from: "", limit: maxConnections, perAddress: .max) else {
-                            _ = try? await negotiation.get()   // let NIO finish the handshake it started, then drop it
-                            continue
-                        }
                         group.addTask {
-                            defer { connections.close(from: "") }
                             guard let upgrade = try? await negotiation.get() else { return }
                             switch upgrade {
-                            case .websocket(let channel, let token):
-                                try? await cancelWhenGracefulShutdown { try await session(channel, token: token) }
-                            case .refused(let channel): try? await refuse(channel)
+                            case .websocket(let channel, let token, let client):
+                                try? await cancelWhenGracefulShutdown { try await session(channel, token: token, client: client) }
+                            case .refused(let channel, let busy): try? await refuse(channel, busy: busy)
                             }
                         }
                     }
@@ -113,16 +124,23 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
         }
     }
 
-    /// A plain HTTP request on the WebSocket port (or a refused upgrade): 400 with a hint.
-    func refuse(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async throws {
+    /// A plain HTTP request on the WebSocket port (or a refused upgrade): 400 with a hint; a client over the
+    /// connection cap: 503 with a JSON-RPC `-32005` error, instead of a 101 and a connection that never answers.
+    func refuse(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, busy: Bool) async throws {
         try await channel.executeThenClose { inbound, outbound in
             for try await part in inbound {
                 guard case .end = part else { continue }
-                let body = ByteBuffer(string: #"{"message":"WebSocket upgrade required (or Host not authorized)"}"#)
+                let body = busy
+                    ? ByteBuffer(bytes: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .limitExceeded(
+                        "too many WebSocket connections (at most \(settings.maxConnections), --rpc-ws-max-active-connections); retry later"))))
+                    : ByteBuffer(string: #"{"message":"WebSocket upgrade required (or Host not authorized)"}"#)
                 var headers = HTTPHeaders()
+                headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(body.readableBytes))
                 headers.add(name: "Connection", value: "close")
-                try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers)))
+                if busy { headers.add(name: "Retry-After", value: "1") }
+                let status: HTTPResponseStatus = busy ? .serviceUnavailable : .badRequest
+                try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
                 try await outbound.write(.body(.byteBuffer(body)))
                 try await outbound.write(.end(nil))
                 return
@@ -130,7 +148,7 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
         }
     }
 
-    func session(_ channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, token: String?) async throws {
+    func session(_ channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, token: String?, client: String) async throws {
         let claims = authentication.map { auth in Result { () throws(AuthError) in try auth.authenticate(token: token) } }
         try await channel.executeThenClose { inbound, outbound in
             let connection = WebSocketConnection(outbound: outbound)
@@ -138,7 +156,7 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
             for try await frame in inbound {
                 switch frame.opcode {
                 case .text, .binary:
-                    let context = RPCCallContext(notifier: connection, permissions: permissions(claims))
+                    let context = RPCCallContext(notifier: connection, permissions: permissions(claims), client: client)
                     var data = frame.unmaskedData
                     let bytes = data.readBytes(length: data.readableBytes) ?? []
                     let ticket = connection.beginRequest()

@@ -108,7 +108,19 @@ struct DevRPCEndToEndTests {
         #expect(node.terminationStatus == 0)
     }
 
+    /// Ports already handed to a test in this process: the OS may give a just-closed port out again at once, and two
+    /// nodes (or one node's P2P and RPC) told the same port fail to start.
+    private static let handedOut = Locked<Set<Int>>([])
+
+    /// A port that was free a moment ago and that no other caller in this process has been given.
     static func freePort() throws -> Int {
+        while true {
+            let port = try unusedPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    private static func unusedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { Glibc.close(fd) }
         var address = sockaddr_in()

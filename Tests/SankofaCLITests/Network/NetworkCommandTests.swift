@@ -80,10 +80,16 @@ struct NetworkCommandTests {
         }
         let tag = JSON.string("0x" + String(busiest.number, radix: 16))
         #expect(busiest.transactions > 0)
-        for (method, params) in [("eth_getBlockByNumber", [tag, JSON.bool(true)]), ("eth_getBlockReceipts", [tag])] {
-            #expect(try await light.call(method, params) == (try await validator.call(method, params)),
-                    "\(method) of block #\(busiest.number) differs on the light node")
+        // QBFT nodes may hold different sets of commit seals for one block (the block hash leaves them out), so the
+        // seals' extraData and the size they add are the only fields allowed to differ.
+        func withoutSeals(_ block: JSON) -> JSON {
+            guard case .object(let fields) = block else { return block }
+            return .object(JSONObject(fields.filter { $0.0 != "extraData" && $0.0 != "size" }))
         }
+        let fromLight = try await light.call("eth_getBlockByNumber", [tag, .bool(true)])
+        #expect(withoutSeals(fromLight) == withoutSeals(try await validator.call("eth_getBlockByNumber", [tag, .bool(true)])),
+                "block #\(busiest.number) differs on the light node")
+        #expect(try await light.call("eth_getBlockReceipts", [tag]) == (try await validator.call("eth_getBlockReceipts", [tag])))
 
         // One SIGINT to the parent stops every node.
         let pids = layout.nodes.compactMap(\.pid)

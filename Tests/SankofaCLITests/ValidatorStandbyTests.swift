@@ -40,23 +40,6 @@ struct ValidatorStandbyTests {
         }
     }
 
-    /// The standby is Clique-only for now: a QBFT genesis with the lease flags stops at once with one line.
-    @Test func aQBFTNetworkRefusesTheLeaseFlags() throws {
-        let directory = try ValidatorNetworkTests.directory("standby-qbft")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let genesisPath = directory.appendingPathComponent("genesis.json").path
-        let key = try PrivateKey.generate()
-        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "1718",
-                                             "--validator", key.address.checksummed, "--output", genesisPath])
-        #expect(genesis.status == 0, "\(genesis.stderr)")
-        let run = try SankofaBinary.run(["run", "--genesis-file", genesisPath, "--data-path", directory.appendingPathComponent("data").path,
-                                         "--p2p-port", "0", "--validator-lease-endpoints", "http://127.0.0.1:2379",
-                                         "--validator-lease-key", "/sankofa/test/v"])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("available on Clique networks only for now"), "\(run.stderr)")
-        #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
-    }
-
     @Test func theStandbyTakesOverTheReturningPrimaryStaysStandbyAndNobodySignsWithoutEtcd() async throws {
         let directory = try ValidatorNetworkTests.directory("standby")
         let genesisPath = directory.appendingPathComponent("genesis.json").path

@@ -11,7 +11,7 @@ import Testing
 /// processes (primary and standby, each with its own node key) sharing one validator key behind a real etcd lease,
 /// and validators 2–4 are ordinary. Kill -9 the primary: blocks stay final (3 of 4 is a quorum anyway), the standby
 /// becomes active within TTL + one block period, and validator 1's commit seals reappear in the headers; the
-/// primary returns as a standby. Over the whole run no height holds two blocks on any node, and no height/round
+/// primary returns as a standby; without etcd neither member signs and the other three go on. Over the whole run no height holds two blocks on any node, and no height/round
 /// carries validator 1's seal on two different blocks. Every wait is bounded; every process (five nodes and etcd)
 /// is stopped, also on failure.
 @Suite("QBFT validator hot standby on an etcd lease", .enabled(if: SankofaBinary.available), .timeLimit(.minutes(5)))
@@ -156,9 +156,23 @@ struct QBFTStandbyTests {
         #expect(await ValidatorStandbyTests.role(primary) == "standby")
         #expect(await ValidatorStandbyTests.role(standby) == "active")
 
+        // etcd goes away: the holder stops its state machine (no member may sign), and the three others, still a
+        // quorum, keep finalising blocks that carry no seal of the shared key.
+        await etcd.stop()
+        try await ValidatorStandbyTests.waitFor("the active member did not stop without etcd", seconds: Double(Self.ttl + 2), all) {
+            await ValidatorStandbyTests.role(standby) == "standby"
+        }
+        let stoppedAt = await QBFTNetworkTests.head(others[0]) ?? 0
+        try await QBFTNetworkTests.waitForHeads(all, atLeast: stoppedAt + 4, seconds: 60)
+        for node in all { try await ledger.record(node, shared: shared) }
+        let sealedWithoutEtcd = ledger.sharedSealHeights.filter { $0 > stoppedAt + 1 }
+        #expect(sealedWithoutEtcd.isEmpty, "the shared key sealed #\(sealedWithoutEtcd.sorted()) without etcd")
+        #expect(await ValidatorStandbyTests.role(primary) == "standby")
+
         // Over the whole run, on every node: one block per height, and the shared key's seal on at most one block
         // per height/round.
         for node in all { try await ledger.record(node, shared: shared) }
+        print("QBFT hot standby: \(ledger.hashes.count) blocks, the shared key sealed \(ledger.sharedSealHeights.count) of them; took over at #\(activeFrom)")
         #expect(ledger.forks.isEmpty, "heights with two blocks: \(ledger.forks)")
         #expect(ledger.doubleSeals.isEmpty, "height/rounds where the shared key sealed two blocks: \(ledger.doubleSeals)")
         #expect(!primary.log.contains("Fatal error") && !standby.log.contains("Fatal error"))

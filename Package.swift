@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),
         .testTarget(name: "SankofaCLITests", dependencies: [
             "SankofaCLI", "SankofaTestSupport", "SankofaChain", "SankofaCrypto", "SankofaContracts", "SankofaState", "SankofaTrie",
-            "SankofaRPC", "SankofaJSON", "SankofaNode", "SankofaP2P",
+            "SankofaRPC", "SankofaJSON", "SankofaNode", "SankofaP2P", "SankofaQBFT",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

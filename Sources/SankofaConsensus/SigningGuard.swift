@@ -14,14 +14,36 @@ public struct SigningIntent: Hashable, Sendable, CustomStringConvertible {
         self.blockHash = blockHash
     }
 
-    public var description: String { "#\(height)/\(round) \(blockHash.hex.prefix(10))…" }
+    /// A QBFT ROUND-CHANGE into `round`: it moves the key to that round without naming a block there (its
+    /// prepared certificate names an earlier round's block, already covered by that round's intents). Kept as
+    /// `blockHash` zero, which no block hashes to.
+    public static func roundChange(height: UInt64, round: UInt32) -> SigningIntent {
+        SigningIntent(height: height, round: round, blockHash: .zero)
+    }
+
+    /// False for a ROUND-CHANGE (`roundChange(height:round:)`), true for anything that signs a block.
+    public var signsBlock: Bool { blockHash != .zero }
+
+    public var description: String {
+        signsBlock ? "#\(height)/\(round) \(blockHash.hex.prefix(10))…" : "#\(height)/\(round) round change"
+    }
 
     /// Whether signing `self` after `previous` (the last intent signed with the same key) could equivocate: a
     /// height/round before the last one, or the same height and round with another block. Signing the very same
-    /// block again is harmless (secp256k1 signatures here are deterministic, RFC 6979).
+    /// block again is harmless (secp256k1 signatures here are deterministic, RFC 6979), and so is a ROUND-CHANGE
+    /// into the round last signed, or a block in the round a ROUND-CHANGE last entered.
     public func conflicts(after previous: SigningIntent) -> Bool {
         if (height, round) < (previous.height, previous.round) { return true }
-        return height == previous.height && round == previous.round && blockHash != previous.blockHash
+        guard height == previous.height, round == previous.round else { return false }
+        return signsBlock && previous.signsBlock && blockHash != previous.blockHash
+    }
+
+    /// Whether `self`, permitted after `previous`, must replace it as the record: not when it adds nothing (the
+    /// same intent, or a ROUND-CHANGE into a round where a block is already signed, whose record must stay so that
+    /// no other block is signed there).
+    public func advances(past previous: SigningIntent) -> Bool {
+        guard height == previous.height, round == previous.round else { return true }
+        return signsBlock && !previous.signsBlock
     }
 }
 

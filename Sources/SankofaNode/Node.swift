@@ -87,17 +87,15 @@ public final class Node: Sendable {
         pool = TransactionPool(config: poolConfig, state: try HeadStateReader(store: store, root: head.stateRoot),
                                blockGasLimit: head.gasLimit)
         if case .clique(let engine) = consensus { sealOnTransaction = engine.config.period == 0 } else { sealOnTransaction = false }
-        // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift).
-        if case .qbft = consensus, let validatorKey, let signer, validatorKey.address != signer.address {
-            // QBFT peers route consensus messages to a validator by its node key's address (QBFT/ValidatorPeers.swift).
-            throw NodeError.invalidValidatorSettings("--validator-private-key-file: on a QBFT network the validator key must be the node key (QBFT peers reach a validator by its node key's address); omit the flag or pass the same key as --node-private-key-file")
-        }
-        validatorLease = try Self.makeValidatorLease(config: config, consensus: consensus, nodeKey: signer, store: store,
+        // QBFT validators gossip over `istanbul/100` once the P2P host exists (QBFT/PeerGossip.swift), to every
+        // `istanbul` peer, so a validator key other than the node key (a hot-standby group's) is reached too.
+        validatorLease = try Self.makeValidatorLease(config: config, nodeKey: signer, store: store,
                                                      logger: logger, metrics: metrics)
         let gossip = PeerGossip()
         if case .qbft(let verifier) = consensus, config.mode == .validator, let validatorKey = self.validatorKey {
             qbftService = QBFTService(blockchain: blockchain, headers: StoredHeaders(chain: chain), pool: pool,
-                                      verifier: verifier, key: validatorKey, logger: logger, metrics: metrics, gossip: gossip)
+                                      verifier: verifier, key: validatorKey, logger: logger, metrics: metrics, gossip: gossip,
+                                      signingGuard: validatorLease)
         } else {
             qbftService = nil
         }

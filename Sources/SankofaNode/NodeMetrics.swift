@@ -47,7 +47,8 @@ public struct NodeMetrics: Sendable {
                                    ("messages_invalid", now.invalid + now.malformed, before.invalid + before.malformed),
                                    ("messages_from_non_validators", now.fromNonValidators, before.fromNonValidators),
                                    ("proposals_made", now.proposalsMade, before.proposalsMade),
-                                   ("proposals_received", now.proposalsReceived, before.proposalsReceived)]
+                                   ("proposals_received", now.proposalsReceived, before.proposalsReceived),
+                                   ("signatures_refused", now.signaturesRefused, before.signaturesRefused)]
         where value > old {
             Counter(label: "sankofa_qbft_\(name)_total").increment(by: Int64(value - old))
         }

@@ -29,7 +29,9 @@ struct SyncService: Service {
 
 extension NodeConsensus {
     /// Clique: every peer gets new blocks whole (the next signer needs them at once). QBFT: the block's validators
-    /// get only its hash — they commit it themselves — and everyone else the whole block.
+    /// get only its hash — they commit it themselves — and everyone else the whole block. Members of a hot-standby
+    /// group have node keys that are no validator's, so they get it whole too: a standby runs no state machine and
+    /// imports blocks like a replica, and the active member simply already has it.
     var wantsWholeBlock: @Sendable (Peer, Block) -> Bool {
         switch self {
         case .clique: { _, _ in true }

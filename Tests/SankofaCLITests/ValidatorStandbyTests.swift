@@ -40,30 +40,9 @@ struct ValidatorStandbyTests {
         }
     }
 
-    /// The standby is Clique-only for now: a QBFT genesis with the lease flags stops at once with one line.
-    @Test func aQBFTNetworkRefusesTheLeaseFlags() throws {
-        let directory = try ValidatorNetworkTests.directory("standby-qbft")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let genesisPath = directory.appendingPathComponent("genesis.json").path
-        let key = try PrivateKey.generate()
-        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "1718",
-                                             "--validator", key.address.checksummed, "--output", genesisPath])
-        #expect(genesis.status == 0, "\(genesis.stderr)")
-        let run = try SankofaBinary.run(["run", "--genesis-file", genesisPath, "--data-path", directory.appendingPathComponent("data").path,
-                                         "--p2p-port", "0", "--validator-lease-endpoints", "http://127.0.0.1:2379",
-                                         "--validator-lease-key", "/sankofa/test/v"])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("available on Clique networks only for now"), "\(run.stderr)")
-        #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
-    }
-
     @Test func theStandbyTakesOverTheReturningPrimaryStaysStandbyAndNobodySignsWithoutEtcd() async throws {
-        let directory = try ValidatorNetworkTests.directory("standby")
-        let genesisPath = directory.appendingPathComponent("genesis.json").path
-        let etcd = try EtcdTestServer(in: directory)
-        let validator = try PrivateKey.generate()
-        let validatorKeyPath = directory.appendingPathComponent("validator.key").path
-        try KeyFile.write(validator, path: validatorKeyPath)
+        let fixture = try StandbyFixture("standby")
+        let (directory, genesisPath, etcd, validator) = (fixture.directory, fixture.genesisPath, fixture.etcd, fixture.validator)
         let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "clique", "--chain-id", "1717",
                                              "--block-period", String(Self.period), "--validator", validator.address.checksummed,
                                              "--output", genesisPath])
@@ -72,11 +51,8 @@ struct ValidatorStandbyTests {
         let b = try P2PTestNode("standby", in: directory, genesisPath: genesisPath)
         for node in [a, b] {
             node.mode = "validator"
-            node.extraArguments = [
-                "--bootnodes", (node === a ? b : a).enode, "--validator-private-key-file", validatorKeyPath,
-                "--validator-lease-endpoints", etcd.endpoint, "--validator-lease-key", "/sankofa/test/validator-1",
-                "--validator-lease-ttl", String(Self.ttl),
-            ]
+            node.extraArguments = ["--bootnodes", (node === a ? b : a).enode]
+                + fixture.leaseArguments(key: "/sankofa/test/validator-1", ttl: Self.ttl)
         }
         do {
             try await scenario(a, b, etcd)
@@ -171,5 +147,30 @@ struct ValidatorStandbyTests {
         #expect(sealed.filter { $0.value.count > 1 }.isEmpty, "heights sealed with two different blocks: \(sealed.filter { $0.value.count > 1 })")
         #expect(!byA.isEmpty && !byB.isEmpty, "both members should have sealed: primary \(byA.count), standby \(byB.count)")
         #expect(UInt64(sealed.count) == top, "\(sealed.count) heights sealed in the logs for a chain of \(top) blocks")
+    }
+}
+
+/// What every hot-standby test starts from: a temporary directory with a genesis path in it, an etcd on free ports
+/// (not started yet) and the shared validator key, written to a file.
+struct StandbyFixture {
+    let directory: URL
+    let genesisPath: String
+    let etcd: EtcdTestServer
+    let validator: PrivateKey
+    let validatorKeyPath: String
+
+    init(_ name: String) throws {
+        directory = try ValidatorNetworkTests.directory(name)
+        genesisPath = directory.appendingPathComponent("genesis.json").path
+        etcd = try EtcdTestServer(in: directory)
+        validator = try PrivateKey.generate()
+        validatorKeyPath = directory.appendingPathComponent("validator.key").path
+        try KeyFile.write(validator, path: validatorKeyPath)
+    }
+
+    /// The flags that make a node a member of the group that shares `validator` on the etcd lease `key`.
+    func leaseArguments(key: String, ttl: Int) -> [String] {
+        ["--validator-private-key-file", validatorKeyPath, "--validator-lease-endpoints", etcd.endpoint,
+         "--validator-lease-key", key, "--validator-lease-ttl", String(ttl)]
     }
 }

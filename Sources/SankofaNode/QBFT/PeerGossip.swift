@@ -3,9 +3,17 @@ import SankofaConsensus
 import SankofaP2P
 import SankofaPrimitives
 
-/// QBFT's gossip over RLPx (Besu `ValidatorPeers` as `ValidatorMulticaster`): each consensus message goes as an
-/// `istanbul/100` message to the connected peers that are the addressed validators; validators not connected are
-/// skipped (delivery is best effort, the round timers cover loss).
+/// QBFT's gossip over RLPx: each consensus message goes as an `istanbul/100` message to every connected peer that
+/// runs `istanbul`, whatever validators it is addressed to.
+///
+/// Why not only to the addressed validators' peers (Besu `ValidatorPeers`): a validator in a hot-standby group
+/// (README "Hot standby") signs with a key that is none of its members' node keys, so no peer is that validator
+/// by its node key; sending to everyone reaches every member, the active one and the standbys. Receivers drop
+/// what they have seen (`DuplicateMessageTracker`) and the active validators re-gossip what is new, so a message
+/// also reaches members that are not directly connected to its author. Nodes without a QBFT state machine
+/// (replicas, standbys) ignore these messages. The cost is one copy per `istanbul` peer rather than per validator
+/// — consensus messages are a few hundred bytes, a few per validator and block. No message code is added to
+/// `istanbul/100`, so Besu peers see the same messages as before.
 ///
 /// Called on the consensus thread, it never waits: writes are handed to each peer's NIO channel. A peer whose
 /// channel is over its write-buffer high-water mark gets nothing until it drains, so a stalled peer cannot make
@@ -17,10 +25,11 @@ final class PeerGossip: ConsensusGossip, Sendable {
 
     /// What was sent and dropped, for tests and logs.
     struct Counts: Sendable, Equatable {
+        /// Copies written to peers.
         var sent = 0
-        /// Addressed validators with no connected `istanbul` peer.
+        /// Messages that went to no peer: no `istanbul` peer connected (or not a consensus code).
         var unreachable = 0
-        /// Skipped because the peer's channel was not writable.
+        /// Copies skipped because the peer's channel was not writable.
         var backpressured = 0
     }
 
@@ -35,10 +44,10 @@ final class PeerGossip: ConsensusGossip, Sendable {
     func multicast(code: Int, data: [UInt8], to validators: [Address]) {
         guard let message = IstanbulSubProtocol.message(code: code, data: data),
               let peers = host.withLock({ $0?.peers }) else {
-            counts.withLock { $0.unreachable += validators.count }
+            counts.withLock { $0.unreachable += 1 }
             return
         }
-        let targets = ValidatorPeers.select(peers, validators: validators)
+        let targets = ValidatorPeers.consensusPeers(peers)
         var sent = 0
         var backpressured = 0
         for peer in targets {
@@ -52,7 +61,7 @@ final class PeerGossip: ConsensusGossip, Sendable {
         counts.withLock {
             $0.sent += sent
             $0.backpressured += backpressured
-            $0.unreachable += Set(validators).count - targets.count
+            if targets.isEmpty { $0.unreachable += 1 }
         }
     }
 }

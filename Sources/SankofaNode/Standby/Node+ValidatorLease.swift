@@ -8,7 +8,7 @@ import ServiceLifecycle
 extension Node {
     /// The hot-standby lease the `--validator-lease-*` flags ask for, or nil without them. Refuses settings that
     /// cannot work, each with the flag to fix.
-    static func makeValidatorLease(config: NodeConfig, consensus: NodeConsensus, nodeKey: PrivateKey?, store: any KeyValueStore,
+    static func makeValidatorLease(config: NodeConfig, nodeKey: PrivateKey?, store: any KeyValueStore,
                                    logger: Logger, metrics: NodeMetrics) throws(NodeError) -> ValidatorLease? {
         guard !config.validatorLeaseEndpoints.isEmpty || config.validatorLeaseKey != nil else { return nil }
         guard let key = config.validatorLeaseKey else {
@@ -19,9 +19,6 @@ extension Node {
         }
         guard config.mode == .validator else {
             throw .invalidValidatorSettings("--validator-lease-* is for validators; a \(config.mode.rawValue) never signs")
-        }
-        guard case .clique = consensus else {
-            throw .invalidValidatorSettings("the validator hot standby (--validator-lease-*) is available on Clique networks only for now; this genesis selects \(consensus.name)")
         }
         var endpoints: [HTTPEndpoint] = []
         for text in config.validatorLeaseEndpoints {

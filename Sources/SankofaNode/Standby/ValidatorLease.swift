@@ -195,6 +195,8 @@ actor ValidatorLease: SigningGuard {
             }
             throw .alreadySigned(previous: lastSigned, requested: intent)
         }
+        // Already recorded (the same block again, or a ROUND-CHANGE into a round that has one): no write needed.
+        if let lastSigned, !intent.advances(past: lastSigned) { return }
         let recorded: Bool
         do {
             recorded = try await backend.record(SignedRecord.encode(intent), at: recordKey, ifKey: key, heldBy: lease.id)

@@ -77,6 +77,7 @@ final class QBFTBlockHeightManager {
     private func changeRound(to newRound: UInt32) {
         if let current = currentRound, current.roundIdentifier.round >= newRound { return }
         startRound(newRound)
+        guard env.permits(.roundChange(height: context.height, round: newRound)) else { return }
         let prepared = latestPrepared.map {
             PreparedRoundMetadata(preparedRound: $0.round,
                                   preparedBlockHash: (try? QBFTBlockHashing.commitSealHash($0.block.header)) ?? .zero)

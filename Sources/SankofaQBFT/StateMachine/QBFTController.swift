@@ -20,11 +20,19 @@ public final class QBFTController {
     public private(set) var lastError: String?
 
     /// A validator signing with `key`, reaching the node only through the given ports. Call `start(head:)` next.
+    ///
+    /// `signingPermit` is asked before each signature, with what it commits the key to (a hot standby's
+    /// `SigningGuard`): PROPOSAL, PREPARE and COMMIT (with its commit seal) at height/round as
+    /// `SigningIntent(height, round, digest)`, where the digest is the proposed block's commit-seal hash, which
+    /// all three sign; ROUND-CHANGE into round r as `SigningIntent.roundChange(height, r)`. False: the message is
+    /// not signed nor sent (counted in `signaturesRefused`), and the round goes on as if it had been lost.
     public init(config: QBFTConfig, key: PrivateKey, validatorProvider: any ValidatorProvider,
                 blockBuilder: any BlockBuilder, blockValidator: (any ProposedBlockValidator)?,
-                importer: any BlockImporter, gossip: any ConsensusGossip, clock: any ConsensusClock) {
+                importer: any BlockImporter, gossip: any ConsensusGossip, clock: any ConsensusClock,
+                signingPermit: @escaping (SigningIntent) -> Bool = { _ in true }) {
         env = QBFTEnvironment(config: config, key: key, validatorProvider: validatorProvider, blockBuilder: blockBuilder,
-                              blockValidator: blockValidator, importer: importer, gossip: gossip, clock: clock)
+                              blockValidator: blockValidator, importer: importer, gossip: gossip, clock: clock,
+                              signingPermit: signingPermit)
         futureMessages = FutureMessageBuffer(maxDistance: config.futureMessagesMaxDistance,
                                              limit: config.futureMessagesLimit, perSender: config.futureMessagesPerSender)
     }

@@ -27,6 +27,9 @@ public struct QBFTCounters: Hashable, Sendable {
     /// secp256k1 signatures made (message signatures and commit seals) and recovered (authors, seals).
     public var signatures = 0
     public var recoveries = 0
+    /// Signatures the signing port refused (a hot standby's guard: not the lease holder, or the key already signed
+    /// another block at that height/round); the message was not sent.
+    public var signaturesRefused = 0
     /// Rounds this node moved past on a timeout, and blocks it committed.
     public var roundChanges = 0
     public var blocksCommitted = 0

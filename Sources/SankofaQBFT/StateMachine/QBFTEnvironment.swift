@@ -15,6 +15,8 @@ final class QBFTEnvironment {
     let importer: any BlockImporter
     let gossip: any ConsensusGossip
     let clock: any ConsensusClock
+    /// Asked before every signature (see `QBFTController.init`); false drops the message unsigned.
+    let signingPermit: (SigningIntent) -> Bool
     var counters = QBFTCounters()
     let seen: DuplicateMessageTracker
     /// Votes the local proposer puts into its blocks (RPC `qbft_proposeValidatorVote`).
@@ -27,7 +29,7 @@ final class QBFTEnvironment {
 
     init(config: QBFTConfig, key: PrivateKey, validatorProvider: any ValidatorProvider, blockBuilder: any BlockBuilder,
          blockValidator: (any ProposedBlockValidator)?, importer: any BlockImporter, gossip: any ConsensusGossip,
-         clock: any ConsensusClock) {
+         clock: any ConsensusClock, signingPermit: @escaping (SigningIntent) -> Bool) {
         self.config = config
         self.key = key
         self.address = key.address
@@ -37,7 +39,15 @@ final class QBFTEnvironment {
         self.importer = importer
         self.gossip = gossip
         self.clock = clock
+        self.signingPermit = signingPermit
         self.seen = DuplicateMessageTracker(limit: config.duplicateHistoryLimit)
+    }
+
+    /// Whether the local key may sign `intent` now; a refusal is counted and the caller sends nothing.
+    func permits(_ intent: SigningIntent) -> Bool {
+        if signingPermit(intent) { return true }
+        counters.signaturesRefused += 1
+        return false
     }
 
     /// Signs a payload with the local key.

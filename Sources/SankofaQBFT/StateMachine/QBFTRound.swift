@@ -52,6 +52,8 @@ final class QBFTRound {
 
     /// Signs and multicasts a PROPOSAL, then acts on it locally.
     func propose(_ block: Block, roundChanges: [SignedPayload<RoundChangePayload>], prepares: [Prepare]) {
+        guard let digest = try? QBFTBlockHashing.commitSealHash(block.header),
+              env.permits(intent(digest)) else { return }
         let proposal = Proposal(signedPayload: env.sign(ProposalPayload(roundIdentifier: roundIdentifier, block: block)),
                                 roundChanges: roundChanges, prepares: prepares)
         env.multicast(.proposal(proposal), in: context)
@@ -78,7 +80,7 @@ final class QBFTRound {
     private func accept(_ proposal: Proposal, trusted: Bool) throws(MessageRejection) {
         try state.setProposal(proposal, trusted: trusted)
         proposalAcceptedAt = env.clock.nowMilliseconds
-        if let digest = state.digest {
+        if let digest = state.digest, env.permits(intent(digest)) {
             let prepare = env.sign(PreparePayload(roundIdentifier: roundIdentifier, digest: digest))
             try? state.addPrepare(prepare, trusted: true)
             env.multicast(.prepare(prepare), in: context)
@@ -86,14 +88,21 @@ final class QBFTRound {
         advance()
     }
 
+    /// What signing a PROPOSAL, PREPARE or COMMIT for `digest` in this round commits the key to.
+    private func intent(_ digest: Hash32) -> SigningIntent {
+        SigningIntent(height: roundIdentifier.height, round: roundIdentifier.round, blockHash: digest)
+    }
+
     /// Sends the local COMMIT on becoming prepared and imports on becoming committed, each once.
     private func advance() {
         if state.isPrepared, !sentCommit, let digest = state.digest, let commitDigest = state.commitDigest {
             sentCommit = true
-            let commit = env.sign(CommitPayload(roundIdentifier: roundIdentifier, digest: digest,
-                                                commitSeal: env.seal(commitDigest)))
-            try? state.addCommit(commit, trusted: true)
-            env.multicast(.commit(commit), in: context)
+            if env.permits(intent(digest)) {
+                let commit = env.sign(CommitPayload(roundIdentifier: roundIdentifier, digest: digest,
+                                                    commitSeal: env.seal(commitDigest)))
+                try? state.addCommit(commit, trusted: true)
+                env.multicast(.commit(commit), in: context)
+            }
         }
         if state.isCommitted, !imported, let proposal = state.proposal {
             imported = true

@@ -83,8 +83,10 @@ final class RoundState {
         commitOrder.append(commit.author)
     }
 
-    /// The seals of the counted COMMITs, in arrival order.
-    var commitSeals: [RecoverableSignature] { commitOrder.compactMap { commits[$0]?.payload.commitSeal } }
+    /// The seals of the counted COMMITs, in the validators' order (not arrival order), so that nodes that counted
+    /// the same COMMITs store byte-identical headers: arrival order differs from node to node, the more so since
+    /// every message also reaches every peer (hot standby routing).
+    var commitSeals: [RecoverableSignature] { context.validators.compactMap { commits[$0]?.payload.commitSeal } }
 
     /// The proof this round prepared its proposal, if it did.
     var preparedCertificate: PreparedCertificate? {

@@ -7,10 +7,12 @@ import Testing
 
 /// A guard the test switches by hand, recording what it permitted.
 final class FakeSigningGuard: SigningGuard {
-    private let state = Locked((active: false, refuse: false, permitted: [SigningIntent]()))
+    private let state = Locked((active: false, refuse: false, permitted: [SigningIntent](), asked: 0))
     private let listeners = Locked([AsyncStream<Bool>.Continuation]())
 
     var permitted: [SigningIntent] { state.withLock { $0.permitted } }
+    /// Every `permit` call, granted or not.
+    var asked: Int { state.withLock { $0.asked } }
 
     func set(active: Bool, refuse: Bool = false) {
         state.withLock { $0.active = active; $0.refuse = refuse }
@@ -28,6 +30,7 @@ final class FakeSigningGuard: SigningGuard {
 
     func permit(_ intent: SigningIntent) async throws(SigningRefusal) {
         let refused = state.withLock { state -> Bool in
+            state.asked += 1
             guard state.active, !state.refuse else { return true }
             state.permitted.append(intent)
             return false

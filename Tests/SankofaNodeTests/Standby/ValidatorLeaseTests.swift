@@ -166,9 +166,60 @@ struct ValidatorLeaseTests {
         (intent(5, 2, 1), intent(5, 1, 2), true),
         (intent(5, 0, 1), intent(4, 0, 1), true),
         (intent(5, 0, 1), intent(6, 0, 2), false),
+        // QBFT ROUND-CHANGEs: entering a round names no block there.
+        (intent(5, 0, 1), .roundChange(height: 5, round: 1), false),       // round 0 signed, move on
+        (.roundChange(height: 5, round: 1), intent(5, 1, 2), false),       // any block in the round entered
+        (intent(5, 1, 2), .roundChange(height: 5, round: 1), false),       // re-entering: names no other block
+        (intent(5, 2, 1), .roundChange(height: 5, round: 1), true),        // back to an earlier round
+        (.roundChange(height: 5, round: 3), intent(5, 2, 1), true),        // a block in a round left behind
+        (.roundChange(height: 5, round: 3), .roundChange(height: 5, round: 3), false),
     ])
     func conflictRules(previous: SigningIntent, requested: SigningIntent, conflicts: Bool) {
         #expect(requested.conflicts(after: previous) == conflicts)
+    }
+
+    /// Which permitted intents replace the record: never a ROUND-CHANGE over a block signed in the same round
+    /// (the record must keep naming that block), nor the same intent again (no write).
+    @Test(arguments: [
+        (intent(5, 0, 1), intent(5, 0, 1), false),
+        (intent(5, 0, 1), intent(5, 1, 1), true),
+        (intent(5, 0, 1), intent(6, 0, 1), true),
+        (intent(5, 1, 2), .roundChange(height: 5, round: 1), false),
+        (.roundChange(height: 5, round: 1), intent(5, 1, 2), true),
+        (intent(5, 0, 2), .roundChange(height: 5, round: 1), true),
+    ])
+    func recordRules(previous: SigningIntent, permitted: SigningIntent, advances: Bool) {
+        #expect(permitted.advances(past: previous) == advances)
+    }
+
+    /// One QBFT height through the guard as the state machine asks it (PROPOSAL/PREPARE/COMMIT share one digest per
+    /// round; ROUND-CHANGE enters a round), then a take-over: the new holder starts from etcd's record and refuses
+    /// another block in the round the key signed, and any earlier round.
+    @Test func qbftMessagesThroughTheGuardAndATakeOver() async throws {
+        let a = try member("A"), b = try member("B")
+        _ = await a.step()
+        _ = await b.step()
+        try await a.permit(Self.intent(7, 0, 0xA0))                          // PREPARE of round 0's proposal
+        try await a.permit(.roundChange(height: 7, round: 1))                // round 0 timed out
+        try await a.permit(Self.intent(7, 1, 0xB1))                          // PROPOSAL in round 1
+        try await a.permit(Self.intent(7, 1, 0xB1))                          // its PREPARE: same intent, no write
+        try await a.permit(Self.intent(7, 1, 0xB1))                          // COMMIT and its seal
+        try await a.permit(.roundChange(height: 7, round: 1))                // late ROUND-CHANGE into round 1
+        #expect(etcd.value(ValidatorLease.recordKeyFor(Self.key))?.value == SignedRecord.encode(Self.intent(7, 1, 0xB1)))
+        await #expect(throws: SigningRefusal.self) { try await a.permit(Self.intent(7, 1, 0xC2)) }
+        await #expect(throws: SigningRefusal.self) { try await a.permit(Self.intent(7, 0, 0xA0)) }
+
+        // A dies without resigning; B claims the key once the lease has expired.
+        clock.advance(7)
+        _ = await b.step()
+        #expect(await b.isActive)
+        await #expect(throws: SigningRefusal.self) { try await b.permit(Self.intent(7, 1, 0xC2)) }
+        await #expect(throws: SigningRefusal.self) { try await b.permit(.roundChange(height: 7, round: 0)) }
+        try await b.permit(Self.intent(7, 1, 0xB1))                          // the block A signed: harmless
+        try await b.permit(.roundChange(height: 7, round: 2))
+        try await b.permit(Self.intent(7, 2, 0xD3))
+        try await b.permit(Self.intent(8, 0, 0xE4))
+        #expect(etcd.value(ValidatorLease.recordKeyFor(Self.key))?.value == SignedRecord.encode(Self.intent(8, 0, 0xE4)))
     }
 
     @Test func signedRecordsRoundTrip() {

@@ -228,6 +228,8 @@ final class FakeNode: BlockBuilder, ProposedBlockValidator, BlockImporter, Conse
     private(set) var built = 0
     /// Transactions to put in the next block built (empty blocks otherwise).
     var pendingTransactions: [Transaction] = []
+    /// The signing port the next `start()` hands the controller (a hot standby's guard); nil signs everything.
+    var signingPermit: ((SigningIntent) -> Bool)?
 
     init(label: String, network: FakeNetwork) {
         self.label = label
@@ -248,7 +250,8 @@ final class FakeNode: BlockBuilder, ProposedBlockValidator, BlockImporter, Conse
         isRunning = true
         network.sync(label)
         let controller = QBFTController(config: network.config, key: key, validatorProvider: chain, blockBuilder: self,
-                                        blockValidator: self, importer: self, gossip: self, clock: self)
+                                        blockValidator: self, importer: self, gossip: self, clock: self,
+                                        signingPermit: signingPermit ?? { _ in true })
         self.controller = controller
         controller.start(head: chain.head)
     }

@@ -90,14 +90,15 @@ extension LightBackend: StateQueries {
 
     func proof(_ address: Address, slots: [Hash32], at header: BlockHeader) async throws -> AccountProof {
         try await answering {
-            var storageProofs: [AccountProof.StorageProof] = []
-            var proof = try await client.proof(address, slots: [], at: header)
+            // At most `maxProofSlots` slots per sfl request; the account path comes with each.
+            guard slots.count > LightMessage.maxProofSlots else { return try await client.proof(address, slots: slots, at: header) }
+            var parts: [AccountProof] = []
             for start in stride(from: 0, to: slots.count, by: LightMessage.maxProofSlots) {
-                proof = try await client.proof(address, slots: Array(slots[start..<min(start + LightMessage.maxProofSlots, slots.count)]),
-                                               at: header)
-                storageProofs += proof.storageProofs
+                let chunk = Array(slots[start..<min(start + LightMessage.maxProofSlots, slots.count)])
+                parts.append(try await client.proof(address, slots: chunk, at: header))
             }
-            return AccountProof(address: address, accountProof: proof.accountProof, account: proof.account, storageProofs: storageProofs)
+            return AccountProof(address: address, accountProof: parts[0].accountProof, account: parts[0].account,
+                                storageProofs: parts.flatMap(\.storageProofs))
         }
     }
 

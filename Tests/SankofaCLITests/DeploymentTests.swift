@@ -10,7 +10,7 @@ import Testing
 struct DeploymentTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let deploy = root.appendingPathComponent("deploy")
-    static let tiers = ["core", "regional", "edge"]
+    static let tiers = ["core", "core-standby", "regional", "edge"]
 
     @Test(.enabled(if: Tool.path("kubectl") != nil, "kubectl is not installed: overlays not rendered"), arguments: tiers)
     func overlayRenders(tier: String) throws {
@@ -19,7 +19,7 @@ struct DeploymentTests {
         #expect(output.status == 0, "\(output.stderr)")
         let kinds = Set(output.stdout.split(separator: "\n").filter { $0.hasPrefix("kind: ") }.map { String($0.dropFirst(6)) })
         for kind in ["Namespace", "ConfigMap", "NetworkPolicy", "Service"] { #expect(kinds.contains(kind), "\(tier): no \(kind)") }
-        let workload = ["core": "StatefulSet", "regional": "StatefulSet", "edge": "DaemonSet"][tier] ?? ""
+        let workload = ["core": "StatefulSet", "core-standby": "StatefulSet", "regional": "StatefulSet", "edge": "DaemonSet"][tier] ?? ""
         #expect(kinds.contains(workload), "\(tier): no \(workload)")
         if tier != "edge" { #expect(kinds.contains("PodDisruptionBudget"), "\(tier): no PodDisruptionBudget") }
     }

@@ -125,10 +125,16 @@ public final class LightClient: Sendable {
             // Status names the server's head by hash only: its number comes with the header, so that a light node
             // joining an idle chain need not wait for the next block's announcement.
             Task { [self] in
-                guard let head = try? await fetchHeaders(from: server, HeaderQuery(origin: .hash(status.bestHash), amount: 1)).first,
-                      head.hash == status.bestHash else { return }
-                server.announce(BlockHashAnnouncement(hash: head.hash, number: head.number))
-                syncTrigger.fire()
+                do {
+                    guard let head = try await fetchHeaders(from: server, HeaderQuery(origin: .hash(status.bestHash), amount: 1)).first
+                    else { return }
+                    server.announce(BlockHashAnnouncement(hash: head.hash, number: head.number))
+                    syncTrigger.fire()
+                } catch let error as LightError where error.isLie {
+                    punish(server, error)
+                } catch {
+                    logger.debug("server's head not fetched: \(error)", metadata: ["peer": "\(server.remoteKey)"])
+                }
             }
         case .eth(.newBlockHashes(let announcements)):
             for announcement in announcements { server.announce(announcement) }

@@ -114,10 +114,22 @@ struct LightClientTests {
             let liarEnode = try await liar.start(honest: replica.enode)
             let victim = try P2PTestNode("light-\(lie.rawValue)", in: directory, genesisPath: genesisPath)
             victim.mode = "light"
-            victim.extraArguments = ["--bootnodes", "\(liarEnode),\(replica.enode)"]
             nodes.append(victim)
-            try victim.start()
-            try await victim.waitUntilListening()
+            if lie == .headerSeal {
+                // Alone with the liar, the victim header-syncs from it and must refuse the badly sealed header
+                // (a race with an honest server would decide who is asked first); then the honest server joins.
+                victim.extraArguments = ["--bootnodes", liarEnode]
+                try victim.start()
+                try await victim.waitUntilListening()
+                let refused = try await P2PTestNode.eventually(seconds: 30) { liar.dropped }
+                #expect(refused, "the header-seal liar was not dropped")
+                #expect((await QBFTNetworkTests.head(victim) ?? .max) < head, "a badly sealed header was stored")
+                _ = try await victim.rpc.call("admin_addPeer", [.string(replica.enode)])
+            } else {
+                victim.extraArguments = ["--bootnodes", "\(liarEnode),\(replica.enode)"]
+                try victim.start()
+                try await victim.waitUntilListening()
+            }
             try await QBFTNetworkTests.waitForHeads([victim], atLeast: head, seconds: 60)
             var wrong: [String] = []
             for (index, query) in world.queries(for: lie).enumerated() where index < 24 {

@@ -42,4 +42,18 @@ struct TOMLTextTests {
         #expect(TOMLText.nonASCIIOutsideStrings(text) != nil)
         #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
     }
+
+    /// Found by the `toml` fuzz target: a date, `T`, then no digit hit toml++'s `parse_time` assertion.
+    @Test(arguments: ["[section]\nkey = 1.5\nother = 1979-05-27Tb2p07:32:00Z\n", "d = 2024-01-01T", "d = 2024-01-01tx"])
+    func dateWithoutTimeAfterTIsRefused(text: String) {
+        #expect(TOMLText.malformedDateTime(text) != nil)
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
+    }
+
+    @Test(arguments: ["d = 1979-05-27T07:32:00Z", "d = 1979-05-27t07:32:00", "d = 1979-05-27", "s = \"1979-05-27Tb\"",
+                      "# 1979-05-27Tb\nk = 1"])
+    func wellFormedDatesAndQuotedTextPass(text: String) throws {
+        #expect(TOMLText.malformedDateTime(text) == nil)
+        _ = try TOMLText.parse(text)
+    }
 }

@@ -117,8 +117,11 @@ let jsonRPCTarget = FuzzTarget(name: "jsonrpc", summary: "RPCDispatcher.handle (
     }
 }
 
-private let rpcDispatcher = RPCDispatcher(table: RPCMethodTable(), enabledNamespaces: ["ETH", "NET", "WEB3"],
-                                          maxBatchSize: 64)
+private let rpcDispatcher: RPCDispatcher = {
+    var limits = RPCLimits()
+    limits.maxBatchSize = 64
+    return RPCDispatcher(table: RPCMethodTable(), enabledNamespaces: ["ETH", "NET", "WEB3"], requestLimits: limits)
+}()
 
 let genesisTarget = FuzzTarget(name: "genesis", summary: "GenesisFile(json:)") { bytes in
     _ = try? GenesisFile(json: bytes)

@@ -5,7 +5,8 @@ import TOMLKit
 /// Why the guard: TOMLKit's bundled toml++ aborts on an assertion (`parse_key`: "is_bare_key_character(*cp) ||
 /// is_string_delimiter(*cp)") when a table header starts with certain characters, e.g. `[` U+1000 or `[` U+0001
 /// or `[+`, and (`parse_value`: "!is_value_terminator(*cp)") on `s = [}` — all found by the `toml` fuzz target
-/// (Fuzz/): toml++ checks those characters only in its assertions. TOML 1.0 allows no control character but tab anywhere (line
+/// (Fuzz/): toml++ checks those characters only in its assertions. Likewise (`parse_time`: "is_decimal_digit(*cp)")
+/// on a date followed by `T` and no digit, e.g. `1979-05-27Tb2p07:32:00Z`. TOML 1.0 allows no control character but tab anywhere (line
 /// breaks aside), and bare keys are ASCII (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before
 /// they reach the parser; strings (quoted keys included) and comments may still hold any UTF-8.
 public enum TOMLText {
@@ -26,20 +27,43 @@ public enum TOMLText {
         if let offset = badTableHeader(text) {
             throw ParseError(description: "table header without a key or unbalanced bracket at byte \(offset)")
         }
+        if let offset = malformedDateTime(text) {
+            throw ParseError(description: "date-time without a time after its T at byte \(offset)")
+        }
         do { return try TOMLTable(string: text) } catch { throw ParseError(description: "\(error)") }
     }
 
     /// The byte offset of the first non-ASCII byte outside a string or comment, or nil if there is none.
     static func nonASCIIOutsideStrings(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
+        let code = outsideStrings(bytes)
+        return bytes.indices.first { code[$0] && bytes[$0] >= 0x80 }
+    }
+
+    /// The byte offset of a `T` or `t` that follows a full date (`YYYY-MM-DD`) outside a string or comment without a
+    /// digit after it, or nil if there is none.
+    static func malformedDateTime(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        let code = outsideStrings(bytes)
+        func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+        let dash = UInt8(ascii: "-")
+        return bytes.indices.first { i in
+            guard code[i], bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: "t"), i >= 10 else { return false }
+            let date = [i - 10, i - 9, i - 8, i - 7, i - 5, i - 4, i - 2, i - 1].allSatisfy(isDigit)
+            return date && bytes[i - 6] == dash && bytes[i - 3] == dash && !isDigit(i + 1)
+        }
+    }
+
+    /// For each byte, whether it lies outside every string and comment (where TOML's syntax, not its text, is).
+    static func outsideStrings(_ bytes: [UInt8]) -> [Bool] {
+        var code = [Bool](repeating: true, count: bytes.count)
         let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
         func opensTriple(_ i: Int) -> Bool {
             i + 2 < bytes.count && bytes[i + 1] == bytes[i] && bytes[i + 2] == bytes[i]
         }
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte >= 0x80 { return index }
+            let byte = bytes[index], start = index
             if byte == UInt8(ascii: "#") {
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
             } else if (byte == quote || byte == apostrophe) && opensTriple(index) {
@@ -56,9 +80,11 @@ public enum TOMLText {
                 index += 1
             } else {
                 index += 1
+                continue
             }
+            for covered in start..<min(index, bytes.count) { code[covered] = false }
         }
-        return nil
+        return code
     }
 
     /// The byte offset of a table header (`[` or `[[` at depth zero, outside a value) whose key does not start with

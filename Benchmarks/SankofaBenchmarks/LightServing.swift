@@ -11,6 +11,7 @@ import SankofaLight
 import SankofaNode
 import SankofaP2P
 import SankofaPrimitives
+import SankofaRPC
 import SankofaState
 import SankofaStorage
 import SankofaSync
@@ -198,10 +199,10 @@ enum LightServing {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            if let head = blockNumber(port: port), head >= target { break }
+            if let head = await blockNumber(port: port), head >= target { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        guard let head = blockNumber(port: port), head >= target else { throw BenchmarkError("the light process did not sync") }
+        guard let head = await blockNumber(port: port), head >= target else { throw BenchmarkError("the light process did not sync") }
         let statm = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/statm", encoding: .utf8)) ?? ""
         let resident = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * Int(sysconf(Int32(_SC_PAGESIZE))) } ?? 0
         kill(process.processIdentifier, SIGINT)
@@ -209,31 +210,12 @@ enum LightServing {
         return (resident, directorySize("\(root)/light-process"))
     }
 
-    /// `eth_blockNumber` from a node on 127.0.0.1:`port`, over one blocking HTTP/1.0 exchange.
-    static func blockNumber(port: Int) -> UInt64? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        let body = #"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}"#
-        let request = "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            response += buffer[0..<count]
-        }
-        guard let text = String(bytes: response, encoding: .utf8), let range = text.range(of: #""result":"0x"#) else { return nil }
-        return UInt64(text[range.upperBound...].prefix { $0.isHexDigit }, radix: 16)
+    /// `eth_blockNumber` from a node on 127.0.0.1:`port`, or nil while it does not answer.
+    static func blockNumber(port: Int) async -> UInt64? {
+        let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}"#.utf8)
+        guard let reply = try? await HTTPClientConnection.with(HTTPEndpoint(host: "127.0.0.1", port: port), { try await $0.post(request) }),
+              let result = (try? JSONParser.parse(reply))?["result"]?.stringValue else { return nil }
+        return UInt64(result.dropFirst(2), radix: 16)
     }
 
     static func freePort() throws -> Int {

@@ -130,6 +130,7 @@ extension LightClient {
             try chain.commitHeaders(headers, totalDifficulties: tds, previousHead: previousHead)
             metrics.headersVerified(headers.count, head: parent.number)
         }
+        for header in headers { verifiedHeaders.yield(header) }
     }
 
     /// Starts the chain at a trusted header instead of genesis (Helios-style weak subjectivity): fetches the header

@@ -42,6 +42,8 @@ public final class LightClient: Sendable {
     let syncTrigger = WakeSignal()
     /// Serialises header commits (sync and reorgs).
     let headLock = PThreadMutex()
+    /// Every header as it is verified and stored (a reorganisation sends the new branch).
+    let verifiedHeaders = Broadcast<BlockHeader>(bufferLimit: 256)
     let metrics = LightMetrics()
 
     public init(configuration: Configuration, chain: ChainStore, engine: any ConsensusEngine, logger: Logger,
@@ -62,6 +64,10 @@ public final class LightClient: Sendable {
         guard let head = try chain.headHeader() else { throw LightError.unknownBlock("head") }
         return head
     }
+
+    /// Headers as they are verified and stored, from now on (`newHeads`); a listener that stops reading loses the
+    /// oldest.
+    public func headerUpdates() -> AsyncStream<BlockHeader> { verifiedHeaders.subscribe() }
 
     /// Servers whose Status handshake passed.
     public var servers: [LightPeer] { sessions.withLock { Array($0.values) }.filter { $0.status != nil } }

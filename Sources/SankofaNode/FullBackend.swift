@@ -57,17 +57,6 @@ extension FullBackend: ChainQueries {
     }
 
     func updates() async -> AsyncStream<ChainUpdate> {
-        let events = await blockchain.headEvents()
-        // Bounded like the head events it relays: a subscriber that stops reading loses its oldest updates, it does
-        // not hold every block (and its receipts) since.
-        return AsyncStream(bufferingPolicy: .bufferingNewest(256)) { continuation in
-            let task = Task {
-                for await event in events {
-                    continuation.yield(ChainUpdate(block: event.block, receipts: event.receipts, removed: event.removed))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        .relaying(await blockchain.headEvents()) { ChainUpdate(block: $0.block, receipts: $0.receipts, removed: $0.removed) }
     }
 }

@@ -57,20 +57,8 @@ extension AccountProof {
     /// Checks every proof against `stateRoot` alone, as a light client does: the account proof must prove exactly
     /// `account` (or its absence when empty), and each storage proof its value under the account's storage root.
     public func verify(stateRoot: Hash32) throws -> Bool {
-        let proven = try SecureTrie.verifyProof(root: stateRoot, key: address.bytes, proof: accountProof)
-        let expected: [UInt8]? = account == .empty ? nil : account.rlpEncoded
-        guard proven == expected else { return false }
-        for slot in storageProofs {
-            let value = try SecureTrie.verifyProof(root: account.storageRoot, key: slot.key.bytes, proof: slot.proof)
-            var encoded: [UInt8]? = nil
-            if !slot.value.isEmpty {
-                var writer = RLPWriter()
-                writer.write(bytes: slot.value)
-                encoded = writer.bytes
-            }
-            guard value == encoded else { return false }
-        }
-        return true
+        try AccountProof(proving: address, accountPath: accountProof, slots: storageProofs.map(\.key),
+                         slotPaths: storageProofs.map(\.proof), stateRoot: stateRoot) == self
     }
 }
 

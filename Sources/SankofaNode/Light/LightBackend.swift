@@ -49,28 +49,7 @@ extension LightBackend: ChainQueries {
 
     /// New verified heads, as header-only blocks (enough for `newHeads`).
     func updates() async -> AsyncStream<ChainUpdate> {
-        let chain = client.chain
-        return AsyncStream(bufferingPolicy: .bufferingNewest(256)) { continuation in
-            let task = Task {
-                var last = (try? chain.headHash()) ?? nil
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    guard let head = try? chain.headHeader(), head.hash != last else { continue }
-                    var headers = [head]
-                    // Blocks verified since the last look, oldest first.
-                    while let previous = headers.first, previous.number > 0, previous.parentHash != last,
-                          headers.count < 256, let parent = try? chain.header(previous.parentHash) {
-                        headers.insert(parent, at: 0)
-                    }
-                    last = head.hash
-                    for header in headers {
-                        continuation.yield(ChainUpdate(block: Block(header: header, transactions: [], ommers: []), receipts: [], removed: []))
-                    }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        .relaying(client.headerUpdates()) { ChainUpdate(block: Block(header: $0, transactions: [], ommers: []), receipts: [], removed: []) }
     }
 
     /// Runs a light query, turning "no server could answer" into a JSON-RPC server error that says so.

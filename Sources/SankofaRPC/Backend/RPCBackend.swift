@@ -17,6 +17,21 @@ public struct ChainUpdate: Sendable {
     }
 }
 
+extension AsyncStream where Element == ChainUpdate {
+    /// The updates `update` makes of `source`'s events, bounded like the events it relays: a subscriber that stops
+    /// reading loses its oldest updates; it does not hold every block (and its receipts) since.
+    public static func relaying<Event: Sendable>(_ source: AsyncStream<Event>,
+                                                 _ update: @escaping @Sendable (Event) -> ChainUpdate) -> AsyncStream<ChainUpdate> {
+        AsyncStream(bufferingPolicy: .bufferingNewest(256)) { continuation in
+            let task = Task {
+                for await event in source { continuation.yield(update(event)) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
 /// Blocks, receipts and lookups: what `eth_getBlock*`, receipts, logs and filters read.
 public protocol ChainQueries: Sendable {
     var chainId: UInt64 { get }

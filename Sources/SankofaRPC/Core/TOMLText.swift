@@ -92,31 +92,20 @@ public enum TOMLText {
     /// bracket, or nil if there is none. Strings and comments are skipped as above.
     static func badTableHeader(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
-        let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+        let code = outsideStrings(bytes)
         func isKeyStart(_ byte: UInt8) -> Bool {
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-                || byte == UInt8(ascii: "-") || byte == quote || byte == apostrophe
-        }
-        func opensTriple(_ i: Int) -> Bool {
-            i + 2 < bytes.count && bytes[i + 1] == bytes[i] && bytes[i + 2] == bytes[i]
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
         }
         var index = 0, open: [UInt8] = [], inValue = false
         while index < bytes.count {
             let byte = bytes[index]
+            guard code[index] else {
+                index += 1
+                continue
+            }
             switch byte {
-            case UInt8(ascii: "#"):
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-                continue
-            case quote, apostrophe:
-                let triple = opensTriple(index)
-                index += triple ? 3 : 1
-                while index < bytes.count, !(bytes[index] == byte && (!triple || opensTriple(index))),
-                      triple || bytes[index] != UInt8(ascii: "\n") {
-                    index += byte == quote && bytes[index] == backslash ? 2 : 1
-                }
-                index += triple ? 3 : 1
-                continue
             case UInt8(ascii: "="): inValue = true
             case UInt8(ascii: "\n"): if open.isEmpty { inValue = false }
             case UInt8(ascii: "{") where inValue: open.append(byte)

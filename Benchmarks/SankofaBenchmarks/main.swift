@@ -1,14 +1,17 @@
-// Sankofa benchmarks: `swift run -c release SankofaBenchmarks [--json] [--seconds S] [--filter PREFIX,PREFIX…]`.
+// Sankofa benchmarks: `swift run -c release SankofaBenchmarks [--json] [--seconds S] [--filter PREFIX,PREFIX…]
+// [--light-headers N]`.
 // Figures are machine-dependent; read them as ratios to the baseline measured in the same run.
 let arguments = CommandLine.arguments.dropFirst()
 let json = arguments.contains("--json")
 var seconds = 1.0
 var filter: String?
+var lightHeaders = 20_000
 var iterator = arguments.makeIterator()
 while let argument = iterator.next() {
     switch argument {
     case "--seconds": seconds = iterator.next().flatMap(Double.init) ?? seconds
     case "--filter": filter = iterator.next()
+    case "--light-headers": lightHeaders = iterator.next().flatMap(Int.init) ?? lightHeaders
     default: break
     }
 }
@@ -23,7 +26,7 @@ let runOnce: [(selects: (String) -> Bool, report: () async throws -> String)] = 
     (P2PMemory.selects, { P2PMemory.report(try await P2PMemory.run(), json: json) }),
     (NodePipeline.selects, { NodePipeline.report(try await NodePipeline.run(), json: json) }),
     (SyncCatchUp.selects, { SyncCatchUp.report(try await SyncCatchUp.run(), json: json) }),
-    (LightServing.selects, { LightServing.report(try await LightServing.run(), json: json) }),
+    (LightServing.selects, { LightServing.report(try await LightServing.run(blocks: lightHeaders), json: json) }),
     (RPCFairness.selects, { RPCFairness.report(try await RPCFairness.run(seconds: max(2, seconds)), json: json) }),
     (RPCLoad.selects, { RPCLoad.report(try await RPCLoad.run(seconds: max(2, seconds), prefixes: prefixes ?? []), json: json) }),
 ]

@@ -86,7 +86,12 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         self.logger = logger
     }
 
-    public typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// An accepted connection: its channel already answers requests (`RPCHTTPConnectionHandler`); the accept loop
+    /// only closes it on shutdown, or at once when it was over a connection limit.
+    public struct Connection: Sendable {
+        let channel: any Channel
+        let admitted: Bool
+    }
 
     /// Binds the socket; `run()` serves it. Split so tests can bind port 0 and learn the port.
     public func bind() async throws -> NIOAsyncChannel<Connection, Never> {
@@ -96,12 +101,19 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                    guard connections.open(from: address, limit: settings.maxConnections,
+                                           perAddress: settings.maxConnectionsPerAddress) else {
+                        return Connection(channel: channel, admitted: false)
+                    }
+                    channel.closeFuture.whenComplete { _ in connections.close(from: address) }
                     let timeouts = HTTPConnectionTimeouts(idle: settings.idleTimeout, request: settings.requestTimeout)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionTimeouts.ByteWatcher(timeouts))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionTimeouts.MessageWatcher(timeouts))
-                    try channel.pipeline.syncOperations.addHandler(CloseAfterResponseHandler())
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(HTTPConnectionTimeouts.ByteWatcher(timeouts))
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try pipeline.addHandler(RPCHTTPConnectionHandler(server: self, client: address, timeouts: timeouts,
+                                                                     loop: channel.eventLoop))
+                    return Connection(channel: channel, admitted: true)
                 }
             }
     }
@@ -114,23 +126,25 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         try await serve(server)
     }
 
-    /// Accepts connections until graceful shutdown.
+    /// Accepts connections until graceful shutdown, then closes every open one (keep-alive connections would
+    /// otherwise hold the server open).
     public func serve(_ server: NIOAsyncChannel<Connection, Never>) async throws {
         logger.info("JSON-RPC HTTP on http://\(settings.host):\(server.channel.localAddress?.port ?? settings.port)")
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        let address = connection.channel.remoteAddress?.ipAddress ?? "unknown"
-                        guard connections.open(from: address, limit: settings.maxConnections,
-                                               perAddress: settings.maxConnectionsPerAddress) else {
-                            try? await connection.channel.close()
+                        let channel = connection.channel
+                        guard connection.admitted else {
+                            try? await channel.close()
                             continue
                         }
-                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
-                            defer { connections.close(from: address) }
-                            // Keep-alive connections end on shutdown too, or they would hold the server open.
-                            try? await cancelWhenGracefulShutdown { try await handle(connection, client: address) }
+                        group.addTask {
+                            await withTaskCancellationHandler {
+                                try? await channel.closeFuture.get()
+                            } onCancel: {
+                                channel.close(promise: nil)
+                            }
                         }
                     }
                 }
@@ -138,45 +152,6 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
         }
-    }
-
-    func handle(_ connection: Connection, client: String = "local") async throws {
-        try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body = ByteBuffer()
-            var tooLarge = false
-            for try await part in inbound {
-                switch part {
-                case .head(let request):
-                    head = request
-                    body.clear()
-                    tooLarge = false
-                case .body(var chunk):
-                    if tooLarge || body.readableBytes + chunk.readableBytes > settings.maxBodyBytes {
-                        tooLarge = true
-                    } else {
-                        body.writeBuffer(&chunk)
-                    }
-                case .end:
-                    guard let request = head else { continue }
-                    let response = await respond(to: request, body: body, tooLarge: tooLarge, client: client)
-                    try await write(response, for: request, to: outbound)
-                    if !request.isKeepAlive {
-                        // CloseAfterResponseHandler closes once the last byte is written; returning now would
-                        // close at once and drop whatever the socket had not yet taken.
-                        try? await connection.channel.closeFuture.get()
-                        return
-                    }
-                    head = nil
-                }
-            }
-        }
-    }
-
-    struct Response {
-        var status: HTTPResponseStatus
-        var body: [UInt8]
-        var headers: [(String, String)] = []
     }
 
     func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String = "local") async -> Response {
@@ -237,22 +212,6 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     static func unauthorized(_ error: AuthError, cors: [(String, String)]) -> Response {
         let body = JSONWriter.encode(["message": .string("Unauthorized: \(error.description)")])
         return Response(status: .unauthorized, body: body, headers: cors + [("WWW-Authenticate", "Bearer")])
-    }
-
-    func write(_ response: Response, for request: HTTPRequestHead,
-               to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(response.body.count))
-        for (name, value) in response.headers { headers.add(name: name, value: value) }
-        if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
-        // One write of all three parts: one hand-over to the event loop per response, not three.
-        let head = HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
-        if response.body.isEmpty {
-            try await outbound.write(contentsOf: [head, .end(nil)])
-        } else {
-            try await outbound.write(contentsOf: [head, .body(.byteBuffer(ByteBuffer(bytes: response.body))), .end(nil)])
-        }
     }
 
     func hostAllowed(_ host: String?) -> Bool {

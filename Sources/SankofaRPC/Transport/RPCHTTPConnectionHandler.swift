@@ -1,0 +1,167 @@
+import NIOCore
+import NIOHTTP1
+
+/// One connection of the JSON-RPC HTTP endpoint: collects each request, answers it on a task that runs on this
+/// connection's event loop, and writes the answer as one buffer. A channel handler rather than an async sequence,
+/// because for a small call the sequence machinery, a timer per request and the read pausing of NIO's pipelining
+/// helper (two `epoll_ctl` per request) cost several times the call itself.
+///
+/// HTTP/1.1 pipelining (RFC 9112 §9.3.2) is answered in order, one request at a time. Complete requests waiting for
+/// their turn are bounded: past `holdReadsAt` the socket is not read until they drain, and a client that still
+/// crowds `maxWaiting` into the reads already made (tiny requests, never reading the answers) is disconnected.
+/// The next waiting request is not started while the socket is full, so a client that does not read its answers
+/// cannot make the node build more of them.
+final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Request: Sendable {
+        var head: HTTPRequestHead
+        var body: ByteBuffer
+        var tooLarge = false
+    }
+
+    static let holdReadsAt = 16
+    static let maxWaiting = 1_024
+
+    private let server: RPCHTTPServer
+    private let client: String
+    private let timeouts: HTTPConnectionTimeouts
+    private let executor: EventLoopTaskExecutor
+    /// The request whose parts are arriving.
+    private var reading: Request?
+    /// Complete requests not yet started, in arrival order.
+    private var waiting = CircularBuffer<Request>()
+    private var answering = false
+    private var readHeld = false
+    private var closing = false
+
+    init(server: RPCHTTPServer, client: String, timeouts: HTTPConnectionTimeouts, loop: any EventLoop) {
+        self.server = server
+        self.client = client
+        self.timeouts = timeouts
+        self.executor = EventLoopTaskExecutor(loop)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            reading = Request(head: head, body: ByteBuffer())
+        case .body(var chunk):
+            guard reading != nil else { return }
+            if reading!.tooLarge || reading!.body.readableBytes + chunk.readableBytes > server.settings.maxBodyBytes {
+                reading!.tooLarge = true
+                reading!.body = ByteBuffer()
+            } else if reading!.body.readableBytes == 0 {
+                reading!.body = chunk   // the usual single chunk: no copy
+            } else {
+                reading!.body.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let request = reading else { return }
+            reading = nil
+            waiting.append(request)
+            guard waiting.count <= Self.maxWaiting else {
+                closing = true
+                context.close(promise: nil)
+                return
+            }
+            answerNext(context: context)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if waiting.count >= Self.holdReadsAt {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        proceed(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// A request the HTTP parser refused gets 400 and the connection is closed (its framing is lost), as NIO's
+    /// protocol error handler does; a request already being answered finishes first.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        closing = true
+        waiting.removeAll()
+        reading = nil
+        if !answering {
+            send(RPCHTTPServer.Response(status: .badRequest, body: []), version: .http1_1, keepAlive: false, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        waiting.removeAll()
+        context.fireChannelInactive()
+    }
+
+    /// Once an answer has left and the socket can take more: the next waiting request, or the clock of an idle (or
+    /// partly received) connection. A socket that stays full keeps the connection `responding`, without deadline.
+    private func proceed(context: ChannelHandlerContext) {
+        guard !answering, !closing, context.channel.isWritable, timeouts.phase == .responding else { return }
+        if waiting.isEmpty {
+            timeouts.enter(reading == nil ? .idle : .reading)
+        } else {
+            answerNext(context: context)
+        }
+    }
+
+    private func answerNext(context: ChannelHandlerContext) {
+        guard !answering, !closing, context.channel.isWritable, let request = waiting.popFirst() else { return }
+        answering = true
+        timeouts.enter(.responding)
+        if readHeld, waiting.count < Self.holdReadsAt {
+            readHeld = false
+            context.read()
+        }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let server = server
+        let client = client
+        // The task prefers this connection's event loop, so a small call runs here from parse to write without a
+        // thread hop; heavy calls move themselves to `HeavyCallExecutor`.
+        Task(executorPreference: executor) {
+            let response = await server.respond(to: request.head, body: request.body, tooLarge: request.tooLarge, client: client)
+            if loop.inEventLoop {
+                bound.value.0.answered(response, to: request.head, context: bound.value.1)
+            } else {
+                loop.execute { bound.value.0.answered(response, to: request.head, context: bound.value.1) }
+            }
+        }
+    }
+
+    private func answered(_ response: RPCHTTPServer.Response, to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        answering = false
+        guard context.channel.isActive else { return }
+        if closing {
+            send(response, version: head.version, keepAlive: false, context: context)
+            return
+        }
+        send(response, version: head.version, keepAlive: head.isKeepAlive, context: context)
+        proceed(context: context)
+    }
+
+    private func send(_ response: RPCHTTPServer.Response, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        let bytes = response.encoded(version: version, keepAlive: keepAlive, allocator: context.channel.allocator)
+        guard keepAlive else {
+            // Closed once the last byte is written, not when the response is handed over: closing fails the writes
+            // the channel still holds, which cut responses larger than the socket buffers short (RFC 9112 §9.6).
+            closing = true
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import SankofaRPC
+
+/// The HTTP connection handler over a real socket: pipelined requests answered in order, protocol errors, HTTP/1.0
+/// keep-alive, and the bound on requests a client may queue without reading its answers.
+@Suite("RPC HTTP: pipelining and framing")
+struct RPCHTTPPipeliningTests {
+    static func call(id: Int, version: String = "HTTP/1.1", extraHeaders: String = "") -> [UInt8] {
+        let body = #"{"jsonrpc":"2.0","id":\#(id),"method":"eth_chainId"}"#
+        return Array("POST / \(version)\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)".utf8)
+    }
+
+    /// Reads until `count` complete responses (each ends with its JSON body's closing brace) or the server closes.
+    static func responses(_ fd: Int32, count: Int) -> [String] {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var text = ""
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while text.components(separatedBy: "HTTP/1.").count - 1 < count || !text.hasSuffix("}") {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            text += String(decoding: chunk[..<n], as: UTF8.self)
+        }
+        return text.components(separatedBy: "HTTP/1.").dropFirst().map { "HTTP/1." + $0 }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withRPCServer { port, _ in
+            let replies = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port)
+                defer { close(fd) }
+                // 200 requests in one write: more than the handler lets wait before it stops reading.
+                try RawHTTPClient.send(fd, (0..<200).flatMap { Self.call(id: $0) })
+                return Self.responses(fd, count: 200)
+            }.value
+            #expect(replies.count == 200)
+            for (index, reply) in replies.enumerated() {
+                #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                #expect(reply.hasSuffix(#"{"jsonrpc":"2.0","id":\#(index),"result":"0x7e8"}"#), "reply \(index): \(reply)")
+            }
+        }
+    }
+
+    @Test func malformedRequestGets400AndTheConnectionCloses() async throws {
+        try await withRPCServer { port, _ in
+            let reply = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port)
+                defer { close(fd) }
+                try RawHTTPClient.send(fd, Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n".utf8))
+                return String(decoding: RawHTTPClient.readToEnd(fd), as: UTF8.self)
+            }.value
+            #expect(reply.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(reply)")
+            #expect(reply.contains("Connection: close\r\n"))
+        }
+    }
+
+    @Test func http10KeepAliveStaysOpen() async throws {
+        try await withRPCServer { port, _ in
+            let replies = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port)
+                defer { close(fd) }
+                try RawHTTPClient.send(fd, Self.call(id: 1, version: "HTTP/1.0", extraHeaders: "Connection: keep-alive\r\n"))
+                let first = Self.responses(fd, count: 1)
+                try RawHTTPClient.send(fd, Self.call(id: 2, version: "HTTP/1.0"))
+                let second = String(decoding: RawHTTPClient.readToEnd(fd), as: UTF8.self)
+                return first + [second]
+            }.value
+            #expect(replies.count == 2)
+            #expect(replies[0].hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(replies[0].contains("Connection: keep-alive\r\n"))
+            #expect(replies[0].hasSuffix(#""id":1,"result":"0x7e8"}"#))
+            // Without keep-alive an HTTP/1.0 answer closes the connection (readToEnd returned).
+            #expect(replies[1].hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(replies[1].contains("Connection: close\r\n"))
+            #expect(replies[1].hasSuffix(#""id":2,"result":"0x7e8"}"#))
+        }
+    }
+
+    @Test func clientThatNeverReadsIsNotReadWithoutBound() async throws {
+        try await withRPCServer { port, _ in
+            let (sent, total) = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port, receiveBuffer: 4_096)
+                defer { close(fd) }
+                var timeout = timeval(tv_sec: 2, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                // 2 million minimal pipelined requests (54 MB), never reading an answer.
+                let flood = Array(String(repeating: "GET /liveness HTTP/1.1\r\n\r\n", count: 2_000_000).utf8)
+                var sent = 0
+                while sent < flood.count {
+                    let n = flood[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min($0.count, 65_536), Int32(MSG_NOSIGNAL)) }
+                    if n <= 0 { break }   // stalled (the server stopped reading) or closed by the server
+                    sent += n
+                }
+                return (sent, flood.count)
+            }.value
+            // The server stops reading once requests wait unanswered (or hangs up on a crowd), so the kernel's
+            // buffers, not the node's memory, hold the rest: most of the flood could not even be sent.
+            #expect(sent < total / 2, "the server took \(sent) of \(total) bytes from a client that reads nothing")
+        }
+    }
+}

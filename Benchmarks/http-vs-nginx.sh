@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# eth_blockNumber over keep-alive HTTP against nginx answering a fixed JSON body, in the same run (issue 18's
+# transport goal: at least 0.5x nginx). Needs wrk and nginx (apt-get install -y wrk nginx) and a release build
+# (swift build -c release --product sankofa). Run on a quiet machine: wrk and both servers share the cores.
+#   Benchmarks/http-vs-nginx.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-8}"
+connections="${2:-50}"
+work="$(mktemp -d)"
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+nginx_port=$(port); rpc_port=$(port); ws_port=$(port)
+cleanup() {
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    [ -n "${node:-}" ] && kill "$node" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"jsonrpc":"2.0","id":1,"result":"0x0"}'; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+.build/release/sankofa dev --data-path "$work/data" --rpc-http-port "$rpc_port" --rpc-ws-port "$ws_port" --logging WARN >"$work/node.log" 2>&1 &
+node=$!
+cat > "$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+for _ in $(seq 1 100); do
+    curl -sf -XPOST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' \
+        "http://127.0.0.1:$rpc_port/" >/dev/null && break
+    sleep 0.1
+done
+
+run() { wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "$1"; }
+rate() { sed -n 's/^Requests\/sec: *//p'; }
+for round in 1 2; do
+    n=$(run "http://127.0.0.1:$nginx_port/"); s=$(run "http://127.0.0.1:$rpc_port/")
+    nr=$(echo "$n" | rate); sr=$(echo "$s" | rate)
+    printf 'round %s  nginx %8.0f req/s p99 %-8s  sankofa %8.0f req/s p50 %-8s p99 %-8s  ratio %.2f\n' "$round" \
+        "$nr" "$(echo "$n" | awk '$1=="99%"{print $2}')" "$sr" "$(echo "$s" | awk '$1=="50%"{print $2}')" \
+        "$(echo "$s" | awk '$1=="99%"{print $2}')" "$(echo "$sr / $nr" | bc -l)"
+done

@@ -24,6 +24,7 @@ let package = Package(
             .product(name: "SankofaChain", package: "Sankofa"),
             .product(name: "SankofaContracts", package: "Sankofa"),
             .product(name: "SankofaP2P", package: "Sankofa"),
+            .product(name: "SankofaQBFT", package: "Sankofa"),
             .product(name: "SankofaRPC", package: "Sankofa"),
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -82,3 +82,5 @@ write('abi', (bytes([i % 11, i % 7, i % 5]) + blob for i, blob in enumerate(blob
 write('rlpx-frame', (bytes([i % 2 * 1, 0]) + blob[:512] for i, blob in enumerate(blobs('rlpx'))))
 write('rlpx-handshake', (bytes([i % 6]) + blob for i, blob in enumerate(blobs('rlpx'))))
 write('eth', (bytes([i % 13]) + blob for i, blob in enumerate(blobs('headers', 'transactions/ethereumjs', 'rlpx'))))
+write('light', (bytes([i % 14]) + blob for i, blob in enumerate(blobs('headers', 'transactions/ethereumjs', 'trie'))))
+write('qbft', (bytes([i % 4]) + blob for i, blob in enumerate(blobs('qbft', 'headers'))))

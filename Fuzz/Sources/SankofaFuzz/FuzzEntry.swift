@@ -21,7 +21,8 @@ let allTargets: [FuzzTarget] = [
     rlpTarget, transactionTarget, headerTarget, blockTarget,
     jsonTarget, jsonRPCTarget, genesisTarget, tomlTarget,
     abiTarget,
-    rlpxFrameTarget, rlpxHandshakeTarget, ethMessageTarget,
+    rlpxFrameTarget, rlpxHandshakeTarget, ethMessageTarget, lightMessageTarget,
+    qbftMessageTarget,
 ]
 
 nonisolated(unsafe) var selectedTarget: FuzzTarget?

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import SankofaChain
 import SankofaJSON
@@ -95,27 +94,18 @@ extension String {
     }
 }
 
-/// A mutable slot handed across the semaphore below (written once by the task, read after the wait).
-private final class ResponseBox: @unchecked Sendable {
-    var response: [UInt8]?
-}
-
 /// JSON-RPC 2.0 framing through the real `RPCDispatcher`: parse errors, request validation, batches, notifications
 /// and method-not-found. The method table is empty: the node's table needs an `RPCBackend`, and the only fake
 /// one lives in the test target. Every response must itself be valid JSON.
 let jsonRPCTarget = FuzzTarget(name: "jsonrpc", summary: "RPCDispatcher.handle (empty method table)",
                                prepare: { _ = rpcDispatcher }) { bytes in
-    let box = ResponseBox()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        box.response = await rpcDispatcher.handle(bytes)
-        done.signal()
-    }
-    done.wait()
-    if let response = box.response, (try? JSONParser.parse(response)) == nil {
+    let response = inline.run { await rpcDispatcher.handle(bytes) }
+    if let response, (try? JSONParser.parse(response)) == nil {
         fuzzFail("dispatcher answered with invalid JSON")
     }
 }
+
+private let inline = InlineExecutor()
 
 private let rpcDispatcher: RPCDispatcher = {
     var limits = RPCLimits()

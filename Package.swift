@@ -188,7 +188,10 @@ let package = Package(
             "SankofaSync", "SankofaP2P", "SankofaBlockchain", "SankofaTxPool", "SankofaChain", "SankofaTestSupport",
         ]),
         .testTarget(name: "SankofaLightTests", dependencies: ["SankofaLight", "SankofaContracts", "SankofaPrimitives"]),
-        .testTarget(name: "SankofaRPCTests", dependencies: ["SankofaRPC", "SankofaJSON", "SankofaTestSupport"]),
+        .testTarget(name: "SankofaRPCTests", dependencies: [
+            "SankofaRPC", "SankofaJSON", "SankofaTestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "SankofaLBWatchTests", dependencies: [
             "SankofaLBWatch", "SankofaRPC", "SankofaJSON", "SankofaContracts", "SankofaChain", "SankofaCrypto",
             "SankofaPrimitives", "SankofaTestSupport",

@@ -2,6 +2,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Logging
+import NIOCore
+import ServiceLifecycle
 import Testing
 @testable import SankofaRPC
 
@@ -101,5 +104,39 @@ struct RPCHTTPPipeliningTests {
             // buffers, not the node's memory, hold the rest: most of the flood could not even be sent.
             #expect(sent < total / 2, "the server took \(sent) of \(total) bytes from a client that reads nothing")
         }
+    }
+
+    /// A bound server as a service, so a `ServiceGroup` can run it and shut it down.
+    struct BoundServer: Service {
+        let server: RPCHTTPServer
+        let channel: NIOAsyncChannel<RPCHTTPServer.Connection, Never>
+        func run() async throws { try await server.serve(channel) }
+    }
+
+    /// Graceful shutdown closes idle keep-alive connections instead of waiting out their idle timeout (a node
+    /// stopped with SIGINT by a client's open connection pool took a minute to exit).
+    @Test func gracefulShutdownClosesKeepAliveConnections() async throws {
+        var settings = RPCHTTPSettings()
+        settings.port = 0
+        settings.idleTimeout = .seconds(60)
+        let server = RPCHTTPServer(settings: settings, dispatcher: RPCHarness().dispatcher, health: RPCFakeBackend(),
+                                   logger: Logger(label: "rpc-http-test"))
+        let channel = try await server.bind()
+        let port = try #require(channel.channel.localAddress?.port)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: BoundServer(server: server, channel: channel))],
+                                                      logger: Logger(label: "rpc-http-test")))
+        let running = Task { try await group.run() }
+        let fd = try await Task.detached {
+            let fd = try RawHTTPClient.connect(port: port)
+            try RawHTTPClient.send(fd, Self.call(id: 1))
+            _ = Self.responses(fd, count: 1)
+            return fd
+        }.value
+        defer { close(fd) }
+        let start = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(ContinuousClock.now - start < .seconds(5), "shutdown waited for an idle keep-alive connection")
+        #expect(RPCHTTPConnectionLimitTests.closedByServer(fd))
     }
 }

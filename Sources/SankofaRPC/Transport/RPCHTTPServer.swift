@@ -139,11 +139,14 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                             try? await channel.close()
                             continue
                         }
+                        // Graceful shutdown (or cancellation) closes the connection; until then it lives on its own.
                         group.addTask {
-                            await withTaskCancellationHandler {
-                                try? await channel.closeFuture.get()
-                            } onCancel: {
-                                channel.close(promise: nil)
+                            try? await cancelWhenGracefulShutdown {
+                                await withTaskCancellationHandler {
+                                    try? await channel.closeFuture.get()
+                                } onCancel: {
+                                    channel.close(promise: nil)
+                                }
                             }
                         }
                     }

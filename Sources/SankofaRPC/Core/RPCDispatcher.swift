@@ -40,10 +40,16 @@ public struct RPCDispatcher: Sendable {
             return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
         }
         let calls = parsed.arrayValue ?? [parsed]
-        guard calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) else {
-            return await answer(parsed, context: context)
+        if calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) {
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answer(parsed, context: context) }
         }
-        return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answer(parsed, context: context) }
+        guard body.count <= Self.cheapBodyBytes else {
+            // A large batch of light calls (a load generator's `eth_sendRawTransaction` batches) is not a heavy call:
+            // it runs on the shared pool at normal priority rather than on the one low-priority heavy thread (which
+            // capped a node's transaction intake) or on an event loop (which it would hold for milliseconds).
+            return await withTaskExecutorPreference(globalConcurrentExecutor) { await answer(parsed, context: context) }
+        }
+        return await answer(parsed, context: context)
     }
 
     /// The encoded answer to a parsed body.

@@ -215,9 +215,14 @@ public enum LightMessage: Hashable, Sendable {
                 guard text.count <= maxStatusLength else {
                     throw EthError.invalidField(message: "TransactionStatus", "reason longer than \(maxStatusLength) bytes")
                 }
+                // Refused rather than repaired: a reason decoded with replacement characters would no longer be
+                // what the server sent (found by the `light` fuzz target).
+                guard let reason = String(validating: text, as: UTF8.self) else {
+                    throw EthError.invalidField(message: "TransactionStatus", "reason is not UTF-8")
+                }
                 try fields.finish()
                 try reader.finish()
-                return .transactionStatus(requestId: requestId, error: String(decoding: text, as: UTF8.self))
+                return .transactionStatus(requestId: requestId, error: reason)
             }
         }
     }

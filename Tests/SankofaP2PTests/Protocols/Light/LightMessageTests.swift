@@ -61,4 +61,15 @@ struct LightMessageTests {
         let longReason = LightMessage.transactionStatus(requestId: 1, error: String(repeating: "x", count: LightMessage.maxStatusLength + 1))
         #expect(throws: EthError.self) { try Self.roundTrip(longReason) }
     }
+
+    /// Found by the `light` fuzz target: a TransactionStatus whose reason is not UTF-8 decoded with replacement
+    /// characters, so the message no longer said what the server sent. The input as the fuzzer saved it (code 0x16).
+    @Test func transactionStatusReasonMustBeUTF8() throws {
+        let data: [UInt8] = [0xc6, 0x1a, 0x84, 0x2e, 0xd6, 0x3c, 0x0d]
+        #expect(throws: EthError.invalidField(message: "TransactionStatus", "reason is not UTF-8")) {
+            try LightMessage.decode(code: LightMessageCode.transactionStatus.rawValue, data: data)
+        }
+        let valid = LightMessage.transactionStatus(requestId: 0x1a, error: "nonce too low: ✓")
+        #expect(try LightMessage.decode(code: valid.code, data: valid.encoded) == valid)
+    }
 }

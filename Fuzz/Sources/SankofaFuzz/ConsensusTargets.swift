@@ -6,12 +6,10 @@ import SankofaQBFT
 let qbftMessageTarget = FuzzTarget(name: "qbft", summary: "QBFTMessage(code:data:) + re-encode round trip") { bytes in
     guard let selector = bytes.first else { return }
     let codes = QBFTMessageCode.allCases
-    let code = Int(codes[Int(selector) % codes.count].rawValue)
-    let data = Array(bytes.dropFirst())
-    guard let message = try? QBFTMessage(code: code, data: data) else { return }
-    _ = message.author
-    let encoded = message.encoded
-    if encoded != data { fuzzFail("QBFT message \(code) re-encodes differently") }
-    guard let again = try? QBFTMessage(code: code, data: encoded) else { fuzzFail("re-encoded QBFT message does not decode") }
-    if again != message { fuzzFail("QBFT message \(code) round trip changed the value") }
+    checkRoundTrip("QBFT", code: UInt64(codes[Int(selector) % codes.count].rawValue), data: Array(bytes.dropFirst()),
+                   decode: { code, data in
+                       let message = try QBFTMessage(code: Int(code), data: data)
+                       _ = message.author
+                       return message
+                   }, encode: \.encoded)
 }

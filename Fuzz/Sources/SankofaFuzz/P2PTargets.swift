@@ -94,12 +94,18 @@ private let ethCodes: [UInt64] = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07
 let ethMessageTarget = FuzzTarget(name: "eth", summary: "EthMessage.decode(code:data:) + re-encode round trip") { bytes in
     guard let selector = bytes.first else { return }
     let code = selector < 0xf0 ? ethCodes[Int(selector) % ethCodes.count] : UInt64(selector)
-    let data = Array(bytes.dropFirst())
-    guard let message = try? EthMessage.decode(code: code, data: data) else { return }
-    let encoded = message.encoded
-    if encoded != data { fuzzFail("eth message \(code) re-encodes differently") }
-    guard let again = try? EthMessage.decode(code: code, data: encoded) else { fuzzFail("re-encoded eth message does not decode") }
-    if again != message { fuzzFail("eth message \(code) round trip changed the value") }
+    checkRoundTrip("eth", code: code, data: Array(bytes.dropFirst()),
+                   decode: { try EthMessage.decode(code: $0, data: $1) }, encode: \.encoded)
+}
+
+/// A message decoded from its code and body must re-encode to the same body and decode again to the same value.
+func checkRoundTrip<Message: Equatable>(_ name: String, code: UInt64, data: [UInt8],
+                                        decode: (UInt64, [UInt8]) throws -> Message, encode: (Message) -> [UInt8]) {
+    guard let message = try? decode(code, data) else { return }
+    let encoded = encode(message)
+    if encoded != data { fuzzFail("\(name) message \(code) re-encodes differently") }
+    guard let again = try? decode(code, encoded) else { fuzzFail("re-encoded \(name) message does not decode") }
+    if again != message { fuzzFail("\(name) message \(code) round trip changed the value") }
 }
 
 private let lightCodes = LightMessage.sharedEthCodes.map(\.rawValue).sorted() + LightMessageCode.allCases.map(\.rawValue)
@@ -111,10 +117,6 @@ let lightMessageTarget = FuzzTarget(name: "light", summary: "LightMessage.decode
                                     prepare: { _ = lightCodes }) { bytes in
     guard let selector = bytes.first else { return }
     let code = selector < 0xf0 ? lightCodes[Int(selector) % lightCodes.count] : UInt64(selector)
-    let data = Array(bytes.dropFirst())
-    guard let message = try? LightMessage.decode(code: code, data: data) else { return }
-    let encoded = message.encoded
-    if encoded != data { fuzzFail("sfl message \(code) re-encodes differently") }
-    guard let again = try? LightMessage.decode(code: code, data: encoded) else { fuzzFail("re-encoded sfl message does not decode") }
-    if again != message { fuzzFail("sfl message \(code) round trip changed the value") }
+    checkRoundTrip("sfl", code: code, data: Array(bytes.dropFirst()),
+                   decode: { try LightMessage.decode(code: $0, data: $1) }, encode: \.encoded)
 }

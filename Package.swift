@@ -156,7 +156,7 @@ let package = Package(
                                          "SankofaTrie", "SankofaState", "SankofaContracts", "SankofaExecution",
                                          "CSecp256k1", "CRocksDB", "SankofaJSON", "SankofaClique", "SankofaRPC", "SankofaNode",
                                          "SankofaP2P", "SankofaConsensus", "SankofaQBFT", "SankofaSync", "SankofaLight",
-                                         "SankofaBlockchain",
+                                         "SankofaBlockchain", "SankofaTxPool",
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "NIOPosix", package: "swift-nio")],
                           path: "Benchmarks/SankofaBenchmarks", swiftSettings: releaseSpeed),

@@ -32,7 +32,7 @@ let runOnce: [(selects: (String) -> Bool, report: () async throws -> String)] = 
 ]
 let chosen = runOnce.filter { entry in prefixes?.contains(where: entry.selects) ?? false }
 let onlyRunOnce = !chosen.isEmpty && (prefixes ?? []).allSatisfy { prefix in runOnce.contains { $0.selects(prefix) } }
-let cases = onlyRunOnce ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all()).filter(selected)
+let cases = onlyRunOnce ? [] : (FoundationCases.all() + StateCases.all() + ExecutionCases.all() + P2PCases.all() + PoolCases.all()).filter(selected)
 var results: [BenchmarkResult] = []
 for bench in cases {
     var result = Harness.measure(bench, seconds: seconds)

@@ -14,7 +14,7 @@ extension TransactionPool {
             let base = baseNonce(sender)
             var all = account.pending.merging(account.queued) { first, _ in first }
             for (nonce, entry) in all where nonce < base {
-                senders[entry.hash] = nil
+                slots[entry.hash] = nil
                 all[nonce] = nil
             }
             pendingCount -= account.pending.count
@@ -44,7 +44,7 @@ extension TransactionPool {
             var changed = false
             for (nonce, entry) in account.queued where current - entry.admitted > config.queuedLifetime {
                 account.queued[nonce] = nil
-                senders[entry.hash] = nil
+                slots[entry.hash] = nil
                 queuedCount -= 1
                 changed = true
             }
@@ -68,20 +68,22 @@ extension TransactionPool {
 
     /// Removes a transaction (and, since later nonces can no longer execute, demotes its sender's later pending ones).
     public func remove(_ hash: Hash32) {
-        guard let sender = senders.removeValue(forKey: hash), var account = accounts[sender] else { return }
-        if let (nonce, _) = account.pending.first(where: { $0.value.hash == hash }) {
-            account.pending[nonce] = nil
-            pendingCount -= 1
-            for later in account.pending.keys where later > nonce {
-                account.queued[later] = account.pending.removeValue(forKey: later)
+        guard let slot = slots.removeValue(forKey: hash) else { return }
+        withAccount(slot.sender) { account in
+            if account.pending.removeValue(forKey: slot.nonce) != nil {
                 pendingCount -= 1
-                queuedCount += 1
+                // The pending run is consecutive, so the nonces after this one are exactly its rest.
+                var later = slot.nonce + 1
+                while let entry = account.pending.removeValue(forKey: later) {
+                    account.queued[later] = entry
+                    pendingCount -= 1
+                    queuedCount += 1
+                    later += 1
+                }
+            } else if account.queued.removeValue(forKey: slot.nonce) != nil {
+                queuedCount -= 1
             }
-        } else if let (nonce, _) = account.queued.first(where: { $0.value.hash == hash }) {
-            account.queued[nonce] = nil
-            queuedCount -= 1
         }
-        accounts[sender] = account.count == 0 ? nil : account
     }
 
     // MARK: Block building
@@ -130,8 +132,8 @@ extension TransactionPool {
     }
 
     public func transaction(_ hash: Hash32) -> RecoveredTransaction? {
-        guard let sender = senders[hash], let account = accounts[sender] else { return nil }
-        return (account.pending.values.first { $0.hash == hash } ?? account.queued.values.first { $0.hash == hash })?.tx
+        guard let slot = slots[hash] else { return nil }
+        return accounts[slot.sender]?.entry(hash, at: slot.nonce)?.tx
     }
 
     /// The nonce a sender's next transaction should use, counting its pending ones.
@@ -154,6 +156,6 @@ extension TransactionPool {
 
     /// Whether each hash is pooled.
     public func contains(_ hashes: [Hash32]) -> [Bool] {
-        hashes.map { senders[$0] != nil }
+        hashes.map { slots[$0] != nil }
     }
 }

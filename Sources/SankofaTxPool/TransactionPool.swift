@@ -18,13 +18,25 @@ public actor TransactionPool {
         var pending: [UInt64: Entry] = [:]
         var queued: [UInt64: Entry] = [:]
         var count: Int { pending.count + queued.count }
+
+        /// The pooled transaction at `nonce`, if it is the one with `hash`.
+        func entry(_ hash: Hash32, at nonce: UInt64) -> Entry? {
+            guard let entry = pending[nonce] ?? queued[nonce], entry.hash == hash else { return nil }
+            return entry
+        }
+    }
+
+    struct Slot: Sendable {
+        let sender: Address
+        let nonce: UInt64
     }
 
     public let config: TxPoolConfig
     var state: any PoolStateReader
     var blockGasLimit: UInt64
     var accounts: [Address: Account] = [:]
-    var senders: [Hash32: Address] = [:]
+    /// Where each pooled transaction sits, so lookups and removals by hash never scan a sender's transactions.
+    var slots: [Hash32: Slot] = [:]
     /// The account nonce each sender had at the last head, so pending runs start there.
     var baseNonces: [Address: UInt64] = [:]
     var pendingCount = 0
@@ -116,7 +128,7 @@ public actor TransactionPool {
         let tx = recovered.transaction
         let sender = recovered.sender
         let hash = tx.hash
-        guard senders[hash] == nil else { throw .alreadyKnown }
+        guard slots[hash] == nil else { throw .alreadyKnown }
         if let allowlist = accountAllowlist, !allowlist.contains(sender) { throw .senderNotAllowed(sender) }
         guard tx.gasLimit <= blockGasLimit else { throw .gasLimitExceedsBlock(gas: tx.gasLimit, blockLimit: blockGasLimit) }
         let base = baseNonce(sender)
@@ -130,46 +142,44 @@ public actor TransactionPool {
         }
 
         expireQueuedIfDue()
-        var account = accounts[sender] ?? Account()
-        let existing = account.pending[tx.nonce] ?? account.queued[tx.nonce]
-        let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
-        if let existing {
-            guard Self.replaces(tx, existing.tx.transaction, bumpPercent: config.priceBumpPercent) else {
-                throw .replacementUnderpriced
-            }
-        } else {
-            if !isPending, queuedCount >= config.maxQueued { throw .poolFull }
-            if isPending, pendingCount >= config.maxPending { throw .poolFull }
-            if account.count >= config.maxPerSender {
-                // The next executable nonce is always admissible: it evicts the sender's farthest future nonce,
-                // otherwise 512 future nonces would lock the gap-closing transaction out for good.
-                guard isPending, let farthest = account.queued.keys.max() else {
-                    throw .senderLimitReached(limit: config.maxPerSender)
+        let promoted = try withAccount(sender) { account throws(TxPoolError) -> [Hash32] in
+            let existing = account.pending[tx.nonce] ?? account.queued[tx.nonce]
+            let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
+            if let existing {
+                guard Self.replaces(tx, existing.tx.transaction, bumpPercent: config.priceBumpPercent) else {
+                    throw .replacementUnderpriced
                 }
-                if let evicted = account.queued.removeValue(forKey: farthest) {
-                    senders[evicted.hash] = nil
-                    queuedCount -= 1
+            } else {
+                if !isPending, queuedCount >= config.maxQueued { throw .poolFull }
+                if isPending, pendingCount >= config.maxPending { throw .poolFull }
+                if account.count >= config.maxPerSender {
+                    // The next executable nonce is always admissible: it evicts the sender's farthest future nonce,
+                    // otherwise 512 future nonces would lock the gap-closing transaction out for good.
+                    guard isPending, let farthest = account.queued.keys.max() else {
+                        throw .senderLimitReached(limit: config.maxPerSender)
+                    }
+                    if let evicted = account.queued.removeValue(forKey: farthest) {
+                        slots[evicted.hash] = nil
+                        queuedCount -= 1
+                    }
                 }
             }
-        }
 
-        sequence += 1
-        let entry = Entry(tx: recovered, sequence: sequence, admitted: now())
-
-        if let existing {
-            senders[existing.hash] = nil
-            if account.pending[tx.nonce] != nil { account.pending[tx.nonce] = entry } else { account.queued[tx.nonce] = entry }
-        } else if isPending {
-            account.pending[tx.nonce] = entry
-            pendingCount += 1
-        } else {
-            account.queued[tx.nonce] = entry
-            queuedCount += 1
+            sequence += 1
+            let entry = Entry(tx: recovered, sequence: sequence, admitted: now())
+            if let existing {
+                slots[existing.hash] = nil
+                if account.pending[tx.nonce] != nil { account.pending[tx.nonce] = entry } else { account.queued[tx.nonce] = entry }
+            } else if isPending {
+                account.pending[tx.nonce] = entry
+                pendingCount += 1
+            } else {
+                account.queued[tx.nonce] = entry
+                queuedCount += 1
+            }
+            return (isPending ? [hash] : []) + promote(&account, base: base)
         }
-        senders[hash] = sender
-        var promoted = isPending ? [hash] : []
-        promoted += promote(&account, base: base)
-        accounts[sender] = account
+        slots[hash] = Slot(sender: sender, nonce: tx.nonce)
         for hash in promoted { pendingHashes.yield(hash) }
         return hash
     }
@@ -197,6 +207,15 @@ public actor TransactionPool {
             next += 1
         }
         return promoted
+    }
+
+    /// Runs `body` on `sender`'s account in place (a copy taken out of `accounts` and written back would copy its
+    /// dictionaries on every change, making admission cost grow with the sender's pooled count); an account left
+    /// empty is dropped.
+    func withAccount<Result, Failure: Error>(_ sender: Address,
+                                             _ body: (inout Account) throws(Failure) -> Result) throws(Failure) -> Result {
+        defer { if accounts[sender]?.count == 0 { accounts[sender] = nil } }
+        return try body(&accounts[sender, default: Account()])
     }
 
     func baseNonce(_ sender: Address) -> UInt64 {

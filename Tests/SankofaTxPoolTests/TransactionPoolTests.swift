@@ -215,6 +215,27 @@ struct TransactionPoolTests {
         #expect(await pool.content().queued[Self.alice.address]?.map(\.transaction.nonce) == [2])
     }
 
+    @Test func lookupsFollowRemovalsAndRefusalsLeaveNoEmptyAccount() async throws {
+        let pool = Self.pool { $0.maxQueued = 1 }
+        let txs = (0..<3 as Range<UInt64>).map { Self.tx(Self.alice, $0) }
+        for tx in txs { try await pool.add(tx) }
+        let queued = Self.tx(Self.alice, 5)
+        try await pool.add(queued)
+        await pool.remove(queued.hash)
+        #expect(await pool.transaction(queued.hash) == nil)
+        #expect(await pool.transaction(txs[2].hash)?.transaction == txs[2])
+        await pool.remove(txs[0].hash)
+        #expect(await pool.contains(txs.map(\.hash)) == [false, true, true])
+        #expect(await pool.status == (pending: 0, queued: 2))
+        // A refused first transaction of a new sender leaves nothing behind.
+        await #expect(throws: TxPoolError.poolFull) { try await pool.add(Self.tx(Self.bob, 3)) }
+        #expect(await pool.accounts[Self.bob.address] == nil)
+        #expect(await pool.nextNonce(for: Self.bob.address) == 0)
+        // Removed transactions can come back.
+        try await pool.add(txs[0])
+        #expect(await pool.status == (pending: 3, queued: 0))
+    }
+
     @Test func pendingStreamAnnouncesNewPendingTransactions() async throws {
         let pool = Self.pool()
         let stream = await pool.pendingTransactionStream()

@@ -10,7 +10,8 @@ import Testing
 struct MetricsServerTests {
     @Test func servesPrometheusTextAtMetrics() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeGauge(name: "sankofa_chain_head_number").set(Int64(42))
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "sankofa_chain_head_number", unitName: "", helpText: ""))
+            .set(Int64(42))
         let channel = try await MetricsServer.bind(registry: registry, host: "127.0.0.1", port: 0)
         defer { channel.close(promise: nil) }
         let port = try #require(channel.localAddress?.port)

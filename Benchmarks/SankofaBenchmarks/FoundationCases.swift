@@ -26,6 +26,16 @@ enum FoundationCases {
             BenchmarkCase(name: "keccak/1KiB", bytesPerOp: 1024, baseline: nil) { n in
                 kib.withUnsafeBytes { buf in for _ in 0..<n { blackHole(Keccak256.hash(buf)) } }
             },
+            // What QBFT's duplicate tracker hashes every received message with instead of Keccak.
+            BenchmarkCase(name: "siphash/1KiB", bytesPerOp: 1024, baseline: "keccak/1KiB") { n in
+                kib.withUnsafeBytes { buf in
+                    for _ in 0..<n {
+                        var hasher = Hasher()
+                        hasher.combine(bytes: buf)
+                        blackHole(hasher.finalize())
+                    }
+                }
+            },
             BenchmarkCase(name: "rlp/encode-tx", bytesPerOp: raw.count, baseline: nil) { n in
                 for _ in 0..<n { blackHole(Transaction(payload: payload, signature: signature).encoded.count) }
             },

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SankofaChain
 import SankofaConsensus
 import SankofaPrimitives
@@ -21,8 +22,11 @@ final class ConsensusThread: @unchecked Sendable {
     /// Peer messages queued at most; beyond it the oldest message is dropped and counted.
     static let messageLimit = 10_000
 
-    private var queue: [Event] = []
-    private var queuedMessages = 0
+    /// Peer messages and the other events in two rings, each stamped with its arrival number: dropping the oldest
+    /// message and taking the next event are O(1) however full the queue is, and events still run in arrival order.
+    private var messages = CircularBuffer<(arrival: UInt64, code: Int, data: [UInt8])>()
+    private var others = CircularBuffer<(arrival: UInt64, event: Event)>()
+    private var arrivals: UInt64 = 0
     private var stopped = false
     private let condition = NSCondition()
     private var thread: Thread?
@@ -44,15 +48,16 @@ final class ConsensusThread: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped else { return }
-        if case .message = event {
-            if queuedMessages >= Self.messageLimit, let oldest = queue.firstIndex(where: { if case .message = $0 { true } else { false } }) {
-                queue.remove(at: oldest)
-                queuedMessages -= 1
+        arrivals += 1
+        if case .message(let code, let data) = event {
+            if messages.count >= Self.messageLimit {
+                messages.removeFirst()
                 droppedMessages += 1
             }
-            queuedMessages += 1
+            messages.append((arrivals, code, data))
+        } else {
+            others.append((arrivals, event))
         }
-        queue.append(event)
         condition.signal()
     }
 
@@ -60,19 +65,23 @@ final class ConsensusThread: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopped = true
-        queue.removeAll()
+        messages.removeAll()
+        others.removeAll()
         condition.broadcast()
         condition.unlock()
     }
 
-    private func next() -> Event? {
+    /// The next event in arrival order, waiting for one; nil once stopped.
+    func next() -> Event? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty, !stopped { condition.wait() }
+        while messages.isEmpty, others.isEmpty, !stopped { condition.wait() }
         guard !stopped else { return nil }
-        let event = queue.removeFirst()
-        if case .message = event { queuedMessages -= 1 }
-        return event
+        if let message = messages.first, others.first.map({ message.arrival < $0.arrival }) ?? true {
+            messages.removeFirst()
+            return .message(code: message.code, data: message.data)
+        }
+        return others.removeFirst().event
     }
 }
 

@@ -43,7 +43,7 @@ struct LocalNetwork {
             }
         } else {
             // The same code path as 'sankofa genesis new'.
-            var genesis = try GenesisCommand.New.parse(["--consensus", consensus, "--chain-id", String(chainId),
+            let genesis = try GenesisCommand.New.parse(["--consensus", consensus, "--chain-id", String(chainId),
                                                         "--block-period", String(blockPeriod), "--validator"] + signers
                                                        + ["--admin", signers[0], "--output", genesisPath])
             try genesis.run()
@@ -90,7 +90,7 @@ struct LocalNetwork {
         var processes: [Process] = []
         for (i, node) in layout.nodes.enumerated() {
             let logPath = (folder(node.name) as NSString).appendingPathComponent("node.log")
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)   // FileHandle below reports failure
             guard let log = FileHandle(forWritingAtPath: logPath) else { throw CLIError.file(path: logPath, reason: "cannot be written") }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)

@@ -18,7 +18,13 @@ public actor FilterRegistry {
     }
 
     var filters: [UInt256: Installed] = [:]
+    /// Installed pending-transaction filters: the pool feed stops with the last one.
+    var pendingFilters = 0
     let timeout: TimeInterval
+    /// When unpolled filters were last looked for: at most every `expiryInterval` (a second, less for tiny
+    /// timeouts), so polls and installs do not each scan up to `maxFilters` filters.
+    var lastExpiry = Date.distantPast
+    var expiryInterval: TimeInterval { min(1, timeout / 4) }
     /// Pending hashes for every pending filter at once: one pool subscription however many filters are installed,
     /// and per filter only a cursor, so idle filters cost nothing per transaction (issue 18: 10,000 idle filters
     /// had slowed intake 23–51×) and uninstalling frees everything.
@@ -47,6 +53,7 @@ public actor FilterRegistry {
     func install(_ kind: Kind) throws(RPCError) -> JSON {
         let id = try newID()
         filters[id] = Installed(kind: kind, lastPoll: Date())
+        if case .pending = kind { pendingFilters += 1 }
         return .quantity(id)
     }
 
@@ -127,7 +134,9 @@ public actor FilterRegistry {
 
     func uninstall(_ id: UInt256) -> Bool {
         guard let removed = filters.removeValue(forKey: id) else { return false }
-        if case .pending = removed.kind, !filters.values.contains(where: { if case .pending = $0.kind { true } else { false } }) {
+        guard case .pending = removed.kind else { return true }
+        pendingFilters -= 1
+        if pendingFilters == 0 {
             pendingFeed?.cancel()
             pendingFeed = nil
             pendingLog = PendingHashLog(capacity: pendingLog.capacity)
@@ -136,7 +145,10 @@ public actor FilterRegistry {
     }
 
     func expire() {
-        let cutoff = Date().addingTimeInterval(-timeout)
+        let now = Date()
+        guard now.timeIntervalSince(lastExpiry) >= expiryInterval else { return }
+        lastExpiry = now
+        let cutoff = now.addingTimeInterval(-timeout)
         for (id, installed) in filters where installed.lastPoll < cutoff { _ = uninstall(id) }
     }
 }

@@ -105,6 +105,9 @@ public actor SubscriptionRegistry {
     }
 
     var entries: [String: Entry] = [:]
+    /// Ids by owning connection, so the per-connection cap and a connection's close cost what it holds, not what
+    /// the node holds.
+    var byOwner: [ObjectIdentifier: Set<String>] = [:]
     /// Subscriptions one connection may hold at once.
     public static let maxPerConnection = 1_000
     /// Subscriptions all connections together may hold (issue 18: 20 connections holding 1,000 each slowed
@@ -118,7 +121,7 @@ public actor SubscriptionRegistry {
         guard entries.count < maxTotal else {
             throw RPCError.server("too many subscriptions on this node (at most \(maxTotal)); unsubscribe or retry later")
         }
-        guard entries.values.filter({ $0.owner == owner }).count < Self.maxPerConnection else {
+        guard byOwner[owner, default: []].count < Self.maxPerConnection else {
             throw RPCError.server("too many subscriptions on this connection (at most \(Self.maxPerConnection))")
         }
         var id: String
@@ -130,20 +133,24 @@ public actor SubscriptionRegistry {
     /// Live subscriptions on the node (for tests and metrics).
     public var count: Int { entries.count }
 
-    func add(_ id: String, owner: ObjectIdentifier, _ task: Task<Void, Never>) { entries[id] = Entry(owner: owner, task: task) }
+    func add(_ id: String, owner: ObjectIdentifier, _ task: Task<Void, Never>) {
+        entries[id] = Entry(owner: owner, task: task)
+        byOwner[owner, default: []].insert(id)
+    }
 
     /// Cancels a subscription of `owner`'s; another connection's ids are not found.
     func cancel(_ id: String, owner: ObjectIdentifier) -> Bool {
         guard let entry = entries[id], entry.owner == owner else { return false }
         entries[id] = nil
+        byOwner[owner]?.remove(id)
+        if byOwner[owner]?.isEmpty == true { byOwner[owner] = nil }
         entry.task.cancel()
         return true
     }
 
     func cancelAll(owner: ObjectIdentifier) {
-        for (id, entry) in entries where entry.owner == owner {
-            entry.task.cancel()
-            entries[id] = nil
+        for id in byOwner.removeValue(forKey: owner) ?? [] {
+            entries.removeValue(forKey: id)?.task.cancel()
         }
     }
 }

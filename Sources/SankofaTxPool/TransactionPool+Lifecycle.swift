@@ -121,7 +121,10 @@ extension TransactionPool {
 
     public var status: (pending: Int, queued: Int) { (pendingCount, queuedCount) }
 
-    public func content() -> (pending: [Address: [RecoveredTransaction]], queued: [Address: [RecoveredTransaction]]) {
+    /// Every pooled transaction by sender, in nonce order. Only the accounts are read inside the actor (a copy that
+    /// shares their storage); the sorting happens outside it, so a large pool's content does not hold up admission.
+    public nonisolated func content() async -> (pending: [Address: [RecoveredTransaction]], queued: [Address: [RecoveredTransaction]]) {
+        let accounts = await self.accounts
         var pending: [Address: [RecoveredTransaction]] = [:]
         var queued: [Address: [RecoveredTransaction]] = [:]
         for (sender, account) in accounts {

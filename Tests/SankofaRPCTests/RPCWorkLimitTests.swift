@@ -54,6 +54,7 @@ struct RPCWorkLimitTests {
         ("eth_getBlockReceipts", [], true), ("eth_getBlockByNumber", ["latest", true], true),
         ("eth_getBlockByNumber", ["latest", false], false), ("eth_getBlockByHash", ["0x00"], false),
         ("eth_blockNumber", [], false), ("eth_chainId", [], false), ("eth_getBalance", [], false),
+        ("txpool_content", [], true), ("txpool_status", [], false),
     ] as [(String, [JSON], Bool)])
     func heavyCalls(method: String, params: [JSON], heavy: Bool) {
         #expect(RPCLimits.isHeavy(method, params) == heavy)

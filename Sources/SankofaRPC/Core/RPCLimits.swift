@@ -29,11 +29,11 @@ public struct RPCLimits: Sendable, Equatable {
     public init() {}
 
     /// Calls whose cost grows with chain data or the caller's input rather than staying constant: log scans,
-    /// proofs, simulated calls, whole blocks with their transactions, a block's receipts.
+    /// proofs, simulated calls, whole blocks with their transactions, a block's receipts, the whole pool's content.
     public static func isHeavy(_ method: String, _ params: [JSON]) -> Bool {
         switch method {
         case "eth_getLogs", "eth_getFilterLogs", "eth_getProof", "eth_call", "eth_estimateGas", "eth_getBlockReceipts",
-             "eth_feeHistory":
+             "eth_feeHistory", "txpool_content":
             return true
         case "eth_getBlockByNumber", "eth_getBlockByHash":
             return params.count > 1 && params[1].boolValue == true

@@ -16,7 +16,7 @@ struct HeadFollower: Service, CustomStringConvertible {
     func run() async throws {
         let events = await blockchain.headEvents()
         // Cancellation (on graceful shutdown) ends the stream's iteration.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await event in events {
                 let header = event.block.header
                 metrics.head(header)

@@ -9,7 +9,9 @@
 public final class Broadcast<Element: Sendable>: Sendable {
     private struct Listeners {
         var next: UInt64 = 0
-        var active: [UInt64: AsyncStream<Element>.Continuation] = [:]
+        var active: [UInt64: AsyncStream<Element>.Continuation] = [:] { didSet { all = Array(active.values) } }
+        /// `active`'s continuations, rebuilt when a listener comes or goes rather than on every value.
+        private(set) var all: [AsyncStream<Element>.Continuation] = []
         var finished = false
     }
 
@@ -43,7 +45,7 @@ public final class Broadcast<Element: Sendable>: Sendable {
 
     /// Sends `value` to every listener (O(listeners); never blocks).
     public func yield(_ value: Element) {
-        for continuation in listeners.withLock({ Array($0.active.values) }) { continuation.yield(value) }
+        for continuation in listeners.withLock({ $0.all }) { continuation.yield(value) }
     }
 
     /// Ends every listener's stream; later subscribers end at once.
@@ -51,7 +53,7 @@ public final class Broadcast<Element: Sendable>: Sendable {
         let ended = listeners.withLock { state -> [AsyncStream<Element>.Continuation] in
             state.finished = true
             defer { state.active.removeAll() }
-            return Array(state.active.values)
+            return state.all
         }
         for continuation in ended { continuation.finish() }
     }

@@ -39,15 +39,16 @@ struct FutureMessageBuffer {
                 evicted += byHeight[highest]?.count ?? 0
                 count -= byHeight[highest]?.count ?? 0
                 byHeight[highest] = nil
-            } else if var entries = byHeight[highest], !entries.isEmpty {
-                release(entries.removeFirst().message.author)
-                byHeight[highest] = entries
+            } else if byHeight[highest]?.isEmpty == false {
+                // Trimmed in place (a copy taken out and written back would copy every entry per message).
+                release(byHeight[highest, default: []].removeFirst().message.author)
                 count -= 1
                 evicted += 1
             }
         }
-        let stillHeld = byHeight[height]?.contains { $0.data == entry.data } ?? false
-        return (stillHeld, evicted)
+        // The new entry is the last of its height's list, and lists lose their first entries or go whole (with
+        // `limit > 0` a single height keeps at least the newest): it is held exactly when its height still is.
+        return (byHeight[height] != nil, evicted)
     }
 
     /// Removes and returns the messages for `height`, discarding those for every earlier height.

@@ -27,6 +27,17 @@ struct BoundedBuffersTests {
         #expect(buffer.add(prepare("A", height: 13), currentHeight: 12).held, "A's share was released")
     }
 
+    @Test func futureBufferReportsWhetherTheNewMessageSurvived() {
+        var buffer = FutureMessageBuffer(maxDistance: 5, limit: 2, perSender: 5)
+        #expect(buffer.add(prepare("A", height: 11), currentHeight: 10).held)
+        #expect(buffer.add(prepare("B", height: 11), currentHeight: 10).held)
+        let third = buffer.add(prepare("C", height: 11), currentHeight: 10)
+        #expect(third.held && third.dropped == 1, "one height only: its oldest goes, the newest stays")
+        let higher = buffer.add(prepare("D", height: 13), currentHeight: 10)
+        #expect(!higher.held && higher.dropped == 1, "over the limit the highest height goes, here the new one's")
+        #expect(buffer.take(height: 11).map(\.message.author) == ["B", "C"].map(TestValidators.address))
+    }
+
     @Test func roundChangeManagerKeepsFewRoundsPerAuthor() {
         var manager = RoundChangeManager(quorum: 3)
         for round in 1...50 {

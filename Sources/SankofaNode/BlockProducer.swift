@@ -156,7 +156,9 @@ public struct BlockProducer: Service, CustomStringConvertible {
         metrics.blockProduced(block, milliseconds: milliseconds)
         // Update the pool now rather than when the head follower gets to it: the next block must not re-propose
         // transactions this one included.
-        if let reader = try? headState(block.header) { await pool.newHead(state: reader, blockGasLimit: block.header.gasLimit) }
+        if let reader = try? headState(block.header) {
+            await pool.newHead(state: reader, blockGasLimit: block.header.gasLimit, block: block)
+        }
         for (hash, error) in produced.rejected {
             if case .blockGasLimitExceeded = error { continue }
             logger.debug("Dropped transaction \(hash.hex): \(error)")

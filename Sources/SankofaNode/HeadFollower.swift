@@ -20,10 +20,10 @@ struct HeadFollower: Service, CustomStringConvertible {
             for await event in events {
                 let header = event.block.header
                 metrics.head(header)
-                // The producer already told the pool about its own blocks; an event that is no longer the head
-                // would move the pool back to an older state.
+                // The producer already told the pool about its own blocks (it ignores a head it has applied); an
+                // event that is no longer the head would move the pool back to an older state.
                 if await blockchain.head.hash == header.hash, let reader = try? HeadStateReader(store: store, root: header.stateRoot) {
-                    await pool.newHead(state: reader, blockGasLimit: header.gasLimit)
+                    await pool.newHead(state: reader, blockGasLimit: header.gasLimit, block: event.block)
                 }
                 if !event.removed.isEmpty {
                     let orphaned = event.removed.flatMap(\.transactions).compactMap { try? pool.senderCache.recovered($0) }

@@ -54,6 +54,19 @@ public final class SenderCache: Sendable {
     /// Below this many unknown senders, recovering on the calling thread is cheaper than fanning out.
     static let parallelThreshold = 64
 
+    /// The senders of `transactions` if this node has recovered every one of them, without recovering any.
+    public func knownSenders(of transactions: [Transaction]) -> [Address]? {
+        entries.withLock { entries in
+            var senders: [Address] = []
+            senders.reserveCapacity(transactions.count)
+            for tx in transactions {
+                guard let sender = entries[tx.hash] else { return nil }
+                senders.append(sender)
+            }
+            return senders
+        }
+    }
+
     /// Whether this node has recovered the sender of `hash` (it has seen that transaction).
     public func contains(_ hash: Hash32) -> Bool { entries.withLock { $0[hash] != nil } }
 

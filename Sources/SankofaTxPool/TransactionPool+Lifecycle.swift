@@ -3,15 +3,37 @@ import SankofaPrimitives
 
 extension TransactionPool {
     /// After a new head: drops transactions whose nonces the chain has used (included, or replaced by another
-    /// transaction with that nonce), and rebuilds each sender's pending run from its new account nonce.
-    public func newHead(state: any PoolStateReader, blockGasLimit: UInt64) {
+    /// transaction with that nonce), and rebuilds the pending runs from the new account nonces.
+    ///
+    /// When `block` is a child of the head the pool last saw and this node knows its senders, only those senders
+    /// are re-based: a block changes no other account's nonce, and re-reading every pooled sender's nonce from
+    /// state on every block made each head cost O(pool). Any other head (the first, a reorg, a skipped one, or no
+    /// `block`) re-bases every sender.
+    public func newHead(state: any PoolStateReader, blockGasLimit: UInt64, block: Block? = nil) {
+        if let block, block.hash == headHash { return }   // already applied (the producer and the follower both tell)
         self.state = state
         self.blockGasLimit = blockGasLimit
-        baseNonces.removeAll(keepingCapacity: true)
-        expireQueued()
+        let senders: [Address]
+        if let block, let headHash, block.header.parentHash == headHash,
+           let known = senderCache.knownSenders(of: block.transactions) {
+            senders = Array(Set(known))
+            for sender in senders { baseNonces[sender] = nil }
+        } else {
+            baseNonces.removeAll(keepingCapacity: true)
+            senders = Array(accounts.keys)
+        }
+        headHash = block?.hash
+        expireQueuedIfDue()
         var promoted: [Hash32] = []
-        for (sender, var account) in accounts {
-            let base = baseNonce(sender)
+        for sender in senders where accounts[sender] != nil { rebase(sender, promoted: &promoted) }
+        for hash in promoted { pendingHashes.yield(hash) }
+    }
+
+    /// Drops `sender`'s transactions below its account nonce and rebuilds its pending run from there; hashes that
+    /// became pending are appended to `promoted`.
+    func rebase(_ sender: Address, promoted: inout [Hash32]) {
+        let base = baseNonce(sender)
+        withAccount(sender) { account in
             var all = account.pending.merging(account.queued) { first, _ in first }
             for (nonce, entry) in all where nonce < base {
                 slots[entry.hash] = nil
@@ -30,9 +52,7 @@ extension TransactionPool {
             account.queued = all
             pendingCount += account.pending.count
             queuedCount += account.queued.count
-            accounts[sender] = account.count == 0 ? nil : account
         }
-        for hash in promoted { pendingHashes.yield(hash) }
     }
 
     /// Drops queued transactions older than `config.queuedLifetime` (geth evicts stale queues the same way), so

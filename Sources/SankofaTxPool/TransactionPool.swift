@@ -39,6 +39,8 @@ public actor TransactionPool {
     var slots: [Hash32: Slot] = [:]
     /// The account nonce each sender had at the last head, so pending runs start there.
     var baseNonces: [Address: UInt64] = [:]
+    /// The head `newHead` last applied (nil before the first, or after one given without its block).
+    var headHash: Hash32?
     var pendingCount = 0
     var queuedCount = 0
     var sequence: UInt64 = 0

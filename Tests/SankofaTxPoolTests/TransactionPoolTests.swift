@@ -206,6 +206,35 @@ struct TransactionPoolTests {
         #expect(await pool.candidates().map(\.transaction.nonce) == [0, 1, 2, 3, 4])
     }
 
+    static func block(number: UInt64, parent: Hash32, _ transactions: [Transaction]) -> Block {
+        Block(header: BlockHeader(parentHash: parent, coinbase: .zero, stateRoot: .zero, difficulty: .zero, number: number,
+                                  gasLimit: 30_000_000, gasUsed: 0, timestamp: number, extraData: [], baseFeePerGas: nil),
+              transactions: transactions)
+    }
+
+    @Test func aChildHeadReBasesOnlyItsSenders() async throws {
+        let state = FakeState()
+        let pool = Self.pool(state)
+        let (alice0, alice1, bob0) = (Self.tx(Self.alice, 0), Self.tx(Self.alice, 1), Self.tx(Self.bob, 0))
+        for tx in [alice0, alice1, bob0] { try await pool.add(tx) }
+        let first = Self.block(number: 1, parent: .zero, [])
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: first)
+        // The child includes Alice's nonce 0. Bob's nonce moves in state too (it cannot on a real chain): it is not
+        // re-read, which shows that only the block's senders were.
+        state.nonces[Self.alice.address] = 1
+        state.nonces[Self.bob.address] = 1
+        let child = Self.block(number: 2, parent: first.hash, [alice0])
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: child)
+        #expect(await pool.contains([alice0.hash, alice1.hash, bob0.hash]) == [false, true, true])
+        #expect(await pool.status == (pending: 2, queued: 0))
+        // The same head again changes nothing; a head that is not the child of the last re-bases every sender.
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: child)
+        #expect(await pool.contains([bob0.hash]) == [true])
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: Self.block(number: 9, parent: Keccak256.hash([9]), []))
+        #expect(await pool.contains([alice1.hash, bob0.hash]) == [true, false])
+        #expect(await pool.status == (pending: 1, queued: 0))
+    }
+
     @Test func removalDemotesLaterNonces() async throws {
         let pool = Self.pool()
         let txs = (0..<3 as Range<UInt64>).map { Self.tx(Self.alice, $0) }

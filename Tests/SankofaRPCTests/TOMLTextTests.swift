@@ -31,6 +31,21 @@ struct TOMLTextTests {
         #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
     }
 
+    /// Found by a long run of the `toml` target: `""""` closes a multi-line string (the first quote is its content);
+    /// the guard closed it one quote early, lost track of strings and missed the `}` inside the array, on which
+    /// toml++'s `parse_value` assertion aborted.
+    @Test func multiLineStringEndingInExtraQuotesIsTracked() throws {
+        let crash = String(decoding: [0x70, 0x3d, 0x5b, 0x22, 0x22, 0x22, 0x21, 0x22, 0x2c, 0x2c, 0x22, 0x22, 0x2c, 0x22, 0x22,
+                                      0x2c, 0x7d, 0x22, 0x22, 0x22, 0x22, 0x2c, 0x22, 0x22, 0x2c, 0x7d, 0x22, 0x22, 0x25, 0x5d] as [UInt8],
+                              as: UTF8.self)   // p=["""!",,"","",}"""","",}""%]
+        #expect(TOMLText.badTableHeader(crash) != nil)
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(crash) }
+        for valid in [#"s = """a""""#, "s = '''b'''''", #"k = ["""x"""", "y"]"# + "\n[t]\nz = 1"] {
+            #expect(TOMLText.badTableHeader(valid) == nil, "\(valid)")
+            _ = try TOMLText.parse(valid)
+        }
+    }
+
     @Test(arguments: ["[a]\nx = 1", "[[ \"b\" ]]\ny = 2", "k = [\n  [+1, 2],\n]\n[t]\nz = 3", "k = \"[+\"\n[u]", "t = { a = [1, { b = 2 }] }\n[v]", "[[arr]]\nx = 1\n[[arr]]\nx = 2"])
     func validHeadersAndArraysPass(text: String) throws {
         #expect(TOMLText.badTableHeader(text) == nil)

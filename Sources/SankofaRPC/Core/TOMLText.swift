@@ -6,7 +6,8 @@ import TOMLKit
 /// is_string_delimiter(*cp)") when a table header starts with certain characters, e.g. `[` U+1000 or `[` U+0001
 /// or `[+`, and (`parse_value`: "!is_value_terminator(*cp)") on `s = [}` — all found by the `toml` fuzz target
 /// (Fuzz/): toml++ checks those characters only in its assertions. Likewise (`parse_time`: "is_decimal_digit(*cp)")
-/// on a date followed by `T` and no digit, e.g. `1979-05-27Tb2p07:32:00Z`. TOML 1.0 allows no control character but tab anywhere (line
+/// on a date followed by `T` and no digit, e.g. `1979-05-27Tb2p07:32:00Z`; and `parse_value` again on a `}` in an
+/// array that a multi-line string ending in four quotes had hidden from an earlier version of this guard. TOML 1.0 allows no control character but tab anywhere (line
 /// breaks aside), and bare keys are ASCII (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before
 /// they reach the parser; strings (quoted keys included) and comments may still hold any UTF-8.
 public enum TOMLText {
@@ -71,7 +72,11 @@ public enum TOMLText {
                 while index < bytes.count, !(bytes[index] == byte && opensTriple(index)) {
                     index += byte == quote && bytes[index] == backslash ? 2 : 1
                 }
-                index += 3
+                // TOML 1.0: one or two quotes right before the closing three belong to the string (`""""` ends
+                // a string whose last character is `"`), so a run of up to five closes it.
+                var run = 3
+                while run < 5, index + run < bytes.count, bytes[index + run] == byte { run += 1 }
+                index += run
             } else if byte == quote || byte == apostrophe {
                 index += 1
                 while index < bytes.count, bytes[index] != byte, bytes[index] != UInt8(ascii: "\n") {

@@ -1,4 +1,3 @@
-import Dispatch
 import SankofaChain
 import SankofaCrypto
 import SankofaPrimitives
@@ -27,11 +26,11 @@ enum PoolCases {
                 for _ in 0..<n { blackHole(filled(with: crowded)) }
             },
             BenchmarkCase(name: "txpool/lookup-1-per-sender", bytesPerOp: 0, itemsPerOp: count, baseline: nil) { n in
-                for _ in 0..<n { blackHole(wait { await spreadPool.transactions(spreadHashes) }) }
+                for _ in 0..<n { blackHole(try! blocking { await spreadPool.transactions(spreadHashes) }) }
             },
             BenchmarkCase(name: "txpool/lookup-512-per-sender", bytesPerOp: 0, itemsPerOp: count,
                           baseline: "txpool/lookup-1-per-sender") { n in
-                for _ in 0..<n { blackHole(wait { await crowdedPool.transactions(crowdedHashes) }) }
+                for _ in 0..<n { blackHole(try! blocking { await crowdedPool.transactions(crowdedHashes) }) }
             },
         ]
     }
@@ -53,25 +52,12 @@ enum PoolCases {
         var config = TxPoolConfig(chainId: 1337)
         config.maxPerSender = count
         let pool = TransactionPool(config: config, state: EmptyState(), blockGasLimit: 30_000_000)
-        let pending = wait { () async -> Int in
+        let pending = try! blocking { () async -> Int in
             for tx in transactions { _ = try? await pool.insert(tx) }
             return await pool.status.pending
         }
         precondition(pending == transactions.count, "the pool refused some of the benchmark's transactions")
         return pool
-    }
-
-    /// Runs `body` to completion from synchronous benchmark code.
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let done = DispatchSemaphore(value: 0)
-        let result = Locked<T?>(nil)
-        Task {
-            let value = await body()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0! }
     }
 }
 

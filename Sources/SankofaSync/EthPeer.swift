@@ -23,11 +23,20 @@ public final class EthPeer: Sendable, CustomStringConvertible {
         var knownTransactions = RecentSet<Hash32>(capacity: EthPeer.knownTransactionsCapacity)
     }
 
+    /// Announced transactions to fetch from this peer, in announcement order, and whether a loop is fetching them.
+    /// Holds only hashes claimed in `TransactionGossip`'s in-flight set, so it is bounded by that set.
+    private struct Fetches {
+        var hashes: [Hash32] = []
+        var next = 0
+        var fetching = false
+    }
+
     /// geth keeps 1,024 block and 32,768 transaction hashes per peer.
     static let knownBlocksCapacity = 1_024
     static let knownTransactionsCapacity = 32_768
 
     private let state = Locked(State())
+    private let fetches = Locked(Fetches())
     private let requests = PendingRequests<EthMessage>()
 
     init(peer: Peer) { self.peer = peer }
@@ -87,6 +96,36 @@ public final class EthPeer: Sendable, CustomStringConvertible {
                 state.knownTransactions.insert(hash)
                 return true
             }
+        }
+    }
+
+    // MARK: Fetching announced transactions
+
+    /// Queues announced hashes for fetching; true when no loop is fetching from this peer yet, and the caller must
+    /// start one (it then runs `nextFetch` until that returns nil).
+    func queueFetch(_ hashes: [Hash32]) -> Bool {
+        fetches.withLock { fetches in
+            fetches.hashes.append(contentsOf: hashes)
+            defer { fetches.fetching = true }
+            return !fetches.fetching
+        }
+    }
+
+    /// The next at most `limit` queued hashes; nil (and the loop ends) when none are left.
+    func nextFetch(limit: Int) -> [Hash32]? {
+        fetches.withLock { fetches in
+            guard fetches.next < fetches.hashes.count else {
+                fetches = Fetches()
+                return nil
+            }
+            if fetches.next >= 4_096, fetches.next * 2 >= fetches.hashes.count {
+                // Drop the part already handed out, so a peer that keeps announcing cannot grow the array.
+                fetches.hashes.removeFirst(fetches.next)
+                fetches.next = 0
+            }
+            let end = min(fetches.next + limit, fetches.hashes.count)
+            defer { fetches.next = end }
+            return Array(fetches.hashes[fetches.next..<end])
         }
     }
 

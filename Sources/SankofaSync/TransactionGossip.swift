@@ -49,7 +49,10 @@ final class TransactionGossip: Sendable {
 
     // MARK: Receiving
 
-    /// NewPooledTransactionHashes: fetches the announced transactions we neither hold nor are fetching.
+    /// NewPooledTransactionHashes: queues the announced transactions we neither hold nor are fetching, to be
+    /// fetched from this peer by its own loop. It does not wait for them: it runs in the peer's inbox, which also
+    /// serves the peer's requests, and two peers announcing to each other at once would otherwise each wait for a
+    /// response the other can only send once its own wait is over (a stall until the request timeout).
     func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
         eth.markTransactions(announcement.hashes)
         // Seen before (pooled, included, or refused after recovery): not fetched again.
@@ -63,11 +66,18 @@ final class TransactionGossip: Sendable {
                 return true
             }
         }
-        var start = 0
-        while start < claimed.count {
-            let batch = Array(claimed[start..<min(start + Self.requestBatch, claimed.count)])
-            start += batch.count
+        guard !claimed.isEmpty, eth.queueFetch(claimed) else { return }
+        Task { await fetchQueued(from: eth) }
+    }
+
+    /// Fetches a peer's queued announcements, one GetPooledTransactions of at most `requestBatch` at a time (geth
+    /// `maxTxRetrievals`), until none are left. Every hash taken is released from the in-flight set, fetched or not;
+    /// once the peer is gone or dropped the rest are released without asking.
+    private func fetchQueued(from eth: EthPeer) async {
+        var dropped = false
+        while let batch = eth.nextFetch(limit: Self.requestBatch) {
             defer { inFlight.withLock { for hash in batch { $0.remove(hash) } } }
+            guard !dropped, eth.peer.channel.isActive else { continue }
             do {
                 let response = try await eth.request(timeout: requestTimeout) { .getPooledTransactions(requestId: $0, batch) }
                 guard case .pooledTransactions(_, let transactions) = response else {
@@ -81,7 +91,7 @@ final class TransactionGossip: Sendable {
             } catch let error as SyncError where error.blamesPeer {
                 logger.info("peer dropped: \(error)", metadata: ["peer": "\(eth.remoteKey)"])
                 eth.peer.channel.triggerUserOutboundEvent(P2PSessionCommand.disconnect(.breachOfProtocol), promise: nil)
-                return
+                dropped = true
             } catch {
                 logger.debug("pooled transactions not fetched: \(error)", metadata: ["peer": "\(eth.remoteKey)"])
             }

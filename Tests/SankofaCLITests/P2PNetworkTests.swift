@@ -2,7 +2,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import SankofaChain
+import SankofaCrypto
 import SankofaJSON
+import SankofaPrimitives
 import SankofaTestSupport
 import Testing
 
@@ -199,6 +202,53 @@ struct P2PNetworkTests {
             try await expectPeers(b, 0, within: 5)
             let bad = try await b.rpc.error("admin_addPeer", ["enode://nope"])
             #expect(bad["code"] == -32602)
+        }
+    }
+
+    /// eth/68 transaction exchange in both directions at once: each node announces what it was sent while the other
+    /// announces to it. Fetching an announcement used to wait inside the peer's inbox, which also serves that
+    /// peer's GetPooledTransactions, so two nodes announcing to each other each waited for the other until the
+    /// 10 s request timeout, and under load hardly any transaction crossed (each QBFT proposer then built blocks
+    /// from its own RPC clients' transactions only). Both pools must hold all of them well within that timeout.
+    @Test func transactionsSentToTwoNodesAtOnceReachBothPools() async throws {
+        try await withNodes(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            try a.start()
+            try await a.waitUntilListening()
+            b.extraArguments = ["--bootnodes", a.enode]
+            try b.start()
+            try await expectPeers(a, 1)
+            try await expectPeers(b, 1)
+
+            let perNode = 300
+            /// One new sender's transactions, as raw hex.
+            func signed(count: Int) throws -> [String] {
+                let key = try PrivateKey.generate()
+                return (0..<count).map { nonce in
+                    Hex.encode(Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                        chainId: 4711, nonce: UInt64(nonce), maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000,
+                        to: key.address, value: .zero, data: [], accessList: [])).signed(with: key).encoded)
+                }
+            }
+            @Sendable func send(_ transactions: [String], to rpc: RPCClient) async throws {
+                for raw in transactions { _ = try await rpc.call("eth_sendRawTransaction", [.string(raw)]) }
+            }
+            let (toA, toB) = (try signed(count: perNode), try signed(count: perNode))
+            let (rpcA, rpcB) = (a.rpc, b.rpc)
+            async let sentToA: Void = send(toA, to: rpcA)
+            async let sentToB: Void = send(toB, to: rpcB)
+            _ = try await (sentToA, sentToB)
+
+            func pending(_ node: P2PTestNode) async -> Int? {
+                guard let text = (try? await node.rpc.call("txpool_status"))?["pending"]?.stringValue else { return nil }
+                return Int(text.dropFirst(2), radix: 16)
+            }
+            let crossed = try await P2PTestNode.eventually(seconds: 6) {
+                let (inA, inB) = (await pending(a), await pending(b))
+                return inA == 2 * perNode && inB == 2 * perNode
+            }
+            let (inA, inB) = (await pending(a), await pending(b))
+            #expect(crossed, "pending after 6 s: a \(String(describing: inA)), b \(String(describing: inB)) of \(2 * perNode)")
         }
     }
 }

@@ -50,7 +50,7 @@ final class P2PTestNode {
             "--data-path", directory.appendingPathComponent("\(name)-data").path,
             "--node-private-key-file", directory.appendingPathComponent("\(name).key").path,
             "--p2p-port", String(p2pPort), "--rpc-http-enabled", "--rpc-http-port", String(rpcPort),
-            "--rpc-http-api", "ETH,NET,WEB3,ADMIN,PERM,SANKOFA,QBFT,CLIQUE", "--logging", "DEBUG",
+            "--rpc-http-api", "ETH,NET,WEB3,ADMIN,PERM,SANKOFA,QBFT,CLIQUE,TXPOOL", "--logging", "DEBUG",
         ] + extraArguments
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

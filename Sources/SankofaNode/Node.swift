@@ -118,6 +118,7 @@ public final class Node: Sendable {
                 onPeer: { change in
                     eth.peerChanged(change)
                     light.peerChanged(change)
+                    if case .connected(let peer) = change { service?.peerConnected(peer) }
                 })
             lightServer = light
             gossip.attach(network.host)

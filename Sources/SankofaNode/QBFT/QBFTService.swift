@@ -142,6 +142,17 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
         thread.post(.message(code: code, data: message.data))
     }
 
+    /// A peer's session started: if it runs `istanbul`, the state machine sends its own messages of the current
+    /// height again (`QBFTController.resendOwnMessages`), which the peer missed if they were made before it was
+    /// connected. Called on NIO event loops.
+    func peerConnected(_ peer: Peer) {
+        guard !ValidatorPeers.consensusPeers([peer]).isEmpty else { return }
+        let (machine, running) = (self.machine, self.running)
+        thread.post(.call {
+            if running.withLock({ $0 }) { machine.value?.resendOwnMessages() }
+        })
+    }
+
     /// Queues a validator vote for this node's next proposals (nil discards it): `qbft_proposeValidatorVote`.
     func vote(_ subject: Address, add: Bool?) {
         status.withLock { $0.pendingVotes[subject] = add }

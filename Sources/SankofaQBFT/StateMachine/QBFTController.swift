@@ -88,6 +88,14 @@ public final class QBFTController {
         }
     }
 
+    /// A validator peer connected: this node's own messages of the current height go out again. Without this, a
+    /// proposal or vote made before the session existed (every validator of a network starting at once) is lost,
+    /// and the height waits for a round timeout. Receivers drop the copies they already have as duplicates.
+    public func resendOwnMessages() {
+        guard let manager = heightManager else { return }
+        env.resendOwnMessages(in: manager.context)
+    }
+
     /// A consensus message from a peer: devp2p code and data.
     public func handleMessage(code: Int, data: [UInt8]) {
         env.counters.received += 1

@@ -23,6 +23,12 @@ final class QBFTEnvironment {
     var pendingVotes: [Address: QBFTVote.Kind] = [:]
     /// The last block import failure, for diagnostics.
     var lastImportError: String?
+    /// This node's own messages at `ownMessagesHeight`, oldest first and at most `ownMessagesLimit`: sent again
+    /// when a validator connects (`resendOwnMessages`).
+    private(set) var ownMessages: [(code: Int, data: [UInt8])] = []
+    private var ownMessagesHeight: UInt64 = 0
+    /// A round's proposal, prepare and commit, or a few rounds' round changes.
+    static let ownMessagesLimit = 8
 
     static let blockTimerName = "qbft.block"
     static let roundTimerName = "qbft.round"
@@ -68,11 +74,30 @@ final class QBFTEnvironment {
         let data = message.encoded
         let code = Int(message.code.rawValue)
         seen.insert(code: code, data: data)
+        if ownMessagesHeight != context.height {
+            ownMessages.removeAll()
+            ownMessagesHeight = context.height
+        }
+        if ownMessages.count == Self.ownMessagesLimit { ownMessages.removeFirst() }
+        ownMessages.append((code, data))
         let recipients = context.validators.filter { $0 != address }
         guard !recipients.isEmpty else { return }
         counters.sent += recipients.count
         counters.sentBytes += recipients.count * data.count
         gossip.multicast(code: code, data: data, to: recipients)
+    }
+
+    /// Sends this node's messages of `context`'s height again (newly connected validators missed them).
+    func resendOwnMessages(in context: HeightContext) {
+        guard ownMessagesHeight == context.height else { return }
+        let recipients = context.validators.filter { $0 != address }
+        guard !recipients.isEmpty else { return }
+        for (code, data) in ownMessages {
+            counters.resent += 1
+            counters.sent += recipients.count
+            counters.sentBytes += recipients.count * data.count
+            gossip.multicast(code: code, data: data, to: recipients)
+        }
     }
 
     /// The vote the local proposer casts in its next block: the lowest address among pending votes that would

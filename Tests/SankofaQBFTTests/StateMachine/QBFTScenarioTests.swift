@@ -87,6 +87,28 @@ struct QBFTScenarioTests {
         #expect(network.conflictingHeights().isEmpty)
     }
 
+    /// Every validator starts alone (a network starting at once: sessions come up after the first proposal), so
+    /// the height-1 proposal reaches nobody. When the peers connect, each validator re-sends its own messages of
+    /// the current height, and height 1 commits in round 0, before the round timer would move it on.
+    @Test func ownMessagesAreResentWhenPeersConnect() throws {
+        let network = Self.network(["A", "B", "C", "D"])
+        network.partition = [["A"], ["B"], ["C"], ["D"]]
+        let proposer = try #require(Self.proposer(in: network))
+        let started = network.nowMilliseconds
+        network.run(untilTime: started + Self.config.blockPeriodSeconds * 1000 + 500)
+        #expect(network[proposer].controller?.counters.proposalsMade == 1)
+        #expect(network.runningNodes.allSatisfy { $0.chain.headNumber == 0 })
+
+        network.partition = nil
+        for node in network.runningNodes { node.controller?.resendOwnMessages() }
+        let roundExpires = started + Self.config.blockPeriodSeconds * 1000 + Self.config.roundTimeoutMilliseconds(round: 0)
+        network.run(untilTime: roundExpires - 1) { network.runningNodes.contains { $0.chain.headNumber < 1 } }
+        #expect(network.runningNodes.allSatisfy { $0.chain.headNumber == 1 }, "height 1 not committed before its round timeout")
+        #expect(network.runningNodes.allSatisfy { $0.controller?.counters.roundChanges == 0 })
+        #expect(network[proposer].controller?.counters.resent == 2)   // its proposal and its own prepare
+        #expect(network.conflictingHeights().isEmpty)
+    }
+
     /// The proposer of height 1 signs two different blocks for round 0: B sees one, C and D the other.
     @Test func equivocatingProposerNeverFinalisesTwoBlocks() throws {
         let network = Self.network(["A", "B", "C", "D"])

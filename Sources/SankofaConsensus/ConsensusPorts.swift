@@ -66,6 +66,14 @@ public protocol ConsensusGossip: AnyObject {
     func send(code: Int, data: [UInt8], to validator: Address)
     /// To each of `validators` (the engine leaves itself out of the list).
     func multicast(code: Int, data: [UInt8], to validators: [Address])
+    /// A received message passed on to `validators`, never back to its `author`, who has it.
+    func relay(code: Int, data: [UInt8], to validators: [Address], author: Address)
+}
+
+extension ConsensusGossip {
+    public func relay(code: Int, data: [UInt8], to validators: [Address], author: Address) {
+        multicast(code: code, data: data, to: validators)
+    }
 }
 
 /// A named one-shot timer: its purpose (e.g. "block", "round") and the height and round it belongs to, so that a

@@ -12,8 +12,9 @@ import SankofaPrimitives
 /// what they have seen (`DuplicateMessageTracker`) and the active validators re-gossip what is new, so a message
 /// also reaches members that are not directly connected to its author. Nodes without a QBFT state machine
 /// (replicas, standbys) ignore these messages. The cost is one copy per `istanbul` peer rather than per validator
-/// — consensus messages are a few hundred bytes, a few per validator and block. No message code is added to
-/// `istanbul/100`, so Besu peers see the same messages as before.
+/// — consensus messages are a few hundred bytes, a few per validator and block, but a proposal carries its block
+/// (up to megabytes), so a relayed message skips the peer whose node key is its author's. No message code is added
+/// to `istanbul/100`, so Besu peers see the same messages as before.
 ///
 /// Called on the consensus thread, it never waits: writes are handed to each peer's NIO channel. A peer whose
 /// channel is over its write-buffer high-water mark gets nothing until it drains, so a stalled peer cannot make
@@ -42,12 +43,22 @@ final class PeerGossip: ConsensusGossip, Sendable {
     }
 
     func multicast(code: Int, data: [UInt8], to validators: [Address]) {
+        write(code: code, data: data, skipping: nil)
+    }
+
+    func relay(code: Int, data: [UInt8], to validators: [Address], author: Address) {
+        write(code: code, data: data, skipping: author)
+    }
+
+    /// Writes the message to every `istanbul` peer but the one whose node key is `author`'s.
+    private func write(code: Int, data: [UInt8], skipping author: Address?) {
         guard let message = IstanbulSubProtocol.message(code: code, data: data),
               let peers = host.withLock({ $0?.peers }) else {
             counts.withLock { $0.unreachable += 1 }
             return
         }
-        let targets = ValidatorPeers.consensusPeers(peers)
+        var targets = ValidatorPeers.consensusPeers(peers)
+        if let author { targets.removeAll { ValidatorPeers.address(of: $0.remoteKey) == author } }
         var sent = 0
         var backpressured = 0
         for peer in targets {

@@ -163,7 +163,7 @@ public final class QBFTController {
                 env.counters.regossiped += others.count
                 env.counters.sent += others.count
                 env.counters.sentBytes += others.count * entry.data.count
-                env.gossip.multicast(code: entry.code, data: entry.data, to: others)
+                env.gossip.relay(code: entry.code, data: entry.data, to: others, author: entry.message.author)
             }
         }
         do {

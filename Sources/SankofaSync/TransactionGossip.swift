@@ -5,9 +5,11 @@ import SankofaPrimitives
 import SankofaTxPool
 
 /// Transaction exchange over eth/68 (devp2p caps/eth.md, "Transaction Exchange"): each transaction that becomes
-/// pending here is announced by hash, type and size to the peers not known to have it; an announced transaction
-/// we lack is fetched once, from one peer, and its sender recovered once on admission to the pool, which block
-/// import then reuses.
+/// pending here goes to the peers not known to have it — in full (Transactions) when it came from this node's own
+/// clients, since no peer can have it yet and each would only ask for it, and announced by hash, type and size
+/// (NewPooledTransactionHashes) when it came from a peer, since the others most likely have it already. An
+/// announced transaction we lack is fetched once, from one peer, and its sender recovered once on admission to
+/// the pool, which block import then reuses.
 final class TransactionGossip: Sendable {
     let pool: TransactionPool
     let requestTimeout: Duration
@@ -16,6 +18,8 @@ final class TransactionGossip: Sendable {
     private let inFlight = Locked(Set<Hash32>())
     /// Pending hashes collected for the next announcement.
     private let outbox = Locked([Hash32]())
+    /// Transactions recently received from peers (announced onward rather than sent in full).
+    private let fromPeers = Locked(RecentSet<Hash32>(capacity: TransactionGossip.fromPeersCapacity))
     private let outboxReady = WakeSignal()
 
     /// Most hashes in flight at once (bounds memory against peers announcing without end).
@@ -25,6 +29,10 @@ final class TransactionGossip: Sendable {
     /// Hashes per announcement, and how long new ones wait to be batched.
     static let announceBatch = 4_096
     static let batchDelay: Duration = .milliseconds(10)
+    /// Bytes of transactions per Transactions message (geth `maxTxPacketSize`, 100 KiB).
+    static let broadcastBytes = 100 * 1024
+    /// As many as arrive in a few seconds at full load: older ones count as this node's own.
+    static let fromPeersCapacity = 65_536
 
     init(pool: TransactionPool, requestTimeout: Duration, logger: Logger) {
         self.pool = pool
@@ -101,7 +109,9 @@ final class TransactionGossip: Sendable {
     /// Whole transactions from a peer (Transactions or PooledTransactions): admitted to the pool, which recovers
     /// each sender once. One with an invalid signature or encoding blames the peer.
     func received(_ transactions: [Transaction], from eth: EthPeer) async throws {
-        eth.markTransactions(transactions.map(\.hash))
+        let hashes = transactions.map(\.hash)
+        eth.markTransactions(hashes)
+        fromPeers.withLock { for hash in hashes { $0.insert(hash) } }
         var admitted = 0
         for (tx, result) in zip(transactions, await pool.add(transactions)) {
             switch result {
@@ -115,7 +125,7 @@ final class TransactionGossip: Sendable {
 
     // MARK: Announcing
 
-    /// Announces newly pending transactions to the peers without them, in batches, until cancelled.
+    /// Sends newly pending transactions to the peers without them, in batches, until cancelled.
     func announce(to peers: @escaping @Sendable () -> [EthPeer]) async {
         // Large enough for a few seconds at full load: a hash dropped here is never announced.
         let pending = await pool.pendingTransactionStream(bufferLimit: 65_536)
@@ -146,17 +156,43 @@ final class TransactionGossip: Sendable {
     private func announce(_ hashes: [Hash32], to peers: [EthPeer]) async {
         guard !peers.isEmpty else { return }
         let found = await pool.transactions(hashes).compactMap { $0?.transaction }
-        var start = 0
-        while start < found.count {
-            let batch = found[start..<min(start + Self.announceBatch, found.count)]
-            start += batch.count
-            for eth in peers {
-                let unknown = Set(eth.takeUnknownTransactions(batch.map(\.hash)))
-                let send = batch.filter { unknown.contains($0.hash) }
-                guard !send.isEmpty else { continue }
-                eth.post(.newPooledTransactionHashes(PooledTransactionAnnouncement(
-                    types: send.map(\.type.rawValue), sizes: send.map { UInt32($0.encoded.count) }, hashes: send.map(\.hash))))
+        let relayed = fromPeers.withLock { fromPeers in found.map { fromPeers.contains($0.hash) } }
+        let own = zip(found, relayed).filter { !$0.1 }.map(\.0)
+        let others = zip(found, relayed).filter { $0.1 }.map(\.0)
+        for eth in peers {
+            broadcast(own, to: eth)
+            announce(others, to: eth)
+        }
+    }
+
+    /// Transactions in full, in messages of about `broadcastBytes`.
+    private func broadcast(_ transactions: [Transaction], to eth: EthPeer) {
+        let unknown = Set(eth.takeUnknownTransactions(transactions.map(\.hash)))
+        var message: [Transaction] = []
+        var bytes = 0
+        for tx in transactions where unknown.contains(tx.hash) {
+            message.append(tx)
+            bytes += tx.encoded.count
+            if bytes >= Self.broadcastBytes {
+                eth.post(.transactions(message))
+                message.removeAll(keepingCapacity: true)
+                bytes = 0
             }
+        }
+        if !message.isEmpty { eth.post(.transactions(message)) }
+    }
+
+    /// Transactions by hash, type and size, at most `announceBatch` per message.
+    private func announce(_ transactions: [Transaction], to eth: EthPeer) {
+        var start = 0
+        while start < transactions.count {
+            let batch = transactions[start..<min(start + Self.announceBatch, transactions.count)]
+            start += batch.count
+            let unknown = Set(eth.takeUnknownTransactions(batch.map(\.hash)))
+            let send = batch.filter { unknown.contains($0.hash) }
+            guard !send.isEmpty else { continue }
+            eth.post(.newPooledTransactionHashes(PooledTransactionAnnouncement(
+                types: send.map(\.type.rawValue), sizes: send.map { UInt32($0.encoded.count) }, hashes: send.map(\.hash))))
         }
     }
 }

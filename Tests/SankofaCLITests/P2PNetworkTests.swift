@@ -221,34 +221,74 @@ struct P2PNetworkTests {
             try await expectPeers(b, 1)
 
             let perNode = 300
-            /// One new sender's transactions, as raw hex.
-            func signed(count: Int) throws -> [String] {
-                let key = try PrivateKey.generate()
-                return (0..<count).map { nonce in
-                    Hex.encode(Transaction.Payload.dynamicFee(DynamicFeeTransaction(
-                        chainId: 4711, nonce: UInt64(nonce), maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000,
-                        to: key.address, value: .zero, data: [], accessList: [])).signed(with: key).encoded)
-                }
-            }
-            @Sendable func send(_ transactions: [String], to rpc: RPCClient) async throws {
-                for raw in transactions { _ = try await rpc.call("eth_sendRawTransaction", [.string(raw)]) }
-            }
-            let (toA, toB) = (try signed(count: perNode), try signed(count: perNode))
+            let (toA, toB) = (try Self.signedTransfers(perNode), try Self.signedTransfers(perNode))
             let (rpcA, rpcB) = (a.rpc, b.rpc)
-            async let sentToA: Void = send(toA, to: rpcA)
-            async let sentToB: Void = send(toB, to: rpcB)
+            async let sentToA: Void = Self.send(toA, to: rpcA)
+            async let sentToB: Void = Self.send(toB, to: rpcB)
             _ = try await (sentToA, sentToB)
 
-            func pending(_ node: P2PTestNode) async -> Int? {
-                guard let text = (try? await node.rpc.call("txpool_status"))?["pending"]?.stringValue else { return nil }
-                return Int(text.dropFirst(2), radix: 16)
-            }
             let crossed = try await P2PTestNode.eventually(seconds: 6) {
-                let (inA, inB) = (await pending(a), await pending(b))
+                let (inA, inB) = (await Self.pending(a), await Self.pending(b))
                 return inA == 2 * perNode && inB == 2 * perNode
             }
-            let (inA, inB) = (await pending(a), await pending(b))
+            let (inA, inB) = (await Self.pending(a), await Self.pending(b))
             #expect(crossed, "pending after 6 s: a \(String(describing: inA)), b \(String(describing: inB)) of \(2 * perNode)")
         }
+    }
+
+    /// A line A – B – C: what A's clients send goes to B in full (Transactions: no peer can have it yet), and B,
+    /// having it from a peer, announces it to C (NewPooledTransactionHashes), which fetches it from B.
+    @Test func ownTransactionsGoInFullAndRelayedOnesByAnnouncement() async throws {
+        try await withNodes(["a", "b", "c"]) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let metricsPorts = try (0..<3).map { _ in try DevRPCEndToEndTests.freePort() }
+            for (node, port) in zip(nodes, metricsPorts) { node.extraArguments = ["--metrics-enabled", "--metrics-port", String(port)] }
+            try b.start()
+            try await b.waitUntilListening()
+            for node in [a, c] {
+                node.extraArguments += ["--bootnodes", b.enode]
+                try node.start()
+            }
+            try await expectPeers(b, 2)
+
+            let count = 50
+            try await Self.send(try Self.signedTransfers(count), to: a.rpc)
+            let reached = try await P2PTestNode.eventually(seconds: 10) { await Self.pending(c) == count }
+            let inC = await Self.pending(c)
+            #expect(reached, "c holds \(String(describing: inC)) of \(count)")
+            #expect(await Self.pending(b) == count)
+
+            func received(_ port: Int, _ type: String) async throws -> Int {
+                let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+                let prefix = "sankofa_eth_messages_received_total{type=\"\(type)\"} "
+                let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
+                return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+            }
+            #expect(try await received(metricsPorts[1], "transactions") >= 1, "B got A's transactions in full")
+            #expect(try await received(metricsPorts[1], "newPooledTransactionHashes") == 0, "A announced its own transactions")
+            #expect(try await received(metricsPorts[2], "newPooledTransactionHashes") >= 1, "B did not announce to C")
+            #expect(try await received(metricsPorts[2], "pooledTransactions") >= 1, "C did not fetch from B")
+            #expect(try await received(metricsPorts[2], "transactions") == 0, "B sent relayed transactions in full")
+        }
+    }
+
+    /// `count` transfers from one new sender, as raw hex.
+    static func signedTransfers(_ count: Int) throws -> [String] {
+        let key = try PrivateKey.generate()
+        return (0..<count).map { nonce in
+            Hex.encode(Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                chainId: 4711, nonce: UInt64(nonce), maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 21_000,
+                to: key.address, value: .zero, data: [], accessList: [])).signed(with: key).encoded)
+        }
+    }
+
+    @Sendable static func send(_ transactions: [String], to rpc: RPCClient) async throws {
+        for raw in transactions { _ = try await rpc.call("eth_sendRawTransaction", [.string(raw)]) }
+    }
+
+    /// `txpool_status`'s pending count.
+    static func pending(_ node: P2PTestNode) async -> Int? {
+        guard let text = (try? await node.rpc.call("txpool_status"))?["pending"]?.stringValue else { return nil }
+        return Int(text.dropFirst(2), radix: 16)
     }
 }

@@ -17,6 +17,7 @@ struct HeadFollower: Service, CustomStringConvertible {
         let events = await blockchain.headEvents()
         // Cancellation (on graceful shutdown) ends the stream's iteration.
         await cancelWhenGracefulShutdown {
+            var recoveries = 0
             for await event in events {
                 let header = event.block.header
                 metrics.head(header)
@@ -31,7 +32,9 @@ struct HeadFollower: Service, CustomStringConvertible {
                     logger.warning("Reorg: \(event.removed.count) blocks replaced, new head #\(header.number)")
                 }
                 let status = await pool.status
-                metrics.pool(pending: status.pending, queued: status.queued)
+                let recovered = pool.senderCache.recoveries
+                metrics.pool(pending: status.pending, queued: status.queued, newRecoveries: recovered - recoveries)
+                recoveries = recovered
             }
         }
     }

@@ -8,6 +8,7 @@ public struct NodeMetrics: Sendable {
     let transactionsIncluded = Counter(label: "sankofa_transactions_included_total")
     let pendingTransactions = Gauge(label: "sankofa_txpool_pending")
     let queuedTransactions = Gauge(label: "sankofa_txpool_queued")
+    let senderRecoveries = Counter(label: "sankofa_txpool_sender_recoveries_total")
 
     public init() {}
 
@@ -25,9 +26,11 @@ public struct NodeMetrics: Sendable {
         Counter(label: "sankofa_blocks_total", dimensions: [("origin", "imported")]).increment()
     }
 
-    func pool(pending: Int, queued: Int) {
+    /// The pool's size, and the signatures its sender cache recovered since the last call.
+    func pool(pending: Int, queued: Int, newRecoveries: Int) {
         pendingTransactions.record(pending)
         queuedTransactions.record(queued)
+        if newRecoveries > 0 { senderRecoveries.increment(by: Int64(newRecoveries)) }
     }
 
     /// The head, for every engine (imported or produced).

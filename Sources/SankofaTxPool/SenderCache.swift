@@ -9,6 +9,11 @@ import SankofaPrimitives
 /// go first; a transaction seen again after that is simply recovered again.
 public final class SenderCache: Sendable {
     private let entries: Locked<RecentMap<Hash32, Address>>
+    private let recoveryCount = Locked(0)
+
+    /// Signatures recovered so far (a transaction seen again within the capacity costs none): what an operator
+    /// checks "each sender recovered once per node" against.
+    public var recoveries: Int { recoveryCount.withLock { $0 } }
 
     /// 131,072 entries (about 13 MB): several seconds of transactions at the highest rates this node reaches.
     public init(capacity: Int = 131_072) { entries = Locked(RecentMap(capacity: capacity)) }
@@ -17,6 +22,7 @@ public final class SenderCache: Sendable {
     public func recovered(_ tx: Transaction) throws(TransactionError) -> RecoveredTransaction {
         if let sender = entries.withLock({ $0[tx.hash] }) { return RecoveredTransaction(transaction: tx, sender: sender) }
         let recovered = try tx.recovered()
+        recoveryCount.withLock { $0 += 1 }
         entries.withLock { _ = $0.insert(recovered.sender, for: tx.hash) }
         return recovered
     }
@@ -41,6 +47,7 @@ public final class SenderCache: Sendable {
         } else {
             for (slot, index) in missing.enumerated() { fresh[slot] = try? transactions[index].recoverSender() }
         }
+        if !missing.isEmpty { recoveryCount.withLock { $0 += missing.count } }
         var senders = known
         for (slot, index) in missing.enumerated() {
             guard let sender = fresh[slot] else { return nil }

@@ -20,6 +20,8 @@ struct SenderCacheTests {
         planted.remember([RecoveredTransaction(transaction: tx, sender: Address(low: 0x42))])
         #expect(try planted.recovered(tx).sender == Address(low: 0x42))
         #expect(planted.recovered([tx, Self.transfer(key, nonce: 1)])?.map(\.sender) == [Address(low: 0x42), key.address])
+        #expect(cache.recoveries == 1)
+        #expect(planted.recoveries == 1)   // only nonce 1
     }
 
     @Test func aLargeBatchIsRecoveredInParallelAndInOrder() throws {
@@ -32,6 +34,9 @@ struct SenderCacheTests {
         #expect(recovered.map(\.sender) == keys.map(\.address))
         #expect(recovered.map(\.transaction) == txs)
         #expect(txs.allSatisfy { cache.contains($0.hash) })
+        #expect(cache.recoveries == txs.count)
+        _ = cache.recovered(txs)
+        #expect(cache.recoveries == txs.count)
     }
 
     @Test func itIsBoundedAndForgetsTheOldest() throws {

@@ -32,6 +32,8 @@ struct FullBackend {
     let sync: ChainSync?
     /// The hot-standby lease, when this validator has one.
     var lease: ValidatorLease? = nil
+    /// Decoded blocks, receipts and senders RPC read last.
+    let recent = RecentBlocks()
 }
 
 extension FullBackend: ChainQueries {
@@ -47,13 +49,13 @@ extension FullBackend: ChainQueries {
     }
 
     func header(hash: Hash32) async throws -> BlockHeader? { try chain.header(hash) }
-    func block(hash: Hash32) async throws -> Block? { try chain.block(hash) }
-    func receipts(blockHash: Hash32) async throws -> [Receipt]? { try chain.receipts(blockHash) }
+    func block(hash: Hash32) async throws -> Block? { try recent.block(hash) { try chain.block(hash) } }
+    func receipts(blockHash: Hash32) async throws -> [Receipt]? { try recent.receipts(blockHash) { try chain.receipts(blockHash) } }
     func transactionLocation(_ hash: Hash32) async throws -> TransactionLocation? { try chain.transactionLocation(hash) }
 
     /// Senders through the pool's cache: blocks this node imported or built recently cost no recovery.
     func senders(of block: Block) async throws -> [Address] {
-        try block.transactions.map { try txPool.senderCache.recovered($0).sender }
+        try recent.senders(block.hash) { try block.transactions.map { try txPool.senderCache.recovered($0).sender } }
     }
 
     func updates() async -> AsyncStream<ChainUpdate> {

@@ -36,6 +36,14 @@ struct P2PNetworkTests {
         if !reached { throw RPCTestError(description: "\(node.name) never reached \(count) peers") }
     }
 
+    /// Starts `a`, then `b` with `a` as its bootnode.
+    func startDialling(_ b: P2PTestNode, to a: P2PTestNode) async throws {
+        try a.start()
+        try await a.waitUntilListening()
+        b.extraArguments += ["--bootnodes", a.enode]
+        try b.start()
+    }
+
     /// Handshake and Hello: each node sees the other in `admin_peers` and `net_peerCount`; readiness follows peers.
     @Test func twoNodesHandshakeAndSeeEachOther() async throws {
         try await withNodes(["a", "b"]) { nodes in
@@ -111,10 +119,7 @@ struct P2PNetworkTests {
     @Test func reconnectsAfterAPeerIsKilledAndRestarted() async throws {
         try await withNodes(["a", "b"]) { nodes in
             let (a, b) = (nodes[0], nodes[1])
-            try a.start()
-            try await a.waitUntilListening()
-            b.extraArguments = ["--bootnodes", a.enode]
-            try b.start()
+            try await startDialling(b, to: a)
             try await expectPeers(b, 1)
             await a.stop(SIGKILL)
             try await expectPeers(b, 0)
@@ -213,10 +218,7 @@ struct P2PNetworkTests {
     @Test func transactionsSentToTwoNodesAtOnceReachBothPools() async throws {
         try await withNodes(["a", "b"]) { nodes in
             let (a, b) = (nodes[0], nodes[1])
-            try a.start()
-            try await a.waitUntilListening()
-            b.extraArguments = ["--bootnodes", a.enode]
-            try b.start()
+            try await startDialling(b, to: a)
             try await expectPeers(a, 1)
             try await expectPeers(b, 1)
 

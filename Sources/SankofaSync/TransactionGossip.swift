@@ -29,6 +29,9 @@ final class TransactionGossip: Sendable {
     /// Hashes per announcement, and how long new ones wait to be batched.
     static let announceBatch = 4_096
     static let batchDelay: Duration = .milliseconds(10)
+    /// How long announced transactions wait for a full copy before they are fetched (geth `txArriveTimeout` is
+    /// 500 ms; a permissioned mesh is mostly direct links, so less).
+    static let arrivalWait: Duration = .milliseconds(100)
     /// Bytes of transactions per Transactions message (geth `maxTxPacketSize`, 100 KiB).
     static let broadcastBytes = 100 * 1024
     /// As many as arrive in a few seconds at full load: older ones count as this node's own.
@@ -79,13 +82,19 @@ final class TransactionGossip: Sendable {
     }
 
     /// Fetches a peer's queued announcements, one GetPooledTransactions of at most `requestBatch` at a time (geth
-    /// `maxTxRetrievals`), until none are left. Every hash taken is released from the in-flight set, fetched or not;
-    /// once the peer is gone or dropped the rest are released without asking.
+    /// `maxTxRetrievals`), until none are left. It first waits `arrivalWait` and asks only for what is still
+    /// missing then: the same transactions often come in full from their origin at the same time (queued behind that
+    /// peer's other messages), and fetching them too recovered their senders twice. Every hash taken is released
+    /// from the in-flight set, fetched or not; once the peer is gone or dropped the rest are released without asking.
     private func fetchQueued(from eth: EthPeer) async {
+        try? await Task.sleep(for: Self.arrivalWait)
         var dropped = false
-        while let batch = eth.nextFetch(limit: Self.requestBatch) {
-            defer { inFlight.withLock { for hash in batch { $0.remove(hash) } } }
+        while let claimed = eth.nextFetch(limit: Self.requestBatch) {
+            defer { inFlight.withLock { for hash in claimed { $0.remove(hash) } } }
             guard !dropped, eth.peer.channel.isActive else { continue }
+            let unseen = claimed.filter { !pool.senderCache.contains($0) }
+            let batch = zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)
+            guard !batch.isEmpty else { continue }
             do {
                 let response = try await eth.request(timeout: requestTimeout) { .getPooledTransactions(requestId: $0, batch) }
                 guard case .pooledTransactions(_, let transactions) = response else {

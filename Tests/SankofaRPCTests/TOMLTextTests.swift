@@ -65,8 +65,17 @@ struct TOMLTextTests {
         #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
     }
 
+    /// Found by the `toml` fuzz target (a 20 s CI run): a date-shaped value, a space and one digit hit toml++'s
+    /// `parse_value` assertion (`!is_value_terminator(*cp)`); the first is the fuzzer's input.
+    @Test(arguments: ["y = 1.5\nother = 1979-05-=0 3\nbootno2es = 27T07:32:00Z\n", "d = 1979-05-27 3,", "d = [1979-05-xx 3]",
+                      "d = {b = 1979-05-27 3}", "d = 19x9-05-27 3 # c"])
+    func dateSpaceAndOneDigitIsRefused(text: String) {
+        #expect(TOMLText.malformedDateTime(text) != nil)
+        #expect(throws: TOMLText.ParseError.self) { _ = try TOMLText.parse(text) }
+    }
+
     @Test(arguments: ["d = 1979-05-27T07:32:00Z", "d = 1979-05-27t07:32:00", "d = 1979-05-27", "s = \"1979-05-27Tb\"",
-                      "# 1979-05-27Tb\nk = 1"])
+                      "# 1979-05-27Tb\nk = 1", "d = 1979-05-27 07:32:00", "d = 1979-05-27 # 3", "s = \"1979-05-27 3\""])
     func wellFormedDatesAndQuotedTextPass(text: String) throws {
         #expect(TOMLText.malformedDateTime(text) == nil)
         _ = try TOMLText.parse(text)

@@ -7,7 +7,8 @@ import TOMLKit
 /// or `[+`, and (`parse_value`: "!is_value_terminator(*cp)") on `s = [}` — all found by the `toml` fuzz target
 /// (Fuzz/): toml++ checks those characters only in its assertions. Likewise (`parse_time`: "is_decimal_digit(*cp)")
 /// on a date followed by `T` and no digit, e.g. `1979-05-27Tb2p07:32:00Z`; and `parse_value` again on a `}` in an
-/// array that a multi-line string ending in four quotes had hidden from an earlier version of this guard. TOML 1.0 allows no control character but tab anywhere (line
+/// array that a multi-line string ending in four quotes had hidden from an earlier version of this guard, and on a
+/// date, a space and a single digit (`1979-05-27 3`), which toml++ takes for the start of a space-separated time. TOML 1.0 allows no control character but tab anywhere (line
 /// breaks aside), and bare keys are ASCII (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before
 /// they reach the parser; strings (quoted keys included) and comments may still hold any UTF-8.
 public enum TOMLText {
@@ -29,7 +30,7 @@ public enum TOMLText {
             throw ParseError(description: "table header without a key or unbalanced bracket at byte \(offset)")
         }
         if let offset = malformedDateTime(text) {
-            throw ParseError(description: "date-time without a time after its T at byte \(offset)")
+            throw ParseError(description: "date-time without a time after its T or space at byte \(offset)")
         }
         do { return try TOMLTable(string: text) } catch { throw ParseError(description: "\(error)") }
     }
@@ -41,17 +42,24 @@ public enum TOMLText {
         return bytes.indices.first { code[$0] && bytes[$0] >= 0x80 }
     }
 
-    /// The byte offset of a `T` or `t` that follows a full date (`YYYY-MM-DD`) outside a string or comment without a
-    /// digit after it, or nil if there is none.
+    /// The byte offset, outside strings and comments, of a `T` or `t` that follows a full date (`YYYY-MM-DD`) without
+    /// a digit after it, or of a space after something date-shaped (`-` at the 5th and 8th of ten characters)
+    /// followed by one digit alone — no time is that short — or nil if there is none.
     static func malformedDateTime(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
         let code = outsideStrings(bytes)
         func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
         let dash = UInt8(ascii: "-")
         return bytes.indices.first { i in
-            guard code[i], bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: "t"), i >= 10 else { return false }
-            let date = [i - 10, i - 9, i - 8, i - 7, i - 5, i - 4, i - 2, i - 1].allSatisfy(isDigit)
-            return date && bytes[i - 6] == dash && bytes[i - 3] == dash && !isDigit(i + 1)
+            guard code[i], i >= 10, bytes[i - 6] == dash, bytes[i - 3] == dash else { return false }
+            switch bytes[i] {
+            case UInt8(ascii: "T"), UInt8(ascii: "t"):
+                return [i - 10, i - 9, i - 8, i - 7, i - 5, i - 4, i - 2, i - 1].allSatisfy(isDigit) && !isDigit(i + 1)
+            case UInt8(ascii: " "):
+                return isDigit(i + 1) && !isDigit(i + 2)
+            default:
+                return false
+            }
         }
     }
 

@@ -66,10 +66,7 @@ final class TransactionGossip: Sendable {
     /// response the other can only send once its own wait is over (a stall until the request timeout).
     func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
         eth.markTransactions(announcement.hashes)
-        // Seen before (pooled, included, or refused after recovery): not fetched again.
-        let unseen = announcement.hashes.filter { !pool.senderCache.contains($0) }
-        let held = await pool.contains(unseen)
-        let wanted = zip(unseen, held).filter { !$0.1 }.map(\.0)
+        let wanted = await missing(announcement.hashes)
         let claimed = inFlight.withLock { inFlight in
             wanted.filter { hash in
                 guard inFlight.count < Self.inFlightLimit, !inFlight.contains(hash) else { return false }
@@ -92,8 +89,7 @@ final class TransactionGossip: Sendable {
         while let claimed = eth.nextFetch(limit: Self.requestBatch) {
             defer { inFlight.withLock { for hash in claimed { $0.remove(hash) } } }
             guard !dropped, eth.peer.channel.isActive else { continue }
-            let unseen = claimed.filter { !pool.senderCache.contains($0) }
-            let batch = zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)
+            let batch = await missing(claimed)
             guard !batch.isEmpty else { continue }
             do {
                 let response = try await eth.request(timeout: requestTimeout) { .getPooledTransactions(requestId: $0, batch) }
@@ -113,6 +109,12 @@ final class TransactionGossip: Sendable {
                 logger.debug("pooled transactions not fetched: \(error)", metadata: ["peer": "\(eth.remoteKey)"])
             }
         }
+    }
+
+    /// Of `hashes`, those neither pooled nor seen before (included, or refused after recovery), in order.
+    private func missing(_ hashes: [Hash32]) async -> [Hash32] {
+        let unseen = hashes.filter { !pool.senderCache.contains($0) }
+        return zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)
     }
 
     /// Whole transactions from a peer (Transactions or PooledTransactions): admitted to the pool, which recovers
@@ -165,12 +167,15 @@ final class TransactionGossip: Sendable {
     private func announce(_ hashes: [Hash32], to peers: [EthPeer]) async {
         guard !peers.isEmpty else { return }
         let found = await pool.transactions(hashes).compactMap { $0?.transaction }
-        let relayed = fromPeers.withLock { fromPeers in found.map { fromPeers.contains($0.hash) } }
-        let own = zip(found, relayed).filter { !$0.1 }.map(\.0)
-        let others = zip(found, relayed).filter { $0.1 }.map(\.0)
+        var own: [Transaction] = [], relayed: [Transaction] = []
+        fromPeers.withLock { fromPeers in
+            for tx in found {
+                if fromPeers.contains(tx.hash) { relayed.append(tx) } else { own.append(tx) }
+            }
+        }
         for eth in peers {
             broadcast(own, to: eth)
-            announce(others, to: eth)
+            announce(relayed, to: eth)
         }
     }
 

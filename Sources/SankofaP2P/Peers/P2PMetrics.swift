@@ -1,5 +1,4 @@
 import Metrics
-import SankofaPrimitives
 
 /// The P2P layer's Prometheus series (swift-metrics; the node installs the Prometheus backend). Labels are
 /// closed sets: capability names we negotiated (or `p2p` for the base protocol) and devp2p disconnect reasons.
@@ -8,17 +7,11 @@ enum P2PMetrics {
 
     /// One message and its frame-payload size (after Snappy), per protocol and direction.
     static func message(_ direction: Direction, protocol name: String, bytes: Int) {
-        let counters = messageCounters.withLock { made in
-            let key = MessageKey(direction: direction, protocolName: name)
-            if let counters = made[key] { return counters }
-            let dimensions = [("direction", direction.rawValue), ("protocol", name)]
-            let counters = (Counter(label: "sankofa_p2p_messages_total", dimensions: dimensions),
-                            Counter(label: "sankofa_p2p_bytes_total", dimensions: dimensions))
-            made[key] = counters
-            return counters
-        }
-        counters.messages.increment()
-        counters.bytes.increment(by: Int64(bytes))
+        let key = MessageKey(direction: direction, protocolName: name)
+        let dimensions = { [("direction", direction.rawValue), ("protocol", name)] }
+        messages.counter(key) { Counter(label: "sankofa_p2p_messages_total", dimensions: dimensions()) }.increment()
+        messageBytes.counter(key) { Counter(label: "sankofa_p2p_bytes_total", dimensions: dimensions()) }
+            .increment(by: Int64(bytes))
     }
 
     private struct MessageKey: Hashable {
@@ -26,10 +19,8 @@ enum P2PMetrics {
         var protocolName: String
     }
 
-    /// Each message's counters, made once per direction and protocol (a closed set): making a `Counter` asks the
-    /// backend's registry (a lock, a name check, a lookup), about 1 % of a loaded validator's CPU when done twice
-    /// per message.
-    private static let messageCounters = Locked<[MessageKey: (messages: Counter, bytes: Counter)]>([:])
+    private static let messages = CounterCache<MessageKey>()
+    private static let messageBytes = CounterCache<MessageKey>()
 
     /// A session ended with a Disconnect; `initiator` is `local` or `remote`.
     static func disconnect(_ reason: DisconnectReason, byRemote: Bool) {

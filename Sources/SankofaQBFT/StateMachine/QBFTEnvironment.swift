@@ -25,7 +25,7 @@ final class QBFTEnvironment {
     var lastImportError: String?
     /// This node's own messages at `ownMessagesHeight`, oldest first and at most `ownMessagesLimit`: sent again
     /// when a validator connects (`resendOwnMessages`).
-    private(set) var ownMessages: [(code: Int, data: [UInt8])] = []
+    private var ownMessages: [(code: Int, data: [UInt8])] = []
     private var ownMessagesHeight: UInt64 = 0
     /// A round's proposal, prepare and commit, or a few rounds' round changes.
     static let ownMessagesLimit = 8

@@ -8,9 +8,10 @@ import TOMLKit
 /// (Fuzz/): toml++ checks those characters only in its assertions. Likewise (`parse_time`: "is_decimal_digit(*cp)")
 /// on a date followed by `T` and no digit, e.g. `1979-05-27Tb2p07:32:00Z`; and `parse_value` again on a `}` in an
 /// array that a multi-line string ending in four quotes had hidden from an earlier version of this guard, and on a
-/// date, a space and a single digit (`1979-05-27 3`), which toml++ takes for the start of a space-separated time. TOML 1.0 allows no control character but tab anywhere (line
-/// breaks aside), and bare keys are ASCII (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before
-/// they reach the parser; strings (quoted keys included) and comments may still hold any UTF-8.
+/// date, a space and a single digit (`1979-05-27 3`), which toml++ takes for the start of a space-separated time.
+/// TOML 1.0 allows no control character but tab anywhere (line breaks aside), and bare keys are ASCII
+/// (`A-Za-z0-9_-`), so such files are invalid anyway and are refused before they reach the parser; strings (quoted
+/// keys included) and comments may still hold any UTF-8.
 public enum TOMLText {
     /// Why a file was refused.
     public struct ParseError: Error, CustomStringConvertible {

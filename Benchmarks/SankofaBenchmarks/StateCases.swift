@@ -20,6 +20,14 @@ enum StateCases {
         let proofRoot = proofTrie.commit().root
         let proofs = keys10k.prefix(1_000).map { try! proofTrie.proof($0) }
 
+        // A block's ordered trie: rlp(index) → a 150-byte transaction, 5,000 of them, in key order.
+        let indexKeys = (0..<5_000).map { index in
+            var key = RLPWriter(capacity: 9)
+            key.write(UInt64(index))
+            return key.bytes
+        }.sorted { $0.lexicographicallyPrecedes($1) }
+        let items = indexKeys.map { _ in randomBytes(150) }
+
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-bench-\(UUID())").path
         let fixture = try! StateFixture(path: directory, accounts: 10_000)
 
@@ -29,6 +37,17 @@ enum StateCases {
             },
             BenchmarkCase(name: "trie/insert+commit-100k", bytesPerOp: 0, itemsPerOp: 100_000, baseline: "keccak/32B") { n in
                 for _ in 0..<n { blackHole(build(keys100k, value: account)) }
+            },
+            BenchmarkCase(name: "trie/ordered-root-5k-general", bytesPerOp: 0, itemsPerOp: 5_000, baseline: nil) { n in
+                for _ in 0..<n {
+                    var trie = MerklePatriciaTrie(reader: InMemoryTrieNodes())
+                    for (key, item) in zip(indexKeys, items) { try? trie.update(key, item) }
+                    blackHole(trie.rootHash())
+                }
+            },
+            BenchmarkCase(name: "trie/ordered-root-5k-sorted", bytesPerOp: 0, itemsPerOp: 5_000,
+                          baseline: "trie/ordered-root-5k-general") { n in
+                for _ in 0..<n { blackHole(SortedTrieRoot.root(keys: indexKeys, values: items)) }
             },
             BenchmarkCase(name: "trie/proof-generate", bytesPerOp: 0, itemsPerOp: 1_000, baseline: nil) { n in
                 var trie = proofTrie

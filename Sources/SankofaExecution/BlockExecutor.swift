@@ -98,15 +98,18 @@ public struct BlockExecutor: Sendable {
     /// The root of the trie `rlp(index) → receipt` (typed receipts prefixed by their type).
     public static func receiptsRoot(_ receipts: [Receipt]) -> Hash32 { orderedRoot(receipts.map(\.encoded)) }
 
+    /// The root of `rlp(index) → item`. Keys in byte order are indices 1…127 (one byte each), then 0 (`0x80`),
+    /// then 128 and on (`0x81 …`, `0x82 …`: longer big-endian numbers sort after shorter ones).
     static func orderedRoot(_ items: [[UInt8]]) -> Hash32 {
-        var trie = MerklePatriciaTrie(reader: InMemoryTrieNodes())
-        for (index, item) in items.enumerated() {
+        var order = Array(1..<min(items.count, 128))
+        if !items.isEmpty { order.append(0) }
+        if items.count > 128 { order.append(contentsOf: 128..<items.count) }
+        let keys = order.map { index in
             var key = RLPWriter(capacity: 9)
             key.write(UInt64(index))
-            // An in-memory trie never misses a node, so updates cannot fail.
-            try? trie.update(key.bytes, item)
+            return key.bytes
         }
-        return trie.rootHash()
+        return SortedTrieRoot.root(keys: keys, values: order.map { items[$0] })
     }
 }
 

@@ -41,6 +41,11 @@ struct TrieVectorTests {
         }
         let committed = secure ? trie.commit() : plain.commit()
         #expect(committed.root == expected, "\(name): root")
+        if !secure {
+            let sorted = model.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            #expect(SortedTrieRoot.root(keys: sorted.map(\.key), values: sorted.map(\.value)) == expected,
+                    "\(name): root from sorted keys")
+        }
         store.insert(committed.nodes)
 
         var reopened = SecureTrie(root: committed.root, reader: store)

@@ -35,18 +35,19 @@ extension TransactionPool {
         let base = baseNonce(sender)
         withAccount(sender) { account in
             var all = account.pending.merging(account.queued) { first, _ in first }
-            for (nonce, entry) in all where nonce < base {
-                slots[entry.hash] = nil
-                all[nonce] = nil
+            // Removing while iterating `all` itself would copy it; collect the mined nonces first.
+            for nonce in all.keys.filter({ $0 < base }) {
+                if let entry = all.removeValue(forKey: nonce) { slots[entry.hash] = nil }
             }
             pendingCount -= account.pending.count
             queuedCount -= account.queued.count
-            let wasPending = Set(account.pending.values.map(\.hash))
+            let wasPending = account.pending
             account = Account()
             var next = base
             while let entry = all.removeValue(forKey: next) {
                 account.pending[next] = entry
-                if !wasPending.contains(entry.hash) { promoted.append(entry.hash) }
+                // `all` prefers the pending entry at a nonce, so one from the queue is a promotion.
+                if wasPending[next]?.hash != entry.hash { promoted.append(entry.hash) }
                 next += 1
             }
             account.queued = all
@@ -111,30 +112,37 @@ extension TransactionPool {
     /// Ready transactions in execution order: each sender's in nonce order, senders interleaved by highest tip,
     /// then first arrival (a price-and-time heap, as geth's miner).
     public func candidates(limit: Int = .max) -> [RecoveredTransaction] {
-        var heads = Heap<Head> { lhs, rhs in
-            let (l, r) = (lhs.entry.tx.transaction.maxPriorityFeePerGas, rhs.entry.tx.transaction.maxPriorityFeePerGas)
-            return l != r ? l > r : lhs.entry.sequence < rhs.entry.sequence
-        }
-        var runs: [Address: [Entry]] = [:]
-        for (sender, account) in accounts where !account.pending.isEmpty {
+        var heads = Heap<Head> { lhs, rhs in lhs.tip != rhs.tip ? lhs.tip > rhs.tip : lhs.sequence < rhs.sequence }
+        var runs: [[Entry]] = []
+        runs.reserveCapacity(accounts.count)
+        for account in accounts.values where !account.pending.isEmpty {
             let run = account.pending.values.sorted { $0.nonce < $1.nonce }
-            runs[sender] = run
-            heads.push(Head(sender: sender, index: 0, entry: run[0]))
+            heads.push(Head(run: runs.count, index: 0, of: run[0]))
+            runs.append(run)
         }
         var selected: [RecoveredTransaction] = []
+        selected.reserveCapacity(min(limit, pendingCount))
         while selected.count < limit, let head = heads.pop() {
-            selected.append(head.entry.tx)
-            if let run = runs[head.sender], head.index + 1 < run.count {
-                heads.push(Head(sender: head.sender, index: head.index + 1, entry: run[head.index + 1]))
-            }
+            let run = runs[head.run]
+            selected.append(run[head.index].tx)
+            if head.index + 1 < run.count { heads.push(Head(run: head.run, index: head.index + 1, of: run[head.index + 1])) }
         }
         return selected
     }
 
+    /// A sender's next candidate: where it is (run and index) and what orders it, so the heap moves no transactions.
     struct Head {
-        let sender: Address
+        let run: Int
         let index: Int
-        let entry: Entry
+        let tip: UInt256
+        let sequence: UInt64
+
+        init(run: Int, index: Int, of entry: Entry) {
+            self.run = run
+            self.index = index
+            tip = entry.tip
+            sequence = entry.sequence
+        }
     }
 
     // MARK: Views (txpool_status, txpool_content, eth_getTransactionCount "pending")

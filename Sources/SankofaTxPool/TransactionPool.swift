@@ -10,8 +10,19 @@ public actor TransactionPool {
         let sequence: UInt64
         /// When the pool admitted it: queued entries older than `config.queuedLifetime` expire.
         let admitted: ContinuousClock.Instant
+        /// Read from the transaction once: each read through its payload enum copies the payload, and sorting and
+        /// block selection read these many times.
+        let nonce: UInt64
+        let tip: UInt256
         var hash: Hash32 { tx.transaction.hash }
-        var nonce: UInt64 { tx.transaction.nonce }
+
+        init(tx: RecoveredTransaction, sequence: UInt64, admitted: ContinuousClock.Instant) {
+            self.tx = tx
+            self.sequence = sequence
+            self.admitted = admitted
+            nonce = tx.transaction.nonce
+            tip = tx.transaction.maxPriorityFeePerGas
+        }
     }
 
     struct Account: Sendable {

@@ -101,8 +101,9 @@ public struct BlockExecutor: Sendable {
     /// The root of `rlp(index) → item`. Keys in byte order are indices 1…127 (one byte each), then 0 (`0x80`),
     /// then 128 and on (`0x81 …`, `0x82 …`: longer big-endian numbers sort after shorter ones).
     static func orderedRoot(_ items: [[UInt8]]) -> Hash32 {
+        guard !items.isEmpty else { return MerklePatriciaTrie.emptyRoot }
         var order = Array(1..<min(items.count, 128))
-        if !items.isEmpty { order.append(0) }
+        order.append(0)
         if items.count > 128 { order.append(contentsOf: 128..<items.count) }
         let keys = order.map { index in
             var key = RLPWriter(capacity: 9)

@@ -218,3 +218,21 @@ struct BlockBuilderResilienceTests {
         #expect(try state.balance(sender.address) == UInt256(98))
     }
 }
+
+/// The ordered roots (`rlp(index) → item`) against the general trie, at the sizes where the key order and length
+/// change: none, one, the single-byte keys, index 0's `0x80`, and the two-byte keys from 128.
+@Suite("Ordered roots")
+struct OrderedRootTests {
+    @Test(arguments: [0, 1, 2, 127, 128, 129, 300] as [Int])
+    func matchTheGeneralTrie(count: Int) throws {
+        var rng = SplitMix64(seed: UInt64(count))
+        let items = (0..<count).map { _ in rng.bytes(1 + Int(rng.next() % 120)) }
+        var trie = MerklePatriciaTrie(reader: InMemoryTrieNodes())
+        for (index, item) in items.enumerated() {
+            var key = RLPWriter(capacity: 9)
+            key.write(UInt64(index))
+            try trie.update(key.bytes, item)
+        }
+        #expect(BlockExecutor.orderedRoot(items) == trie.rootHash())
+    }
+}

@@ -15,12 +15,15 @@ final class TransactionGossip: Sendable {
     let requestTimeout: Duration
     let logger: Logger
     /// Hashes requested from some peer and not yet answered: never asked of two peers at once.
-    private let inFlight = Locked(Set<Hash32>())
+    private let inFlight = ClaimedHashes(limit: TransactionGossip.inFlightLimit)
     /// Pending hashes collected for the next announcement.
     private let outbox = Locked([Hash32]())
     /// Transactions recently received from peers (announced onward rather than sent in full).
     private let fromPeers = Locked(RecentSet<Hash32>(capacity: TransactionGossip.fromPeersCapacity))
     private let outboxReady = WakeSignal()
+    /// Transactions from peers being admitted right now. A second copy arriving meanwhile (the origin's full copy
+    /// and one fetched after an announcement, queued behind different peers) is skipped, not recovered again.
+    private let admitting = ClaimedHashes()
 
     /// Most hashes in flight at once (bounds memory against peers announcing without end).
     static let inFlightLimit = 32_768
@@ -67,13 +70,7 @@ final class TransactionGossip: Sendable {
     func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
         eth.markTransactions(announcement.hashes)
         let wanted = await missing(announcement.hashes)
-        let claimed = inFlight.withLock { inFlight in
-            wanted.filter { hash in
-                guard inFlight.count < Self.inFlightLimit, !inFlight.contains(hash) else { return false }
-                inFlight.insert(hash)
-                return true
-            }
-        }
+        let claimed = inFlight.claim(wanted) { $0 }
         guard !claimed.isEmpty, eth.queueFetch(claimed) else { return }
         Task { await fetchQueued(from: eth) }
     }
@@ -87,7 +84,7 @@ final class TransactionGossip: Sendable {
         try? await Task.sleep(for: Self.arrivalWait)
         var dropped = false
         while let claimed = eth.nextFetch(limit: Self.requestBatch) {
-            defer { inFlight.withLock { for hash in claimed { $0.remove(hash) } } }
+            defer { inFlight.release(claimed) }
             guard !dropped, eth.peer.channel.isActive else { continue }
             let batch = await missing(claimed)
             guard !batch.isEmpty else { continue }
@@ -113,18 +110,22 @@ final class TransactionGossip: Sendable {
 
     /// Of `hashes`, those neither pooled nor seen before (included, or refused after recovery), in order.
     private func missing(_ hashes: [Hash32]) async -> [Hash32] {
-        let unseen = hashes.filter { !pool.senderCache.contains($0) }
+        let unseen = hashes.filter { !admitting.contains($0) && !pool.senderCache.contains($0) }
         return zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)
     }
 
     /// Whole transactions from a peer (Transactions or PooledTransactions): admitted to the pool, which recovers
-    /// each sender once. One with an invalid signature or encoding blames the peer.
+    /// each sender once; those another peer's copy is admitting at this moment are left to it (the same hash is
+    /// the same signed bytes, so the outcome would be the same). One with an invalid signature or encoding blames
+    /// the peer.
     func received(_ transactions: [Transaction], from eth: EthPeer) async throws {
         let hashes = transactions.map(\.hash)
         eth.markTransactions(hashes)
         fromPeers.withLock { for hash in hashes { $0.insert(hash) } }
+        let claimed = admitting.claim(transactions, hash: \.hash)
+        defer { admitting.release(claimed.map(\.hash)) }
         var admitted = 0
-        for (tx, result) in zip(transactions, await pool.add(transactions)) {
+        for (tx, result) in zip(claimed, await pool.add(claimed)) {
             switch result {
             case .success: admitted += 1
             case .failure(.invalid(let error)): throw SyncError.invalidTransaction("\(tx.hash.hex): \(error)")

@@ -36,12 +36,13 @@ public struct MetricsServer: Service, CustomStringConvertible {
 
     /// Binds the listening socket (exposed for tests, which bind port 0).
     static func bind(registry: PrometheusCollectorRegistry, host: String, port: Int) async throws -> Channel {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let process = ProcessMetrics(registry: registry)
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHandler(registry: registry))
+                    channel.pipeline.addHandler(MetricsHandler(registry: registry, process: process))
                 }
             }
             .bind(host: host, port: port)
@@ -49,15 +50,20 @@ public struct MetricsServer: Service, CustomStringConvertible {
     }
 }
 
-/// Answers one request per call: the registry's text for GET /metrics, 404 otherwise.
+/// Answers one request per call: the registry's text for GET /metrics (process figures read just before), 404
+/// otherwise.
 final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     let registry: PrometheusCollectorRegistry
+    let process: ProcessMetrics
     var head: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+    init(registry: PrometheusCollectorRegistry, process: ProcessMetrics) {
+        self.registry = registry
+        self.process = process
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -67,7 +73,12 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let request = head else { return }
             let found = request.method == .GET && request.uri.split(separator: "?").first == "/metrics"
             var body = context.channel.allocator.buffer(capacity: 4_096)
-            if found { body.writeBytes(registry.emitToBuffer()) } else { body.writeString("not found\n") }
+            if found {
+                process.update()
+                body.writeBytes(registry.emitToBuffer())
+            } else {
+                body.writeString("not found\n")
+            }
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
             headers.add(name: "Content-Length", value: String(body.readableBytes))

@@ -5,10 +5,10 @@ import SankofaRPC
 typealias RPCEndpoint = HTTPEndpoint
 
 extension HTTPEndpoint {
-    /// Parses one `--rpc` URL.
-    init(parsing text: String) throws(CLIError) {
+    /// Parses one `--rpc` URL (or one of another flag, such as `--metrics`).
+    init(parsing text: String, flag: String = "--rpc", example: String = "http://127.0.0.1:8545") throws(CLIError) {
         guard let endpoint = HTTPEndpoint(url: text) else {
-            throw .invalidFlag(flag: "--rpc", expected: "http://HOST:PORT (e.g. http://127.0.0.1:8545), not \(text)")
+            throw .invalidFlag(flag: flag, expected: "http://HOST:PORT… (e.g. \(example)), not \(text)")
         }
         self = endpoint
     }

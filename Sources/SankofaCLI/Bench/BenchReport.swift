@@ -23,10 +23,17 @@ struct BenchReport: Sendable {
     /// Blocks holding at least one of the run's transactions.
     let blocks: Int
     let failures: [(reason: String, count: Int)]
+    /// Each `--metrics` node's CPU seconds from first send to last inclusion; nil without `--metrics`.
+    let nodeCPUSeconds: [Double]?
 
     var acceptedPerSecond: Double { sendSeconds > 0 ? Double(accepted) / sendSeconds : 0 }
     var confirmedPerSecond: Double { confirmSeconds > 0 ? Double(confirmed) / confirmSeconds : 0 }
     var averagePerBlock: Double { blocks > 0 ? Double(confirmed) / Double(blocks) : 0 }
+    /// CPU seconds per node per 1,000 confirmed transactions (the mean over the `--metrics` nodes).
+    var cpuPerNodePerThousand: Double? {
+        guard let cpu = nodeCPUSeconds, !cpu.isEmpty, confirmed > 0 else { return nil }
+        return cpu.reduce(0, +) / Double(cpu.count) / Double(confirmed) * 1_000
+    }
 
     /// What "final" means on this chain, for the latency line.
     var finality: String {
@@ -38,7 +45,7 @@ struct BenchReport: Sendable {
     }
 
     init(settings: BenchSettings, chain: BenchChain, plan: BenchPlan, ledger: BenchLedger, start: UInt64,
-         preparationSeconds: Double) {
+         preparationSeconds: Double, nodeCPUSeconds: [Double]? = nil) {
         transactions = plan.transactions.count
         senders = settings.senders
         nodes = settings.endpoints.map(\.description)
@@ -46,6 +53,7 @@ struct BenchReport: Sendable {
         targetRate = settings.rate
         consensus = chain.consensus
         self.preparationSeconds = preparationSeconds
+        self.nodeCPUSeconds = nodeCPUSeconds
         var latencies: [UInt64] = []
         var lastAnswer = start, lastInclusion = start
         var sent = 0, accepted = 0, confirmed = 0
@@ -97,8 +105,13 @@ struct BenchReport: Sendable {
             ("confirmed (status 1)", "\(confirmed) in \(BenchRunner.seconds(confirmSeconds)) first send → last inclusion: \(rate(confirmedPerSecond))"),
             ("latency p50 / p99 / max", "\(ms(latencyP50Ms)) / \(ms(latencyP99Ms)) / \(ms(latencyMaxMs)), send → block (\(finality))"),
             ("blocks", "\(blocks), \(Int(averagePerBlock.rounded())) transactions per block on average"),
-            ("failed", "\(failed)"),
         ]
+        if let cpu = nodeCPUSeconds, let perThousand = cpuPerNodePerThousand {
+            let each = cpu.map { "\(($0 * 100).rounded() / 100)" }.joined(separator: " + ")
+            rows.append(("node CPU", "\(each) = \(BenchRunner.seconds(cpu.reduce(0, +))) first send → last inclusion, "
+                         + "\((perThousand * 1_000).rounded() / 1_000) s per node per 1,000 confirmed"))
+        }
+        rows.append(("failed", "\(failed)"))
         for failure in failures { rows.append(("  \(failure.count)×", failure.reason)) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
@@ -131,6 +144,8 @@ struct BenchReport: Sendable {
             ("blocks", .number(JSONNumber(blocks))),
             ("averageTransactionsPerBlock", number(averagePerBlock)),
             ("failures", .object(JSONObject(failures.map { ($0.reason, .number(JSONNumber($0.count))) }))),
+            ("nodeCpuSeconds", nodeCPUSeconds.map { .array($0.map { number($0) }) } ?? .null),
+            ("cpuSecondsPerNodePer1000", number(cpuPerNodePerThousand)),
         ]))
     }
 }

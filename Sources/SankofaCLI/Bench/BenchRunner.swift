@@ -22,6 +22,8 @@ struct BenchSettings: Sendable {
     var seed: String?
     /// How long to wait for more inclusions once everything is sent, before counting the rest as missing.
     var timeoutSeconds = 60.0
+    /// Prometheus endpoints whose `process_cpu_seconds_total` is read around the run (empty: none).
+    var metrics: [HTTPEndpoint] = []
 }
 
 /// The chain as found before the run.
@@ -60,6 +62,7 @@ struct BenchRunner: Sendable {
         let ledger = BenchLedger(count: plan.transactions.count)
         let startBlock = try await HTTPClientConnection.with(endpoints[0]) { try Self.quantity(try await $0.call("eth_blockNumber", [])) }
         let sendingDone = NIOLockedValueBox(false)
+        let cpuBefore = settings.metrics.isEmpty ? nil : try await NodeCPU.read(settings.metrics)
         let start = BenchClock.now()
         let follower = Task {
             await BlockFollower(endpoint: endpoints[0], plan: plan, ledger: ledger, timeoutSeconds: settings.timeoutSeconds)
@@ -90,12 +93,14 @@ struct BenchRunner: Sendable {
         if blocked > 0 { progress("\(blocked) accepted transactions wait behind a rejected nonce of their sender and cannot be included") }
         sendingDone.withLockedValue { $0 = true }
         _ = await follower.value
+        var cpu: [Double]?
+        if let cpuBefore { cpu = zip(try await NodeCPU.read(settings.metrics), cpuBefore).map { $0 - $1 } }
         reporter.cancel()
         let p = ledger.progress
         progress("sent \(p.sent), accepted \(p.accepted), included \(p.included); checking receipts")
         try await ReceiptCheck(endpoint: endpoints[0], plan: plan, ledger: ledger, timeoutSeconds: settings.timeoutSeconds).run()
         return BenchReport(settings: settings, chain: chain, plan: plan, ledger: ledger, start: start,
-                           preparationSeconds: preparation)
+                           preparationSeconds: preparation, nodeCPUSeconds: cpu)
     }
 
     /// Chain id and gas price from the first node, consensus if the node says, and the same chain id from every node.

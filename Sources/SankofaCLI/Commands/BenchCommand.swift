@@ -29,6 +29,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Connections (batches in flight) per node.") var connections = 4
         @Option(help: "Derive sender keys from this seed so that runs are repeatable (default: fresh random keys).") var seed: String?
         @Option(help: "Seconds to wait for more inclusions after the last send before counting the rest as missing.") var timeout = 60.0
+        @Option(help: "The nodes' Prometheus URLs, comma-separated (http://HOST:PORT/metrics,…): reports their CPU seconds from first send to last inclusion.")
+        var metrics: String?
         @Flag(help: "Print the summary as JSON on stdout (progress still goes to stderr).") var json = false
 
         func settings() throws -> BenchSettings {
@@ -51,6 +53,9 @@ struct BenchCommand: AsyncParsableCommand {
             settings.connections = connections
             settings.seed = seed
             settings.timeoutSeconds = timeout
+            settings.metrics = try (metrics ?? "").split(separator: ",").map { text throws(CLIError) in
+                try RPCEndpoint(parsing: String(text), flag: "--metrics", example: "http://127.0.0.1:9545/metrics")
+            }
             return settings
         }
 

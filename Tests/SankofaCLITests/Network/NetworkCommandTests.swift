@@ -49,11 +49,17 @@ struct NetworkCommandTests {
         // 2,000 transactions over the validators: every one confirmed, and every node (the replica too) final at
         // the same head afterwards.
         let layout = try NetworkLayout.read(from: directory.path)
-        let urls = layout.nodes.filter { $0.mode == "validator" }.map(\.rpcURL).joined(separator: ",")
-        let bench = try SankofaBinary.run(["bench", "tx", "--rpc", urls, "--txs", "2000", "--senders", "100", "--timeout", "60", "--json"])
+        let validators = layout.nodes.filter { $0.mode == "validator" }
+        let urls = validators.map(\.rpcURL).joined(separator: ",")
+        let bench = try SankofaBinary.run(["bench", "tx", "--rpc", urls, "--txs", "2000", "--senders", "100", "--timeout", "60",
+                                           "--metrics", validators.map(\.metricsURL).joined(separator: ","), "--json"])
         #expect(bench.status == 0, "\(bench.stderr)")
         let summary = try JSONParser.parse(bench.stdout)
         #expect(summary["confirmed"] == 2_000 && summary["failed"] == 0, "\(bench.stdout)")
+        // Every validator recovered, executed and stored the run's transactions: each used CPU over it.
+        let cpu = summary["nodeCpuSeconds"]?.arrayValue ?? []
+        #expect(cpu.count == 4 && cpu.allSatisfy { ($0.numberValue?.doubleValue ?? 0) > 0 }, "\(bench.stdout)")
+        #expect((summary["cpuSecondsPerNodePer1000"]?.numberValue?.doubleValue ?? 0) > 0, "\(bench.stdout)")
         var final: [JSON] = []
         let settled = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < settled {

@@ -139,16 +139,17 @@ final class TransactionGossip: Sendable {
 
     /// Sends newly pending transactions to the peers without them, in batches, until cancelled.
     func announce(to peers: @escaping @Sendable () -> [EthPeer]) async {
-        // Large enough for a few seconds at full load: a hash dropped here is never announced.
-        let pending = await pool.pendingTransactionStream(bufferLimit: 65_536)
+        // Batches of one admission each (RPC batches, peers' messages): plenty for a few seconds at full load, and a
+        // hash dropped here is never announced.
+        let pending = await pool.pendingBatchStream(bufferLimit: 4_096)
         await withDiscardingTaskGroup { group in
             group.addTask { [self] in
-                for await hash in pending {
-                    let first = outbox.withLock { outbox -> Bool in
-                        outbox.append(hash)
-                        return outbox.count == 1
+                for await hashes in pending {
+                    let wasEmpty = outbox.withLock { outbox -> Bool in
+                        defer { outbox.append(contentsOf: hashes) }
+                        return outbox.isEmpty
                     }
-                    if first { outboxReady.fire() }
+                    if wasEmpty { outboxReady.fire() }
                 }
             }
             while !Task.isCancelled {

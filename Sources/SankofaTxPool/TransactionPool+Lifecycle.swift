@@ -26,7 +26,7 @@ extension TransactionPool {
         expireQueuedIfDue()
         var promoted: [Hash32] = []
         for sender in senders where accounts[sender] != nil { rebase(sender, promoted: &promoted) }
-        for hash in promoted { pendingHashes.yield(hash) }
+        publish(pending: promoted)
     }
 
     /// Drops `sender`'s transactions below its account nonce and rebuilds its pending run from there; hashes that
@@ -175,6 +175,11 @@ extension TransactionPool {
     /// Hashes of transactions as they become pending (for `newPendingTransactions` subscriptions).
     public func pendingTransactionStream(bufferLimit: Int? = nil) -> AsyncStream<Hash32> {
         pendingHashes.subscribe(bufferLimit: bufferLimit)
+    }
+
+    /// The same, a batch at a time (for gossip, which sends them in batches anyway). `bufferLimit` counts batches.
+    public func pendingBatchStream(bufferLimit: Int? = nil) -> AsyncStream<[Hash32]> {
+        pendingBatches.subscribe(bufferLimit: bufferLimit)
     }
 }
 

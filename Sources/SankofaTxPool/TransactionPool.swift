@@ -59,9 +59,12 @@ public actor TransactionPool {
     let now: @Sendable () -> ContinuousClock.Instant
     /// When queued transactions were last checked for expiry.
     var lastExpiry: ContinuousClock.Instant
-    /// Newly pending hashes fan out to every subscriber (gossip, `newPendingTransactions`), each with a bounded
-    /// buffer: 4,096 by default, more for a listener that asks (gossip must not miss a burst).
+    /// Newly pending hashes fan out to every subscriber (`newPendingTransactions`, dev-mode sealing), each with a
+    /// bounded buffer: 4,096 by default, more for a listener that asks.
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
+    /// The same hashes a batch at a time (one admission call or new head), for gossip: one stream hop per batch
+    /// instead of one per transaction.
+    let pendingBatches = Broadcast<[Hash32]>(bufferLimit: 1_024)
     /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
     public nonisolated let senderCache = SenderCache()
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
@@ -117,7 +120,17 @@ public actor TransactionPool {
 
     /// Inserts each, in order, in one hop.
     func insert(_ transactions: [RecoveredTransaction]) -> [Result<Hash32, TxPoolError>] {
-        transactions.map { tx in Result { () throws(TxPoolError) in try insert(tx) } }
+        var pending: [Hash32] = []
+        let results = transactions.map { tx in Result { () throws(TxPoolError) in try insert(tx, pending: &pending) } }
+        publish(pending: pending)
+        return results
+    }
+
+    /// Tells subscribers what became pending: each hash to the per-hash listeners, the batch to the batch ones.
+    func publish(pending: [Hash32]) {
+        guard !pending.isEmpty else { return }
+        for hash in pending { pendingHashes.yield(hash) }
+        pendingBatches.yield(pending)
     }
 
     /// The checks that need neither the sender nor the state: size, chain id and signature form, no contract
@@ -138,6 +151,14 @@ public actor TransactionPool {
     /// Adds a transaction whose sender is already known (re-injection after a reorg, or peers' recovered gossip).
     @discardableResult
     public func insert(_ recovered: RecoveredTransaction) throws(TxPoolError) -> Hash32 {
+        var pending: [Hash32] = []
+        let hash = try insert(recovered, pending: &pending)
+        publish(pending: pending)
+        return hash
+    }
+
+    /// `insert`, adding the hashes that became pending (this one, and queued ones it unblocked) to `pending`.
+    private func insert(_ recovered: RecoveredTransaction, pending: inout [Hash32]) throws(TxPoolError) -> Hash32 {
         let tx = recovered.transaction
         let sender = recovered.sender
         let hash = tx.hash
@@ -193,7 +214,7 @@ public actor TransactionPool {
             return (isPending ? [hash] : []) + promote(&account, base: base)
         }
         slots[hash] = Slot(sender: sender, nonce: tx.nonce)
-        for hash in promoted { pendingHashes.yield(hash) }
+        pending.append(contentsOf: promoted)
         return hash
     }
 

@@ -11,6 +11,8 @@ final class ProcessMetrics: Sendable {
     /// CPU seconds already added to `cpu` (a counter only moves by increments).
     private let counted = Locked(0.0)
 
+    /// One per registry (the metrics server makes it): each instance adds all the CPU the process has used since it
+    /// started to the registry's shared counter.
     init(registry: PrometheusCollectorRegistry) {
         cpu = registry.makeCounter(descriptor: MetricNameDescriptor(
             metricName: "process_cpu_seconds_total", unitName: "", helpText: "User and system CPU time spent in seconds."))

@@ -13,8 +13,8 @@ public enum SortedTrieRoot {
     public static func root(keys: [[UInt8]], values: [[UInt8]]) -> Hash32 {
         precondition(keys.count == values.count, "one value per key")
         guard !keys.isEmpty else { return MerklePatriciaTrie.emptyRoot }
-        for i in 1..<max(1, keys.count) {
-            precondition(keys[i - 1].lexicographicallyPrecedes(keys[i]), "keys must be strictly ascending")
+        for (previous, next) in zip(keys, keys.dropFirst()) {
+            precondition(previous.lexicographicallyPrecedes(next), "keys must be strictly ascending")
         }
         let builder = Builder(keys: keys, values: values)
         return Keccak256.hash(builder.node(0..<keys.count, depth: 0))
@@ -90,12 +90,10 @@ public enum SortedTrieRoot {
         /// What a parent stores for a child: its encoding if under 32 bytes, else its hash as a 32-byte string.
         func reference(_ encoded: [UInt8]) -> [UInt8] {
             guard encoded.count >= 32 else { return encoded }
-            return [UInt8](unsafeUninitializedCapacity: 33) { out, written in
-                out[0] = 0xa0
-                let digest = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[1...]))
-                encoded.withUnsafeBytes { Keccak256.hash($0, into: digest) }
-                written = 33
-            }
+            var out = [UInt8]()
+            out.reserveCapacity(33)
+            NodeCodec.appendHash(&out, Keccak256.hash(encoded))
+            return out
         }
     }
 }

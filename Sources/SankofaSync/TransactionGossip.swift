@@ -21,9 +21,6 @@ final class TransactionGossip: Sendable {
     /// Transactions recently received from peers (announced onward rather than sent in full).
     private let fromPeers = Locked(RecentSet<Hash32>(capacity: TransactionGossip.fromPeersCapacity))
     private let outboxReady = WakeSignal()
-    /// Transactions from peers being admitted right now. A second copy arriving meanwhile (the origin's full copy
-    /// and one fetched after an announcement, queued behind different peers) is skipped, not recovered again.
-    private let admitting = ClaimedHashes()
 
     /// Most hashes in flight at once (bounds memory against peers announcing without end).
     static let inFlightLimit = 32_768
@@ -108,24 +105,23 @@ final class TransactionGossip: Sendable {
         }
     }
 
-    /// Of `hashes`, those neither pooled nor seen before (included, or refused after recovery), in order.
+    /// Of `hashes`, those neither pooled nor seen before (being admitted, included, or refused after recovery), in
+    /// order.
     private func missing(_ hashes: [Hash32]) async -> [Hash32] {
-        let unseen = hashes.filter { !admitting.contains($0) && !pool.senderCache.contains($0) }
+        let unseen = hashes.filter { !pool.senderCache.contains($0) }
         return zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)
     }
 
     /// Whole transactions from a peer (Transactions or PooledTransactions): admitted to the pool, which recovers
-    /// each sender once; those another peer's copy is admitting at this moment are left to it (the same hash is
-    /// the same signed bytes, so the outcome would be the same). One with an invalid signature or encoding blames
-    /// the peer.
+    /// each sender once (a second copy arriving while the first is admitted, the origin's full copy and one
+    /// fetched after an announcement, waits for that recovery and is then known). One with an invalid signature or
+    /// encoding blames the peer.
     func received(_ transactions: [Transaction], from eth: EthPeer) async throws {
         let hashes = transactions.map(\.hash)
         eth.markTransactions(hashes)
         fromPeers.withLock { for hash in hashes { $0.insert(hash) } }
-        let claimed = admitting.claim(transactions, hash: \.hash)
-        defer { admitting.release(claimed.map(\.hash)) }
         var admitted = 0
-        for (tx, result) in zip(claimed, await pool.add(claimed)) {
+        for (tx, result) in zip(transactions, await pool.add(transactions)) {
             switch result {
             case .success: admitted += 1
             case .failure(.invalid(let error)): throw SyncError.invalidTransaction("\(tx.hash.hex): \(error)")

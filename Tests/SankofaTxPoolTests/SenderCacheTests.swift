@@ -1,3 +1,4 @@
+import Dispatch
 import SankofaChain
 import SankofaCrypto
 import SankofaPrimitives
@@ -7,6 +8,16 @@ import Testing
 @Suite("Sender cache")
 struct SenderCacheTests {
     static func transfer(_ key: PrivateKey, nonce: UInt64) -> Transaction { TransactionPoolTests.tx(key, nonce) }
+
+    /// `tx` with an `r` that is the x-coordinate of no secp256k1 point (0x7f00…02: x³ + 7 has no square root mod p),
+    /// so it decodes but no sender recovers.
+    static func unrecoverable(_ tx: Transaction) throws -> Transaction {
+        let r = try #require(UInt256(hex: "0x7f" + String(repeating: "0", count: 61) + "2"))
+        let signature = RecoverableSignature(r: r, s: tx.signature.s, recoveryId: tx.signature.recoveryId)
+        let bad = try Transaction(raw: Transaction(payload: tx.payload, signature: signature).encoded)
+        #expect(throws: TransactionError.self) { try bad.recovered() }
+        return bad
+    }
 
     @Test func aKnownSenderIsNotRecoveredAgain() throws {
         let key = try PrivateKey.generate()
@@ -39,6 +50,44 @@ struct SenderCacheTests {
         #expect(cache.recoveries == txs.count)
     }
 
+    /// A peer's proposal checked while gossip admits the same transactions: callers overlapping in time wait for
+    /// each other's recoveries instead of repeating them, whatever the order and whether one at a time or in batches.
+    @Test func concurrentCallersRecoverEachSenderOnce() throws {
+        let keys = try (0..<40).map { _ in try PrivateKey.generate() }
+        let txs = keys.flatMap { key in (0..<5).map { Self.transfer(key, nonce: $0) } }
+        let cache = SenderCache()
+        let callers = 8
+        let answers = Locked([Int: [Address]]())
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            let order = caller.isMultiple(of: 2) ? txs : txs.reversed()
+            let senders: [Address]? = caller % 4 == 1
+                ? order.map { try? cache.recovered($0).sender }.compactMap { $0 }
+                : cache.recovered(order)?.map(\.sender)
+            answers.withLock { $0[caller] = senders }
+        }
+        #expect(cache.recoveries == txs.count)
+        let expected = keys.flatMap { Array(repeating: $0.address, count: 5) }
+        for caller in 0..<callers {
+            let senders = try #require(answers.withLock { $0[caller] })
+            #expect(senders == (caller.isMultiple(of: 2) ? expected : expected.reversed()))
+        }
+    }
+
+    @Test func aFailedRecoveryFailsEveryCallerWaitingForIt() throws {
+        let key = try PrivateKey.generate()
+        let bad = try Self.unrecoverable(Self.transfer(key, nonce: 1))
+        let batch = [Self.transfer(key, nonce: 0), bad] + (0..<100).map { Self.transfer(key, nonce: UInt64($0) + 2) }
+        let cache = SenderCache()
+        let failures = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 6) { caller in
+            let failed = caller.isMultiple(of: 2) ? cache.recovered(batch) == nil : (try? cache.recovered(bad)) == nil
+            if failed { failures.withLock { $0 += 1 } }
+        }
+        #expect(failures.withLock { $0 } == 6)
+        #expect(!cache.contains(bad.hash))
+        #expect(cache.contains(batch[0].hash))
+    }
+
     @Test func itIsBoundedAndForgetsTheOldest() throws {
         let key = try PrivateKey.generate()
         let cache = SenderCache(capacity: 2)
@@ -50,9 +99,7 @@ struct SenderCacheTests {
     @Test func anUnrecoverableTransactionFailsTheBatch() throws {
         let key = try PrivateKey.generate()
         let good = Self.transfer(key, nonce: 0)
-        var raw = Self.transfer(key, nonce: 1).encoded
-        raw[raw.count - 2] ^= 0xff   // corrupt s
-        guard let bad = try? Transaction(raw: raw), (try? bad.recovered()) == nil else { return }
+        let bad = try Self.unrecoverable(Self.transfer(key, nonce: 1))
         #expect(SenderCache().recovered([good, bad]) == nil)
     }
 

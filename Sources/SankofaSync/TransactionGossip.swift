@@ -67,7 +67,7 @@ final class TransactionGossip: Sendable {
     func announced(_ announcement: PooledTransactionAnnouncement, by eth: EthPeer) async {
         eth.markTransactions(announcement.hashes)
         let wanted = await missing(announcement.hashes)
-        let claimed = inFlight.claim(wanted) { $0 }
+        let claimed = inFlight.claim(wanted)
         guard !claimed.isEmpty, eth.queueFetch(claimed) else { return }
         Task { await fetchQueued(from: eth) }
     }
@@ -105,8 +105,8 @@ final class TransactionGossip: Sendable {
         }
     }
 
-    /// Of `hashes`, those neither pooled nor seen before (being admitted, included, or refused after recovery), in
-    /// order.
+    /// Of `hashes`, those neither pooled nor seen before (their sender recovered or being recovered here: admitted,
+    /// included, checked in a proposal, or refused), in order.
     private func missing(_ hashes: [Hash32]) async -> [Hash32] {
         let unseen = hashes.filter { !pool.senderCache.contains($0) }
         return zip(unseen, await pool.contains(unseen)).filter { !$0.1 }.map(\.0)

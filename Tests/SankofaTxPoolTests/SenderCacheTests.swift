@@ -73,7 +73,9 @@ struct SenderCacheTests {
         }
     }
 
-    @Test func aFailedRecoveryFailsEveryCallerWaitingForIt() throws {
+    /// Callers overlapping on a signature that does not recover all fail, its claim is released (nobody hangs), it is
+    /// recovered once however many ask, and a failing batch keeps the senders it did recover.
+    @Test func anUnrecoverableSignatureFailsEveryCallerAndReleasesItsClaim() throws {
         let key = try PrivateKey.generate()
         let bad = try Self.unrecoverable(Self.transfer(key, nonce: 1))
         let batch = [Self.transfer(key, nonce: 0), bad] + (0..<100).map { Self.transfer(key, nonce: UInt64($0) + 2) }
@@ -84,6 +86,9 @@ struct SenderCacheTests {
             if failed { failures.withLock { $0 += 1 } }
         }
         #expect(failures.withLock { $0 } == 6)
+        #expect(cache.recoveries == batch.count)
+        #expect(throws: TransactionError.self) { try cache.recovered(bad) }
+        #expect(cache.recoveries == batch.count)
         #expect(!cache.contains(bad.hash))
         #expect(cache.contains(batch[0].hash))
     }

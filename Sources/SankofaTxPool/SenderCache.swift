@@ -39,7 +39,7 @@ public final class SenderCache: @unchecked Sendable {
         case .known(let known):
             outcome = known
         case .claimed:
-            outcome = Result { () throws(TransactionError) in try tx.recoverSender() }
+            outcome = Self.outcome(of: tx)
             publish([tx.hash], outcomes: [outcome])
         case .beingRecovered:
             // Nil if the claimant's outcome was forgotten already (rare): then recover here, unclaimed.
@@ -164,7 +164,7 @@ public final class SenderCache: @unchecked Sendable {
     /// Recovers without a claim, once a claimant's outcome was forgotten before this caller woke: rare, so not worth
     /// claiming again.
     private func recoverUnclaimed(_ tx: Transaction) -> Outcome {
-        let outcome = Result { () throws(TransactionError) in try tx.recoverSender() }
+        let outcome = Self.outcome(of: tx)
         locked {
             record(outcome, for: tx.hash)
             recoveryCount += 1
@@ -188,16 +188,19 @@ public final class SenderCache: @unchecked Sendable {
                 let out = UncheckedSendable(out)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for index in stride(from: chunk, to: transactions.count, by: chunks) {
-                        out.value[index] = Result { () throws(TransactionError) in try transactions[index].recoverSender() }
+                        out.value[index] = outcome(of: transactions[index])
                     }
                 }
             }
         } else {
-            for (index, tx) in transactions.enumerated() {
-                outcomes[index] = Result { () throws(TransactionError) in try tx.recoverSender() }
-            }
+            for (index, tx) in transactions.enumerated() { outcomes[index] = outcome(of: tx) }
         }
         return outcomes
+    }
+
+    /// The one place a signature is recovered.
+    private static func outcome(of tx: Transaction) -> Outcome {
+        Result { () throws(TransactionError) in try tx.recoverSender() }
     }
 }
 

@@ -12,6 +12,14 @@ extension HTTPEndpoint {
         }
         self = endpoint
     }
+
+    /// Parses a comma-separated list of such URLs (empty text: none).
+    static func list(parsing text: String, flag: String = "--rpc",
+                     example: String = "http://127.0.0.1:8545") throws(CLIError) -> [HTTPEndpoint] {
+        try text.split(separator: ",").map { item throws(CLIError) in
+            try HTTPEndpoint(parsing: String(item), flag: flag, example: example)
+        }
+    }
 }
 
 extension HTTPClientConnection {

@@ -34,7 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(help: "Print the summary as JSON on stdout (progress still goes to stderr).") var json = false
 
         func settings() throws -> BenchSettings {
-            let endpoints = try rpc.split(separator: ",").map { text throws(CLIError) in try RPCEndpoint(parsing: String(text)) }
+            let endpoints = try RPCEndpoint.list(parsing: rpc)
             guard !endpoints.isEmpty else { throw CLIError.missingFlag("--rpc") }
             guard txs > 0 else { throw CLIError.invalidFlag(flag: "--txs", expected: "a positive count") }
             guard senders > 0 else { throw CLIError.invalidFlag(flag: "--senders", expected: "a positive count") }
@@ -53,9 +53,8 @@ struct BenchCommand: AsyncParsableCommand {
             settings.connections = connections
             settings.seed = seed
             settings.timeoutSeconds = timeout
-            settings.metrics = try (metrics ?? "").split(separator: ",").map { text throws(CLIError) in
-                try RPCEndpoint(parsing: String(text), flag: "--metrics", example: "http://127.0.0.1:9545/metrics")
-            }
+            settings.metrics = try RPCEndpoint.list(parsing: metrics ?? "", flag: "--metrics",
+                                                    example: "http://127.0.0.1:9545/metrics")
             return settings
         }
 

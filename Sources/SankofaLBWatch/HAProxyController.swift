@@ -11,8 +11,8 @@ public struct HAProxyError: Error, CustomStringConvertible, Sendable {
 /// Applies configurations to a running HAProxy without dropping connections:
 /// - membership changes: the new file is written to `FILE.tmp`, checked with `haproxy -c -f`, then renamed over
 ///   `FILE` (the previous one kept as `FILE.prev`) and HAProxy reloaded (`--reload-command`, or `reload` on the
-///   master CLI socket; old workers finish their in-flight requests). A failed check leaves `FILE` and the
-///   running HAProxy untouched.
+///   master CLI socket, confirmed by the master's reload counter; old workers finish their in-flight requests).
+///   A failed check leaves `FILE` and the running HAProxy untouched.
 /// - status changes: `set server BACKEND/SERVER state ready|drain|maint` on the runtime API socket, no reload.
 public struct HAProxyController: Sendable {
     /// `--haproxy-config`: the file HAProxy runs from and lb-watch owns.
@@ -58,22 +58,7 @@ public struct HAProxyController: Sendable {
                 throw HAProxyError("reload command exited \(result.status): \(result.output.trimmedLines)")
             }
         } else if let masterSocket {
-            // The master re-executes on reload and its socket is briefly absent: retry connecting for up to 3 s.
-            var attempt = 0
-            var reply = ""
-            while true {
-                do {
-                    reply = try UnixSocketCommand.send("reload", to: masterSocket)
-                    break
-                } catch {
-                    attempt += 1
-                    guard attempt < 15 else { throw error }
-                    usleep(200_000)
-                }
-            }
-            if reply.contains("Failed") || reply.contains("Unknown") {
-                throw HAProxyError("master CLI reload failed: \(reply.trimmedLines)")
-            }
+            try HAProxyMasterCLI(socket: masterSocket).reload()
         } else {
             throw HAProxyError("no way to reload: give --reload-command or --haproxy-master-socket")
         }

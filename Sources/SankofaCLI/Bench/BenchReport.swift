@@ -25,6 +25,8 @@ struct BenchReport: Sendable {
     let failures: [(reason: String, count: Int)]
     /// Each `--metrics` node's CPU seconds from first send to last inclusion; nil without `--metrics`.
     let nodeCPUSeconds: [Double]?
+    /// One sender recovery on one core of this machine, measured just before the run (with `--metrics`).
+    let recoverySeconds: Double?
 
     var acceptedPerSecond: Double { sendSeconds > 0 ? Double(accepted) / sendSeconds : 0 }
     var confirmedPerSecond: Double { confirmSeconds > 0 ? Double(confirmed) / confirmSeconds : 0 }
@@ -33,6 +35,11 @@ struct BenchReport: Sendable {
     var cpuPerNodePerThousand: Double? {
         guard let cpu = nodeCPUSeconds, !cpu.isEmpty, confirmed > 0 else { return nil }
         return cpu.reduce(0, +) / Double(cpu.count) / Double(confirmed) * 1_000
+    }
+    /// The same cost in sender recoveries on this machine: comparable across machines and days.
+    var recoveriesPerNodePerTransaction: Double? {
+        guard let perThousand = cpuPerNodePerThousand, let recoverySeconds, recoverySeconds > 0 else { return nil }
+        return perThousand / 1_000 / recoverySeconds
     }
 
     /// What "final" means on this chain, for the latency line.
@@ -45,7 +52,7 @@ struct BenchReport: Sendable {
     }
 
     init(settings: BenchSettings, chain: BenchChain, plan: BenchPlan, ledger: BenchLedger, start: UInt64,
-         preparationSeconds: Double, nodeCPUSeconds: [Double]? = nil) {
+         preparationSeconds: Double, nodeCPUSeconds: [Double]? = nil, recoverySeconds: Double? = nil) {
         transactions = plan.transactions.count
         senders = settings.senders
         nodes = settings.endpoints.map(\.description)
@@ -54,6 +61,7 @@ struct BenchReport: Sendable {
         consensus = chain.consensus
         self.preparationSeconds = preparationSeconds
         self.nodeCPUSeconds = nodeCPUSeconds
+        self.recoverySeconds = recoverySeconds
         var latencies: [UInt64] = []
         var lastAnswer = start, lastInclusion = start
         var sent = 0, accepted = 0, confirmed = 0
@@ -111,6 +119,11 @@ struct BenchReport: Sendable {
             rows.append(("node CPU", "\(each) = \(BenchRunner.seconds(cpu.reduce(0, +))) first send → last inclusion, "
                          + "\((perThousand * 1_000).rounded() / 1_000) s per node per 1,000 confirmed"))
         }
+        if let recoverySeconds, let recoveries = recoveriesPerNodePerTransaction {
+            rows.append(("machine", "one sender recovery takes \(Int((recoverySeconds * 1e6).rounded())) µs on one core here "
+                         + "(\(Int((RecoveryBaseline.referenceSeconds * 1e6).rounded())) µs in LIMITS.md), so node CPU per transaction is "
+                         + "\((recoveries * 100).rounded() / 100) recoveries' worth"))
+        }
         rows.append(("failed", "\(failed)"))
         for failure in failures { rows.append(("  \(failure.count)×", failure.reason)) }
         let width = rows.map(\.0.count).max() ?? 0
@@ -146,6 +159,8 @@ struct BenchReport: Sendable {
             ("failures", .object(JSONObject(failures.map { ($0.reason, .number(JSONNumber($0.count))) }))),
             ("nodeCpuSeconds", nodeCPUSeconds.map { .array($0.map { number($0) }) } ?? .null),
             ("cpuSecondsPerNodePer1000", number(cpuPerNodePerThousand)),
+            ("recoveryMicroseconds", number(recoverySeconds.map { $0 * 1e6 })),
+            ("recoveriesPerNodePerTransaction", number(recoveriesPerNodePerTransaction)),
         ]))
     }
 }

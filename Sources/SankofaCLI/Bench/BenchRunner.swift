@@ -62,6 +62,7 @@ struct BenchRunner: Sendable {
         let ledger = BenchLedger(count: plan.transactions.count)
         let startBlock = try await HTTPClientConnection.with(endpoints[0]) { try Self.quantity(try await $0.call("eth_blockNumber", [])) }
         let sendingDone = NIOLockedValueBox(false)
+        let recovery = settings.metrics.isEmpty ? nil : RecoveryBaseline.measure()
         let cpuBefore = settings.metrics.isEmpty ? nil : try await NodeCPU.read(settings.metrics)
         let start = BenchClock.now()
         let follower = Task {
@@ -100,7 +101,7 @@ struct BenchRunner: Sendable {
         progress("sent \(p.sent), accepted \(p.accepted), included \(p.included); checking receipts")
         try await ReceiptCheck(endpoint: endpoints[0], plan: plan, ledger: ledger, timeoutSeconds: settings.timeoutSeconds).run()
         return BenchReport(settings: settings, chain: chain, plan: plan, ledger: ledger, start: start,
-                           preparationSeconds: preparation, nodeCPUSeconds: cpu)
+                           preparationSeconds: preparation, nodeCPUSeconds: cpu, recoverySeconds: recovery)
     }
 
     /// Chain id and gas price from the first node, consensus if the node says, and the same chain id from every node.

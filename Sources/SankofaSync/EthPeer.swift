@@ -84,7 +84,7 @@ public final class EthPeer: Sendable, CustomStringConvertible {
     }
 
     func knowsBlock(_ hash: Hash32) -> Bool { state.withLock { $0.knownBlocks.contains(hash) } }
-    func markBlock(_ hash: Hash32) { state.withLock { $0.knownBlocks.insert(hash) } }
+    func markBlock(_ hash: Hash32) { state.withLock { _ = $0.knownBlocks.insert(hash) } }
     func markTransactions(_ hashes: some Sequence<Hash32>) {
         state.withLock { for hash in hashes { $0.knownTransactions.insert(hash) } }
     }

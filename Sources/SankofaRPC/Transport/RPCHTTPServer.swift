@@ -141,7 +141,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                         }
                         // Graceful shutdown (or cancellation) closes the connection; until then it lives on its own.
                         group.addTask {
-                            try? await cancelWhenGracefulShutdown {
+                            await cancelWhenGracefulShutdown {
                                 await withTaskCancellationHandler {
                                     try? await channel.closeFuture.get()
                                 } onCancel: {

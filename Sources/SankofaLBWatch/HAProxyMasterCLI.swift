@@ -6,9 +6,10 @@ import Glibc
 ///
 /// HAProxy 2.6 answers `reload` by re-executing the master, with no reply; a request that reaches the socket while
 /// the master is re-executing for the previous one can be accepted and then dropped unanswered, which looks exactly
-/// like success. The master's reload counter in `show proc` is the proof: a request is confirmed when the counter
-/// passes the value read before it, re-sent when it does not move, and refused when the failed counter moves (the
-/// master could not load the file and keeps the previous workers). HAProxy 2.7+ also answers `Success=0|1`.
+/// like success. The master's reload counter in `show proc` is the proof: it is read after the new file is in
+/// place, and a reload is confirmed when the counter passes that value (any load counted after it read the new
+/// file), re-sent when it does not move, and refused when the load failed. HAProxy 2.7+ answer `Success=0|1`
+/// themselves.
 public struct HAProxyMasterCLI: Sendable {
     /// The master CLI socket.
     public var socket: String
@@ -16,7 +17,7 @@ public struct HAProxyMasterCLI: Sendable {
     public var confirmSeconds = 5.0
     /// How many `reload` requests before giving up.
     public var attempts = 3
-    /// How long to keep trying to connect while the master re-executes (its socket is briefly refused).
+    /// How long to keep trying while the master re-executes (its socket refuses, or accepts and says nothing).
     public var connectSeconds = 3.0
 
     /// A client for the master CLI at `socket`.
@@ -24,40 +25,50 @@ public struct HAProxyMasterCLI: Sendable {
 
     /// The master's reload counters, from `show proc`.
     public struct Reloads: Equatable, Sendable {
-        /// Times the master has re-executed.
+        /// Times the master has reloaded.
         public var total: Int
-        /// Times a re-execution could not load the configuration (`[failed: N]`; 0 where HAProxy does not say).
+        /// Failed loads since the last good one (`[failed: N]`). HAProxy 2.0–2.4 do not count them (always 0), so
+        /// there a failed load passes for a reload; `haproxy -c` before installing makes that rare.
         public var failed: Int
     }
 
-    /// Reloads HAProxy and returns once the master has re-executed with the installed file.
+    /// Reloads HAProxy and returns once the master has loaded the installed file.
     public func reload() throws(HAProxyError) {
         let before = try reloads(retryingFor: connectSeconds)
         for _ in 0..<attempts {
             let reply = try command("reload", retryingFor: connectSeconds)
-            if reply.contains("Success=0") || reply.contains("Failed") || reply.contains("Unknown") {
+            let status = reply.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            if status.hasPrefix("Success=1") { return }
+            // 3.1+ refuse a reload while another is still loading: like a dropped request, wait and ask again.
+            if status.hasPrefix("Success=0"), !reply.contains("in progress") {
                 throw HAProxyError("master CLI reload failed: \(reply.trimmedLines)")
             }
-            let deadline = Self.now() + confirmSeconds
+            if status.hasPrefix("Unknown") { throw HAProxyError("master CLI refused reload: \(reply.trimmedLines)") }
+            let deadline = ContinuousClock.now + .seconds(confirmSeconds)
             repeat {
                 usleep(100_000)
-                guard let after = try? reloads(retryingFor: 0) else { continue }
-                if after.failed > before.failed {
-                    throw HAProxyError("HAProxy's master could not load \(socket)'s new configuration and keeps the previous workers; HAProxy's log says why")
+                guard let after = try? reloads(retryingFor: 0, timeoutSeconds: 2), after.total > before.total else { continue }
+                guard after.failed == 0 else {
+                    throw HAProxyError("HAProxy's master could not load the new configuration and keeps the previous workers; HAProxy's log says why")
                 }
-                if after.total > before.total { return }
-            } while Self.now() < deadline
+                return
+            } while ContinuousClock.now < deadline
         }
         throw HAProxyError("HAProxy's master at \(socket) did not reload after \(attempts) requests \(Int(confirmSeconds)) s apart (its reload counter did not move)")
     }
 
-    /// The master's counters now.
-    public func reloads(retryingFor seconds: Double) throws(HAProxyError) -> Reloads {
-        let reply = try command("show proc", retryingFor: seconds)
-        guard let reloads = Self.parse(showProc: reply) else {
-            throw HAProxyError("cannot read the master's reload count from `show proc` on \(socket): \(reply.trimmedLines)")
+    /// The master's counters now; an absent socket or an unreadable answer (a master still re-executing) is
+    /// retried for `seconds`.
+    public func reloads(retryingFor seconds: Double, timeoutSeconds: Int = 10) throws(HAProxyError) -> Reloads {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while true {
+            let reply = try command("show proc;quit", retryingFor: seconds, timeoutSeconds: timeoutSeconds)
+            if let reloads = Self.parse(showProc: reply) { return reloads }
+            guard ContinuousClock.now < deadline else {
+                throw HAProxyError("cannot read the master's reload count from `show proc` on \(socket): \(reply.trimmedLines)")
+            }
+            usleep(100_000)
         }
-        return reloads
     }
 
     /// The master line's counters. The `<reloads>` column is found by the header, since HAProxy 2.0–2.4 put a
@@ -78,24 +89,17 @@ public struct HAProxyMasterCLI: Sendable {
         return Reloads(total: total, failed: failed)
     }
 
-    /// One command, its connection closed by `quit` (the 2.6 master CLI otherwise keeps it open); connecting is
-    /// retried while the socket is refused or absent.
-    func command(_ line: String, retryingFor seconds: Double) throws(HAProxyError) -> String {
-        let deadline = Self.now() + seconds
-        let text = line == "reload" ? line : line + ";quit"
+    /// One command (`show proc` ends with `;quit`: the 2.6 master CLI otherwise keeps the connection open);
+    /// connecting is retried for `seconds` while the socket is refused or absent.
+    func command(_ line: String, retryingFor seconds: Double, timeoutSeconds: Int = 10) throws(HAProxyError) -> String {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
             do {
-                return try UnixSocketCommand.send(text, to: socket)
+                return try UnixSocketCommand.send(line, to: socket, timeoutSeconds: timeoutSeconds)
             } catch {
-                guard Self.now() < deadline else { throw error }
+                guard ContinuousClock.now < deadline else { throw error }
                 usleep(100_000)
             }
         }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -37,6 +37,16 @@ struct HAProxyMasterCLITests {
         #expect(master.counters == .init(total: 1, failed: 0))
     }
 
+    @Test func aSynchronousAnswerIsTrustedAndItsStartupLogIsNotAVerdict() throws {
+        // HAProxy 2.7+: `Success=1`, then the new worker's startup messages, which may say anything.
+        let master = try FakeMaster(answers: [.busy, .success])
+        defer { master.stop() }
+        var cli = HAProxyMasterCLI(socket: master.path)
+        cli.confirmSeconds = 0.3
+        try cli.reload()
+        #expect(master.reloadRequests == 2)
+    }
+
     @Test func aMasterThatCannotLoadTheFileIsAnError() throws {
         let master = try FakeMaster(answers: [.fail])
         defer { master.stop() }
@@ -67,7 +77,18 @@ struct HAProxyMasterCLITests {
 /// A master CLI on a Unix socket that answers `show proc;quit` with its counters and handles each `reload` as its
 /// script says (then as `.drop` once the script is used up); one connection at a time, like HAProxy's master.
 final class FakeMaster: @unchecked Sendable {
-    enum Answer { case reload, fail, drop }
+    enum Answer {
+        /// 2.6: reloads, no reply.
+        case reload
+        /// 2.6: the load fails, no reply.
+        case fail
+        /// 2.6 re-executing: the request is accepted and lost.
+        case drop
+        /// 2.7+: reloads and says so, with a startup log.
+        case success
+        /// 3.1+: another reload is still loading.
+        case busy
+    }
     let path: String
     private let fd: Int32
     private let lock = NSLock()
@@ -83,12 +104,16 @@ final class FakeMaster: @unchecked Sendable {
     init(answers: [Answer]) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("master-\(UUID().uuidString.prefix(8)).sock").path
         self.answers = answers
+        var address = try UnixSocketCommand.address(path)
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = FakeMaster.address(path)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard fd >= 0, bound == 0, listen(fd, 8) == 0 else { throw HAProxyError("fake master cannot listen on \(path)") }
+        guard fd >= 0, bound == 0, listen(fd, 8) == 0 else {
+            if fd >= 0 { close(fd) }
+            unlink(path)
+            throw HAProxyError("fake master cannot listen on \(path)")
+        }
         let thread = Thread { [unowned self] in self.serve() }
         self.thread = thread
         thread.start()
@@ -120,14 +145,19 @@ final class FakeMaster: @unchecked Sendable {
                 """
             _ = Array(text.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
         } else if line.hasPrefix("reload") {
-            lock.withLock {
+            let reply: String = lock.withLock {
                 reloads += 1
                 switch answers.isEmpty ? .drop : answers.removeFirst() {
-                case .reload: state.total += 1
-                case .fail: state.total += 1; state.failed += 1
-                case .drop: break
+                case .reload: state = .init(total: state.total + 1, failed: 0); return ""
+                case .fail: state = .init(total: state.total + 1, failed: state.failed + 1); return ""
+                case .drop: return ""
+                case .success:
+                    state = .init(total: state.total + 1, failed: 0)
+                    return "Success=1\n--\n[WARNING] (101) : Failed to resolve a server; Unknown keyword ignored\n"
+                case .busy: return "Success=0\n--\nAnother reload is still in progress.\n"
                 }
             }
+            _ = Array(reply.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
         }
     }
 
@@ -135,7 +165,7 @@ final class FakeMaster: @unchecked Sendable {
         lock.withLock { stopped = true }
         // Wake the accept with one last connection, then let the thread see `stopped`.
         let waker = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = FakeMaster.address(path)
+        var address = (try? UnixSocketCommand.address(path)) ?? sockaddr_un()
         _ = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(waker, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
@@ -143,14 +173,5 @@ final class FakeMaster: @unchecked Sendable {
         while thread?.isFinished == false { usleep(10_000) }
         close(fd)
         unlink(path)
-    }
-
-    private static func address(_ path: String) -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        return address
     }
 }

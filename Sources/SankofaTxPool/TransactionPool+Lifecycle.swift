@@ -6,9 +6,10 @@ extension TransactionPool {
     /// transaction with that nonce), and rebuilds the pending runs from the new account nonces.
     ///
     /// When `block` is a child of the head the pool last saw and this node knows its senders, only those senders
-    /// are re-based: a block changes no other account's nonce, and re-reading every pooled sender's nonce from
-    /// state on every block made each head cost O(pool). Any other head (the first, a reorg, a skipped one, or no
-    /// `block`) re-bases every sender.
+    /// are re-based, at the nonce after their last one in the block: a block changes no other account's nonce,
+    /// each included transaction uses its sender's next nonce (reverted or not), and reading them from state
+    /// instead cost a database read per sender per block. Any other head (the first, a reorg, a skipped one, or
+    /// no `block`) re-bases every sender from state.
     public func newHead(state: any PoolStateReader, blockGasLimit: UInt64, block: Block? = nil) {
         if let block, block.hash == headHash { return }   // already applied (the producer and the follower both tell)
         self.state = state
@@ -16,8 +17,11 @@ extension TransactionPool {
         let senders: [Address]
         if let block, let headHash, block.header.parentHash == headHash,
            let known = senderCache.knownSenders(of: block.transactions) {
-            senders = Array(Set(known))
-            for sender in senders { baseNonces[sender] = nil }
+            var next: [Address: UInt64] = [:]
+            for (sender, tx) in zip(known, block.transactions) { next[sender] = max(next[sender] ?? 0, min(tx.nonce, .max - 1) + 1) }
+            // Remembered only for senders the pool holds, so the map does not grow with every sender ever mined.
+            for (sender, nonce) in next { baseNonces[sender] = accounts[sender] == nil ? nil : nonce }
+            senders = Array(next.keys)
         } else {
             baseNonces.removeAll(keepingCapacity: true)
             senders = Array(accounts.keys)
@@ -34,6 +38,16 @@ extension TransactionPool {
     func rebase(_ sender: Address, promoted: inout [Hash32]) {
         let base = baseNonce(sender)
         withAccount(sender) { account in
+            // The usual case after a block: nothing queued and the run still reaches `base` (or was all mined):
+            // the mined front goes and nothing else moves.
+            if account.queued.isEmpty,
+               account.pending[base] != nil || (base > 0 && account.pending[base - 1] != nil) {
+                for nonce in account.pending.keys.filter({ $0 < base }) {
+                    if let entry = account.pending.removeValue(forKey: nonce) { slots[entry.hash] = nil }
+                    pendingCount -= 1
+                }
+                return
+            }
             var all = account.pending.merging(account.queued) { first, _ in first }
             // Removing while iterating `all` itself would copy it; collect the mined nonces first.
             for nonce in all.keys.filter({ $0 < base }) {

@@ -9,7 +9,11 @@ import Testing
 final class FakeState: PoolStateReader, @unchecked Sendable {
     var nonces: [Address: UInt64] = [:]
     var balances: [Address: UInt256] = [:]
-    func nonce(of address: Address) throws -> UInt64 { nonces[address] ?? 0 }
+    var nonceReads = 0
+    func nonce(of address: Address) throws -> UInt64 {
+        nonceReads += 1
+        return nonces[address] ?? 0
+    }
     func balance(of address: Address) throws -> UInt256 { balances[address] ?? .zero }
 }
 
@@ -217,15 +221,41 @@ struct TransactionPoolTests {
         state.nonces[Self.alice.address] = 1
         state.nonces[Self.bob.address] = 1
         let child = Self.block(number: 2, parent: first.hash, [alice0])
+        let reads = state.nonceReads
         await pool.newHead(state: state, blockGasLimit: 30_000_000, block: child)
         #expect(await pool.contains([alice0.hash, alice1.hash, bob0.hash]) == [false, true, true])
         #expect(await pool.status == (pending: 2, queued: 0))
+        #expect(state.nonceReads == reads, "a child's senders are re-based at the nonces its block used, not read from state")
         // The same head again changes nothing; a head that is not the child of the last re-bases every sender.
         await pool.newHead(state: state, blockGasLimit: 30_000_000, block: child)
         #expect(await pool.contains([bob0.hash]) == [true])
         await pool.newHead(state: state, blockGasLimit: 30_000_000, block: Self.block(number: 9, parent: Keccak256.hash([9]), []))
         #expect(await pool.contains([alice1.hash, bob0.hash]) == [true, false])
         #expect(await pool.status == (pending: 1, queued: 0))
+    }
+
+    @Test func childBlocksTakeTheFrontOfASendersRun() async throws {
+        let state = FakeState()
+        let pool = Self.pool(state)
+        let txs = (0..<5 as Range<UInt64>).map { Self.tx(Self.alice, $0) }
+        for tx in txs { try await pool.add(tx) }
+        let gap = Self.tx(Self.bob, 1)
+        try await pool.add(gap)
+        let first = Self.block(number: 1, parent: .zero, [])
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: first)
+        let second = Self.block(number: 2, parent: first.hash, Array(txs[0..<2]))
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: second)
+        #expect(await pool.content().pending[Self.alice.address]?.map(\.transaction.nonce) == [2, 3, 4])
+        #expect(await pool.status == (pending: 3, queued: 1))
+        // The rest of the run; Bob's gap stays queued.
+        let third = Self.block(number: 3, parent: second.hash, Array(txs[2..<5]))
+        await pool.newHead(state: state, blockGasLimit: 30_000_000, block: third)
+        #expect(await pool.contains(txs.map(\.hash) + [gap.hash]) == [false, false, false, false, false, true])
+        #expect(await pool.status == (pending: 0, queued: 1))
+        // New transactions are judged against the nonce the block left (this fake state never moved).
+        await #expect(throws: TxPoolError.self) { try await pool.add(txs[4]) }
+        try await pool.add(Self.tx(Self.alice, 5))
+        #expect(await pool.status == (pending: 1, queued: 1))
     }
 
     @Test func removalDemotesLaterNonces() async throws {

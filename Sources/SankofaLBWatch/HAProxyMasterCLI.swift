@@ -10,30 +10,30 @@ import Glibc
 /// place, and a reload is confirmed when the counter passes that value (any load counted after it read the new
 /// file), re-sent when it does not move, and refused when the load failed. HAProxy 2.7+ answer `Success=0|1`
 /// themselves.
-public struct HAProxyMasterCLI: Sendable {
+struct HAProxyMasterCLI: Sendable {
     /// The master CLI socket.
-    public var socket: String
+    var socket: String
     /// How long one `reload` request may take to show in the counter before it is sent again.
-    public var confirmSeconds = 5.0
+    var confirmSeconds = 5.0
     /// How many `reload` requests before giving up.
-    public var attempts = 3
+    var attempts = 3
     /// How long to keep trying while the master re-executes (its socket refuses, or accepts and says nothing).
-    public var connectSeconds = 3.0
+    var connectSeconds = 3.0
 
     /// A client for the master CLI at `socket`.
-    public init(socket: String) { self.socket = socket }
+    init(socket: String) { self.socket = socket }
 
     /// The master's reload counters, from `show proc`.
-    public struct Reloads: Equatable, Sendable {
+    struct Reloads: Equatable, Sendable {
         /// Times the master has reloaded.
-        public var total: Int
+        var total: Int
         /// Failed loads since the last good one (`[failed: N]`). HAProxy 2.0–2.4 do not count them (always 0), so
         /// there a failed load passes for a reload; `haproxy -c` before installing makes that rare.
-        public var failed: Int
+        var failed: Int
     }
 
     /// Reloads HAProxy and returns once the master has loaded the installed file.
-    public func reload() throws(HAProxyError) {
+    func reload() throws(HAProxyError) {
         let before = try reloads(retryingFor: connectSeconds)
         for _ in 0..<attempts {
             let reply = try command("reload", retryingFor: connectSeconds)
@@ -59,16 +59,14 @@ public struct HAProxyMasterCLI: Sendable {
 
     /// The master's counters now; an absent socket or an unreadable answer (a master still re-executing) is
     /// retried for `seconds`.
-    public func reloads(retryingFor seconds: Double, timeoutSeconds: Int = 10) throws(HAProxyError) -> Reloads {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while true {
-            let reply = try command("show proc;quit", retryingFor: seconds, timeoutSeconds: timeoutSeconds)
-            if let reloads = Self.parse(showProc: reply) { return reloads }
-            guard ContinuousClock.now < deadline else {
-                throw HAProxyError("cannot read the master's reload count from `show proc` on \(socket): \(reply.trimmedLines)")
-            }
-            usleep(100_000)
+    func reloads(retryingFor seconds: Double, timeoutSeconds: Int = 10) throws(HAProxyError) -> Reloads {
+        let reply = try command("show proc;quit", retryingFor: seconds, timeoutSeconds: timeoutSeconds) {
+            Self.parse(showProc: $0) != nil
         }
+        guard let reloads = Self.parse(showProc: reply) else {
+            throw HAProxyError("cannot read the master's reload count from `show proc` on \(socket): \(reply.trimmedLines)")
+        }
+        return reloads
     }
 
     /// The master line's counters. The `<reloads>` column is found by the header, since HAProxy 2.0–2.4 put a
@@ -89,17 +87,20 @@ public struct HAProxyMasterCLI: Sendable {
         return Reloads(total: total, failed: failed)
     }
 
-    /// One command (`show proc` ends with `;quit`: the 2.6 master CLI otherwise keeps the connection open);
-    /// connecting is retried for `seconds` while the socket is refused or absent.
-    func command(_ line: String, retryingFor seconds: Double, timeoutSeconds: Int = 10) throws(HAProxyError) -> String {
+    /// One command (`show proc` ends with `;quit`: the 2.6 master CLI otherwise keeps the connection open),
+    /// repeated for `seconds` while the socket is refused or absent or the answer is not yet `usable`; the last
+    /// answer once time is up.
+    func command(_ line: String, retryingFor seconds: Double, timeoutSeconds: Int = 10,
+                 until usable: (String) -> Bool = { _ in true }) throws(HAProxyError) -> String {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
             do {
-                return try UnixSocketCommand.send(line, to: socket, timeoutSeconds: timeoutSeconds)
+                let reply = try UnixSocketCommand.send(line, to: socket, timeoutSeconds: timeoutSeconds)
+                if usable(reply) || ContinuousClock.now >= deadline { return reply }
             } catch {
                 guard ContinuousClock.now < deadline else { throw error }
-                usleep(100_000)
             }
+            usleep(100_000)
         }
     }
 }

@@ -4,9 +4,9 @@ import SankofaPrimitives
 
 /// The machine's speed in the unit a node's work is made of: recovering a transaction's sender as a node does
 /// (hash of the signed payload, `ecdsa_recover`, Keccak of the key; LIMITS.md's 49 µs leaves out the first, a few
-/// µs), about 80 % of a transaction's unavoidable cost. Node CPU per
-/// transaction divided by this is a cost that does not move when the machine does (this box has measured
-/// anywhere from 49 µs to 140 µs per recovery on different days), so runs on different days can be compared.
+/// µs), about 80 % of a transaction's unavoidable cost. Node CPU per transaction divided by this is a cost that
+/// does not move when the machine does (this box has measured anywhere from 49 µs to 140 µs per recovery on
+/// different days), so runs on different days can be compared.
 enum RecoveryBaseline {
     /// `../shared/LIMITS.md`: one recovery on one core of the reference machine.
     static let referenceSeconds = 49e-6

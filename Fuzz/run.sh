@@ -5,7 +5,7 @@
 #   Fuzz/run.sh [-c debug|release] [SECONDS] [TARGET...]      e.g. Fuzz/run.sh 600 rlp json
 # Release (the default) runs several times more inputs a second; debug builds in a third of the time from clean,
 # which is what CI uses for its short runs. Seeds come from ../shared/vectors when present; the growing corpus
-# lives in .build-fuzz/corpus/<target>.
+# lives in .build-fuzz/corpus/<target>. Targets run FUZZ_JOBS at a time (default: one per core).
 set -euo pipefail
 cd "$(dirname "$0")"
 configuration=release
@@ -38,14 +38,13 @@ fi
 export SWIFT_BACKTRACE=enable=no
 # One-time global initialisation and one known TOMLKit leak are not ours to fix (see lsan.supp).
 export LSAN_OPTIONS="suppressions=$(pwd)/lsan.supp:print_suppressions=0"
-failed=()
-for target in "${targets[@]}"; do
-    corpus="$scratch/corpus/$target"
-    artifacts="$scratch/artifacts/$target/"
-    mkdir -p "$corpus" "$artifacts" "$seeds/$target"
-    log="$scratch/logs/$target.log"
-    mkdir -p "$(dirname "$log")"
-    extra=()
+# One target on one core: libFuzzer runs a single process, so targets run side by side, one per core, and each
+# still gets a whole core for its SECONDS.
+fuzz_one() {
+    local target="$1" corpus="$scratch/corpus/$1" artifacts="$scratch/artifacts/$1/" log="$scratch/logs/$1.log"
+    local extra=() status
+    rm -f "$log.status"
+    mkdir -p "$corpus" "$artifacts" "$seeds/$target" "$(dirname "$log")"
     # TOMLKit leaks a little on every parse (see lsan.supp), so LeakSanitizer would scan the whole heap after every
     # input (150 inputs a second instead of thousands): the toml target runs without leak detection, still
     # catching crashes, memory errors and hangs.
@@ -56,10 +55,24 @@ for target in "${targets[@]}"; do
         -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
     status=$?
     set -e
+    echo "$status" >"$log.status"
+}
+
+parallel="${FUZZ_JOBS:-$(nproc)}"
+for target in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+    fuzz_one "$target" &
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+    log="$scratch/logs/$target.log"
+    status=$(cat "$log.status" 2>/dev/null || echo "?")
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     printf 'fuzz %-16s %ss  exit %s  %s execs  %s/s\n' "$target" "$seconds" "$status" "${runs:-?}" "${rate:-?}"
-    if [ "$status" -ne 0 ]; then
+    if [ "$status" != 0 ]; then
         failed+=("$target")
         tail -40 "$log"
     fi

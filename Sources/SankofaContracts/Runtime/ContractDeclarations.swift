@@ -48,7 +48,7 @@ public struct ContractFunction: Sendable {
     }
 
     /// `name(type1,type2,…)`, the text whose keccak gives the selector.
-    public var signature: String { "\(name)(\(inputs.map(\.type.canonicalName).joined(separator: ",")))" }
+    public var signature: String { canonicalSignature(name, inputs) }
     public var selector: [UInt8] { ABI.selector(signature) }
 }
 
@@ -57,14 +57,16 @@ public struct ContractFunction: Sendable {
 public struct ContractEvent: Sendable, Equatable {
     public let name: String
     public let inputs: [ABIParameter]
+    /// Topic 0 of every log of this event, hashed once here rather than on every emit.
+    public let topic: Hash32
 
     public init(_ name: String, _ inputs: [ABIParameter]) {
         self.name = name
         self.inputs = inputs
+        self.topic = ABI.eventTopic(canonicalSignature(name, inputs))
     }
 
-    public var signature: String { "\(name)(\(inputs.map(\.type.canonicalName).joined(separator: ",")))" }
-    public var topic: Hash32 { ABI.eventTopic(signature) }
+    public var signature: String { canonicalSignature(name, inputs) }
 
     /// The log for these argument values (in declaration order). Indexed dynamic values are hashed, as Solidity does.
     public func log(from address: Address, _ values: [ABIValue]) throws -> Log {
@@ -99,4 +101,9 @@ public protocol SystemContract: Sendable {
     var address: Address { get }
     var functions: [ContractFunction] { get }
     var events: [ContractEvent] { get }
+}
+
+/// `name(type1,type2,…)`: the text Solidity hashes for a function's selector and an event's topic.
+private func canonicalSignature(_ name: String, _ inputs: [ABIParameter]) -> String {
+    "\(name)(\(inputs.map(\.type.canonicalName).joined(separator: ",")))"
 }

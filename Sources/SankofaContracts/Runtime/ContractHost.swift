@@ -123,11 +123,11 @@ public final class ContractHost {
     func invoke(_ entry: ContractRegistry.Entry, _ function: ContractFunction, _ arguments: [ABIValue],
                 sender: Address) throws -> [ABIValue] {
         let contract = entry.contract
-        let label = "\(contract.name).\(function.name)"
+        var label: String { "\(contract.name).\(function.name)" }
         if function.mutability != .view && isStatic {
             throw ContractError.revert("\(label) changes state and cannot run in a read-only call")
         }
-        if function.pausable, try isPaused(contract.address) {
+        if function.pausable, try isPaused(entry) {
             throw ContractError.revert("\(contract.name) is paused")
         }
         if !function.requiredRoles.isEmpty {
@@ -197,8 +197,8 @@ public final class ContractHost {
         try !load(SystemAddresses.identityRegistry, RoleLayout.grant(role, account)).isEmpty
     }
 
-    /// Whether Governance has paused `contract`.
-    public func isPaused(_ contract: Address) throws -> Bool {
-        try !load(SystemAddresses.governance, PauseLayout.paused(contract)).isEmpty
+    /// Whether Governance has paused the contract.
+    func isPaused(_ entry: ContractRegistry.Entry) throws -> Bool {
+        try !load(SystemAddresses.governance, entry.pauseKey).isEmpty
     }
 }

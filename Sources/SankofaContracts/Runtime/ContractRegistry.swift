@@ -1,11 +1,13 @@
 import SankofaPrimitives
 
-/// The dispatch table of every system contract: selectors computed once at start-up.
+/// The dispatch table of every system contract: selectors and pause keys computed once at start-up.
 public struct ContractRegistry: Sendable {
     struct Entry: Sendable {
         let contract: any SystemContract
         let bySelector: [UInt32: ContractFunction]
         let byName: [String: ContractFunction]
+        /// Governance's pause flag for this contract, read before every state-changing call.
+        let pauseKey: Hash32
     }
 
     public let contracts: [any SystemContract]
@@ -24,7 +26,8 @@ public struct ContractRegistry: Sendable {
                 bySelector[key] = function
                 byName[function.name] = function
             }
-            entries[contract.address] = Entry(contract: contract, bySelector: bySelector, byName: byName)
+            entries[contract.address] = Entry(contract: contract, bySelector: bySelector, byName: byName,
+                                             pauseKey: PauseLayout.paused(contract.address))
         }
         self.entries = entries
     }

@@ -5,9 +5,10 @@ import SankofaPrimitives
 public enum StorageKey {
     /// keccak256(label ‖ part₁ ‖ part₂ ‖ …).
     public static func make(_ label: String, _ parts: [UInt8]...) -> Hash32 {
-        var preimage = Array(label.utf8)
-        for part in parts { preimage.append(contentsOf: part) }
-        return Keccak256.hash(preimage)
+        var hasher = Keccak256()
+        hasher.update(label.utf8)
+        for part in parts { hasher.update(part) }
+        return hasher.finalize()
     }
 
     /// Big-endian bytes of a number, for use as a key part.

@@ -14,3 +14,13 @@ extension Keccak256 {
         return Array(bytes).withUnsafeBytes { hash($0) }
     }
 }
+
+extension Keccak256 {
+    /// The digest of everything absorbed, as a `Hash32` (consumes the hasher, like `finalize(into:)`).
+    @inlinable
+    public consuming func finalize() -> Hash32 {
+        var out = Hash32.zero
+        out.withUnsafeMutableBytes { finalize(into: $0) }
+        return out
+    }
+}

@@ -20,18 +20,19 @@ extension WorldState {
         // Storage first: each touched contract gets a new storage root.
         for (address, keys) in dirtyStorage.sorted(by: { $0.key < $1.key }) {
             var trie = try storageTrie(address)
-            let addressHash = Keccak256.hash(address.bytes)
+            let addressHash = hash(address)
             for key in keys.sorted() {
                 let value = storage[address]?[key] ?? []
+                let slotHash = hash(slot: key)
                 if value.isEmpty {
-                    try trie.delete(key.bytes)
+                    try trie.delete(hashedKey: slotHash)
                 } else {
                     var writer = RLPWriter(capacity: value.count + 4)
                     writer.write(bytes: value)
-                    try trie.update(key.bytes, writer.bytes)
+                    try trie.update(hashedKey: slotHash, writer.bytes)
                 }
                 if usesSnapshot {
-                    let flatKey = Schema.snapshotStorageKey(addressHash, Keccak256.hash(key.bytes))
+                    let flatKey = Schema.snapshotStorageKey(addressHash, slotHash)
                     if value.isEmpty { batch.delete(.snapshotStorage, flatKey) } else { batch.put(.snapshotStorage, flatKey, value) }
                 }
             }
@@ -48,13 +49,13 @@ extension WorldState {
 
         for address in accountsToWrite.sorted() {
             let account = try self.account(address)
-            let addressHash = Keccak256.hash(address.bytes)
+            let addressHash = hash(address)
             if account.isEmpty && account.storageRoot == MerklePatriciaTrie.emptyRoot {
-                try accountTrie.delete(address.bytes)
+                try accountTrie.delete(hashedKey: addressHash)
                 if usesSnapshot { batch.delete(.snapshotAccounts, Schema.snapshotAccountKey(addressHash)) }
             } else {
                 let encoded = account.rlpEncoded
-                try accountTrie.update(address.bytes, encoded)
+                try accountTrie.update(hashedKey: addressHash, encoded)
                 if usesSnapshot { batch.put(.snapshotAccounts, Schema.snapshotAccountKey(addressHash), encoded) }
             }
         }

@@ -49,6 +49,10 @@ public final class WorldState {
     var dirtyAccounts: Set<Address> = []
     var dirtyStorage: [Address: Set<Hash32>] = [:]
     var journal: [JournalEntry] = []
+    /// keccak256 of every address and slot touched, hashed once: a slot's hash keys its snapshot entry on load and
+    /// again on commit, where it is also the trie path. Grows with the caches above.
+    var addressHashes: [Address: Hash32] = [:]
+    var slotHashes: [Hash32: Hash32] = [:]
     /// Bumped on every commit so checkpoints from before it are refused.
     var epoch = 0
 
@@ -135,7 +139,7 @@ public final class WorldState {
     func loadAccount(_ address: Address) throws -> Account? {
         let encoded: [UInt8]?
         if usesSnapshot {
-            encoded = try reader.get(.snapshotAccounts, Schema.snapshotAccountKey(Keccak256.hash(address.bytes)))
+            encoded = try reader.get(.snapshotAccounts, Schema.snapshotAccountKey(hash(address)))
         } else {
             encoded = try accountTrie.get(address.bytes)
         }
@@ -149,7 +153,7 @@ public final class WorldState {
 
     func loadStorage(_ address: Address, _ key: Hash32) throws -> [UInt8] {
         if usesSnapshot {
-            let flatKey = Schema.snapshotStorageKey(Keccak256.hash(address.bytes), Keccak256.hash(key.bytes))
+            let flatKey = Schema.snapshotStorageKey(hash(address), hash(slot: key))
             return try reader.get(.snapshotStorage, flatKey) ?? []
         }
         var trie = try storageTrie(address)
@@ -163,6 +167,22 @@ public final class WorldState {
         } catch {
             throw StateError.corruptStorage(address, key)
         }
+    }
+
+    /// keccak256(address), remembered.
+    func hash(_ address: Address) -> Hash32 {
+        if let known = addressHashes[address] { return known }
+        let hash = Keccak256.hash(address.bytes)
+        addressHashes[address] = hash
+        return hash
+    }
+
+    /// keccak256(slot), remembered.
+    func hash(slot: Hash32) -> Hash32 {
+        if let known = slotHashes[slot] { return known }
+        let hash = Keccak256.hash(slot.bytes)
+        slotHashes[slot] = hash
+        return hash
     }
 
     /// The storage trie of `address`, opened at its current storage root on first use.

@@ -30,6 +30,12 @@ public struct SecureTrie: Sendable {
     /// Removes `key` (no effect if absent).
     public mutating func delete(_ key: [UInt8]) throws { try trie.delete(Self.hashedKey(key)) }
 
+    /// `update` for a caller that already holds keccak256(key) (the state keeps it for its flat snapshot too).
+    public mutating func update(hashedKey: Hash32, _ value: [UInt8]) throws { try trie.update(hashedKey.bytes, value) }
+
+    /// `delete` for a caller that already holds keccak256(key).
+    public mutating func delete(hashedKey: Hash32) throws { try trie.delete(hashedKey.bytes) }
+
     /// See `MerklePatriciaTrie.rootHash()`.
     public mutating func rootHash() -> Hash32 { trie.rootHash() }
 

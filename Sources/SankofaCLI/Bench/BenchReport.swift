@@ -25,7 +25,8 @@ struct BenchReport: Sendable {
     let failures: [(reason: String, count: Int)]
     /// Each `--metrics` node's CPU seconds from first send to last inclusion; nil without `--metrics`.
     let nodeCPUSeconds: [Double]?
-    /// One sender recovery on one core of this machine, measured just before the run (with `--metrics`).
+    /// One sender recovery on one core of this machine, the mean of measurements just before and just after the
+    /// run (with `--metrics`).
     let recoverySeconds: Double?
 
     var acceptedPerSecond: Double { sendSeconds > 0 ? Double(accepted) / sendSeconds : 0 }

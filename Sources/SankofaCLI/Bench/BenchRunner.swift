@@ -62,7 +62,7 @@ struct BenchRunner: Sendable {
         let ledger = BenchLedger(count: plan.transactions.count)
         let startBlock = try await HTTPClientConnection.with(endpoints[0]) { try Self.quantity(try await $0.call("eth_blockNumber", [])) }
         let sendingDone = NIOLockedValueBox(false)
-        let recovery = settings.metrics.isEmpty ? nil : RecoveryBaseline.measure()
+        let recoveryBefore = settings.metrics.isEmpty ? nil : RecoveryBaseline.measure()
         let cpuBefore = settings.metrics.isEmpty ? nil : try await NodeCPU.read(settings.metrics)
         let start = BenchClock.now()
         let follower = Task {
@@ -95,7 +95,10 @@ struct BenchRunner: Sendable {
         sendingDone.withLockedValue { $0 = true }
         _ = await follower.value
         var cpu: [Double]?
+        var recovery: Double?
         if let cpuBefore { cpu = zip(try await NodeCPU.read(settings.metrics), cpuBefore).map { $0 - $1 } }
+        // This machine's speed drifts by tens of percent over a run: the unit is the mean of both ends.
+        if let recoveryBefore { recovery = (recoveryBefore + RecoveryBaseline.measure()) / 2 }
         reporter.cancel()
         let p = ledger.progress
         progress("sent \(p.sent), accepted \(p.accepted), included \(p.included); checking receipts")

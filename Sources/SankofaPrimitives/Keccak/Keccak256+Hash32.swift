@@ -13,9 +13,7 @@ extension Keccak256 {
         if let done = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return done }
         return Array(bytes).withUnsafeBytes { hash($0) }
     }
-}
 
-extension Keccak256 {
     /// The digest of everything absorbed, as a `Hash32` (consumes the hasher, like `finalize(into:)`).
     @inlinable
     public consuming func finalize() -> Hash32 {

@@ -121,6 +121,7 @@ struct ReceiptAccumulator {
     private(set) var results: [TransactionResult] = []
     private(set) var gasUsed: UInt64 = 0
     private var bloom = Bloom()
+    private var bloomBits = LogBloomCache()
 
     init(capacity: Int) {
         receipts.reserveCapacity(capacity)
@@ -130,7 +131,7 @@ struct ReceiptAccumulator {
     mutating func add(_ result: TransactionResult, of tx: RecoveredTransaction) {
         gasUsed += result.gasUsed
         let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
-                              logs: result.logs)
+                              logs: result.logs, bits: &bloomBits)
         bloom.formUnion(receipt.logsBloom)
         receipts.append(receipt)
         results.append(result)

@@ -26,4 +26,26 @@ struct ReceiptTests {
         bad.writeList { w in w.write(Hash32.zero); w.write(0 as UInt64); w.write(bytes: Bloom().bytes); w.writeEmptyList() }
         #expect(throws: RLPError.self) { _ = try Receipt(encoded: bad.bytes) }
     }
+
+    /// A block's cache hands out remembered bits for repeated addresses and topics: every receipt's bloom must be
+    /// the one derived afresh.
+    @Test func blockBloomCacheGivesTheFreshBlooms() {
+        let addresses = (0..<3).map { Address(low: 0x1000 + UInt32($0)) }
+        let topics = (0..<5).map { Keccak256.hash([UInt8($0)]) }
+        var cache = LogBloomCache()
+        var distinct = Set<Bloom>()
+        for i in 0..<60 {
+            let logs = (0..<(i % 4)).map { j in
+                Log(address: addresses[(i + j) % 3], topics: Array(topics.shuffled().prefix((i + j) % 5)), data: [])
+            }
+            let cached = Receipt(type: .dynamicFee, succeeded: true, cumulativeGasUsed: UInt64(i), logs: logs, bits: &cache)
+            #expect(cached == Receipt(type: .dynamicFee, succeeded: true, cumulativeGasUsed: UInt64(i), logs: logs))
+            for log in logs {
+                #expect(cached.logsBloom.mayContain(log.address.bytes))
+                for topic in log.topics { #expect(cached.logsBloom.mayContain(topic.bytes)) }
+            }
+            distinct.insert(cached.logsBloom)
+        }
+        #expect(distinct.count > 10)
+    }
 }

@@ -51,14 +51,4 @@ struct HexAndAddressTests {
         #expect(try Address(checksummed: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed").checksummed
             == "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
     }
-
-    @Test func bloomSetsThreeBitsPerValue() {
-        var bloom = Bloom()
-        let address = Address(low: 0x1001).bytes
-        bloom.add(address)
-        let set = bloom.bytes.reduce(0) { $0 + $1.nonzeroBitCount }
-        #expect((1...3).contains(set))
-        #expect(bloom.mayContain(address))
-        #expect(!Bloom().mayContain(address))
-    }
 }

@@ -13,19 +13,30 @@ public struct Receipt: Hashable, Sendable {
     public var logs: [Log]
 
     public init(type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log]) {
+        var bits = FreshLogBloomBits()
+        self.init(type: type, succeeded: succeeded, cumulativeGasUsed: cumulativeGasUsed, logs: logs, bits: &bits)
+    }
+
+    /// A receipt whose bloom takes each address's and topic's bits from `bits` (a block's `LogBloomCache`).
+    public init(type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log], bits: inout some LogBloomBits) {
         self.type = type
         self.succeeded = succeeded
         self.cumulativeGasUsed = cumulativeGasUsed
         self.logs = logs
-        self.logsBloom = Receipt.bloom(of: logs)
+        self.logsBloom = Receipt.bloom(of: logs, bits: &bits)
     }
 
     /// The bloom of a set of logs: every address and topic added.
     public static func bloom(of logs: [Log]) -> Bloom {
+        var bits = FreshLogBloomBits()
+        return bloom(of: logs, bits: &bits)
+    }
+
+    static func bloom(of logs: [Log], bits: inout some LogBloomBits) -> Bloom {
         var bloom = Bloom()
         for log in logs {
-            bloom.add(log.address.bytes)
-            for topic in log.topics { bloom.add(topic.bytes) }
+            bloom.insert(bits.bits(of: log.address))
+            for topic in log.topics { bloom.insert(bits.bits(of: topic)) }
         }
         return bloom
     }

@@ -59,7 +59,7 @@ struct PeerManagerTests {
     @Test func unreachablePeerIsRedialledOnTheBackoffSchedule() async {
         let (manager, dialer, clock) = makeManager()
         let a = Self.enode(0)
-        dialer.unreachable.withLock { $0.insert(a.publicKey) }
+        dialer.unreachable.withLock { _ = $0.insert(a.publicKey) }
         manager.add(a, kind: .static)
         // Dial times: 0, then 1 s, 2 s, 4 s after each failure.
         var dialledAt: [Duration] = []
@@ -111,7 +111,7 @@ struct PeerManagerTests {
         let (a, b) = (Self.enode(0), Self.enode(1))
         manager.add(a, kind: .bootnode)
         manager.add(b, kind: .bootnode)
-        dialer.unreachable.withLock { $0.insert(b.publicKey) }
+        dialer.unreachable.withLock { _ = $0.insert(b.publicKey) }
         for _ in 0..<5 {   // B fails five times (t = 0, 10, 20, 30, 40 s): its next dial is at 56 s
             await manager.tick()
             clock.advance(.seconds(10))
@@ -182,7 +182,7 @@ struct PeerManagerTests {
     @Test func hostNamesAreKeptForEveryRedial() async {
         let (manager, dialer, clock) = makeManager()
         let a = Self.enode(0, host: "validator-0.validators.sankofa.svc")
-        dialer.unreachable.withLock { $0.insert(a.publicKey) }
+        dialer.unreachable.withLock { _ = $0.insert(a.publicKey) }
         manager.add(a, kind: .bootnode)
         await manager.tick()
         clock.advance(.seconds(1))

@@ -22,20 +22,19 @@ public struct FreshLogBloomBits: LogBloomBits {
 public struct LogBloomCache: LogBloomBits {
     private var addresses: [Address: Bloom.Bits] = [:]
     private var topics: [Hash32: Bloom.Bits] = [:]
-    private let fresh = FreshLogBloomBits()
 
     public init() {}
 
     public mutating func bits(of address: Address) -> Bloom.Bits {
         if let known = addresses[address] { return known }
-        let bits = fresh.bits(of: address)
+        let bits = FreshLogBloomBits().bits(of: address)
         addresses[address] = bits
         return bits
     }
 
     public mutating func bits(of topic: Hash32) -> Bloom.Bits {
         if let known = topics[topic] { return known }
-        let bits = fresh.bits(of: topic)
+        let bits = FreshLogBloomBits().bits(of: topic)
         topics[topic] = bits
         return bits
     }

@@ -27,12 +27,7 @@ public struct Receipt: Hashable, Sendable {
     }
 
     /// The bloom of a set of logs: every address and topic added.
-    public static func bloom(of logs: [Log]) -> Bloom {
-        var bits = FreshLogBloomBits()
-        return bloom(of: logs, bits: &bits)
-    }
-
-    static func bloom(of logs: [Log], bits: inout some LogBloomBits) -> Bloom {
+    private static func bloom(of logs: [Log], bits: inout some LogBloomBits) -> Bloom {
         var bloom = Bloom()
         for log in logs {
             bloom.insert(bits.bits(of: log.address))

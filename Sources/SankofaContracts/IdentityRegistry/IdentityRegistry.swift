@@ -44,23 +44,25 @@ public struct IdentityRegistry: SystemContract {
             },
             ContractFunction("updateIdentity", [ABIParameter("metadataURI", .string),
                                                 ABIParameter("attributesHash", .fixedBytes(32))]) { call in
-                guard var identity = try call.loadRecord(IdentityRecord.self, IdentityLayout.identity(call.sender)) else {
+                let key = IdentityLayout.identity(call.sender)
+                guard var identity = try call.loadRecord(IdentityRecord.self, key) else {
                     throw call.revert("no identity registered for \(call.sender.checksummed)")
                 }
                 identity.metadataURI = try call.string(0)
                 identity.attributesHash = try call.bytes32(1)
-                try call.storeRecord(IdentityLayout.identity(call.sender), identity)
+                try call.storeRecord(key, identity)
                 try call.emit(Self.identityUpdated, .address(call.sender), .bool(identity.active))
                 return []
             },
             ContractFunction("setIdentityActive", [ABIParameter("account", .address), ABIParameter("active", .bool)],
                              roles: [Roles.admin]) { call in
                 let account = try call.address(0)
-                guard var identity = try call.loadRecord(IdentityRecord.self, IdentityLayout.identity(account)) else {
+                let key = IdentityLayout.identity(account)
+                guard var identity = try call.loadRecord(IdentityRecord.self, key) else {
                     throw call.revert("no identity registered for \(account.checksummed)")
                 }
                 identity.active = try call.bool(1)
-                try call.storeRecord(IdentityLayout.identity(account), identity)
+                try call.storeRecord(key, identity)
                 try call.emit(Self.identityUpdated, .address(account), .bool(identity.active))
                 return []
             },
@@ -185,17 +187,18 @@ public struct IdentityRegistry: SystemContract {
     static func register(_ call: Call, account: Address, from first: Int) throws -> [ABIValue] {
         let did = try call.bytes32(first)
         guard !did.isZero else { throw call.revert("DID must not be zero") }
-        guard try call.load(IdentityLayout.identity(account)).isEmpty else {
+        let identityKey = IdentityLayout.identity(account), ownerKey = IdentityLayout.didOwner(did)
+        guard try call.load(identityKey).isEmpty else {
             throw call.revert("identity already registered for \(account.checksummed)")
         }
-        guard try call.loadAddress(IdentityLayout.didOwner(did)) == nil else {
+        guard try call.loadAddress(ownerKey) == nil else {
             throw call.revert("DID \(did.hex) is already registered to another account")
         }
         let record = IdentityRecord(did: did, metadataURI: try call.string(first + 1),
                                     attributesHash: try call.bytes32(first + 2), active: true,
                                     registeredAt: call.block.timestamp)
-        try call.storeRecord(IdentityLayout.identity(account), record)
-        try call.storeAddress(IdentityLayout.didOwner(did), account)
+        try call.storeRecord(identityKey, record)
+        try call.storeAddress(ownerKey, account)
         try call.emit(Self.identityRegistered, .address(account), .fixedBytes(did.bytes))
         return []
     }

@@ -15,7 +15,10 @@ public struct StoredList: Sendable {
     var lengthKey: Hash32 { StorageKey.make(name + ".length", scope) }
     func itemKey(_ index: UInt64) -> Hash32 { StorageKey.make(name + ".item", scope, StorageKey.number(index)) }
 
-    public func count(_ slots: some SlotAccess) throws -> UInt64 {
+    public func count(_ slots: some SlotAccess) throws -> UInt64 { try count(slots, at: lengthKey) }
+
+    /// The length read from `lengthKey` already derived by the caller (each derivation is a keccak).
+    func count(_ slots: some SlotAccess, at lengthKey: Hash32) throws -> UInt64 {
         UInt256(bigEndian: try slots.load(lengthKey))?.asUInt64 ?? 0
     }
 
@@ -24,8 +27,10 @@ public struct StoredList: Sendable {
         return try slots.load(itemKey(index))
     }
 
-    public func append(_ slots: some SlotAccess, _ value: [UInt8]) throws {
-        let length = try count(slots)
+    public func append(_ slots: some SlotAccess, _ value: [UInt8]) throws { try append(slots, value, lengthKey: lengthKey) }
+
+    func append(_ slots: some SlotAccess, _ value: [UInt8], lengthKey: Hash32) throws {
+        let length = try count(slots, at: lengthKey)
         try slots.store(itemKey(length), value)
         try slots.store(lengthKey, UInt256(length + 1).minimalBigEndianBytes)
     }
@@ -64,28 +69,34 @@ public struct StoredSet: Sendable {
     /// Adds `element`; false if it was already present.
     @discardableResult
     public func insert(_ slots: some SlotAccess, _ element: [UInt8]) throws -> Bool {
-        if try contains(slots, element) { return false }
-        let position = try list.count(slots) + 1
-        try list.append(slots, element)
-        try slots.store(positionKey(element), UInt256(position).minimalBigEndianBytes)
+        // Each key is derived once (a keccak each); the reads and writes, each charged gas, stay as they were.
+        let positionKey = positionKey(element)
+        if try !slots.load(positionKey).isEmpty { return false }
+        let lengthKey = list.lengthKey
+        let position = try list.count(slots, at: lengthKey) + 1
+        try list.append(slots, element, lengthKey: lengthKey)
+        try slots.store(positionKey, UInt256(position).minimalBigEndianBytes)
         return true
     }
 
     /// Removes `element`; false if it was absent.
     @discardableResult
     public func remove(_ slots: some SlotAccess, _ element: [UInt8]) throws -> Bool {
-        guard let position = UInt256(bigEndian: try slots.load(positionKey(element)))?.asUInt64, position > 0 else {
+        let positionKey = positionKey(element)
+        guard let position = UInt256(bigEndian: try slots.load(positionKey))?.asUInt64, position > 0 else {
             return false
         }
-        let last = try list.count(slots)
+        let lengthKey = list.lengthKey
+        let last = try list.count(slots, at: lengthKey)
+        let lastItemKey = list.itemKey(last - 1)
         if position != last {
-            let moved = try slots.load(list.itemKey(last - 1))
+            let moved = try slots.load(lastItemKey)
             try slots.store(list.itemKey(position - 1), moved)
-            try slots.store(positionKey(moved), UInt256(position).minimalBigEndianBytes)
+            try slots.store(self.positionKey(moved), UInt256(position).minimalBigEndianBytes)
         }
-        try slots.store(list.itemKey(last - 1), [])
-        try slots.store(list.lengthKey, UInt256(last - 1).minimalBigEndianBytes)
-        try slots.store(positionKey(element), [])
+        try slots.store(lastItemKey, [])
+        try slots.store(lengthKey, UInt256(last - 1).minimalBigEndianBytes)
+        try slots.store(positionKey, [])
         return true
     }
 

@@ -10,12 +10,13 @@ import SankofaStorage
 import SankofaTrie
 
 /// Issue 4's figure: executor throughput on a 1,000-transaction block of IdentityRegistry `attest` and
-/// `grantRole` calls, with senders already recovered (as after pool admission) and with recovery included.
+/// `grantRole` calls, with senders already recovered (as after pool admission) and with recovery included; the
+/// same for a block of all eight contracts, and for one shaped like the network benchmark's (issue 14).
 enum ExecutionCases {
     static func all() -> [BenchmarkCase] {
         // Measure only a block that executes fully successfully, so a regression cannot pass as a speed-up.
         guard let fixture = try? ExecutionFixture(), fixture.execute(fixture.block) != nil,
-              fixture.execute(fixture.mixed) != nil else {
+              fixture.execute(fixture.mixed) != nil, fixture.execute(fixture.networkMix) != nil else {
             print("execution fixture failed to build or execute; execution cases skipped")
             return []
         }
@@ -28,6 +29,10 @@ enum ExecutionCases {
                           baseline: "secp256k1/raw-recover") { n in
                 for _ in 0..<n { blackHole(fixture.execute(fixture.mixed)) }
             },
+            BenchmarkCase(name: "execution/block-1k-network-mix", bytesPerOp: 0, itemsPerOp: fixture.networkMix.count,
+                          baseline: "secp256k1/raw-recover") { n in
+                for _ in 0..<n { blackHole(fixture.execute(fixture.networkMix)) }
+            },
             BenchmarkCase(name: "execution/block-1k-with-recovery", bytesPerOp: 0, itemsPerOp: fixture.block.count,
                           baseline: "secp256k1/raw-recover") { n in
                 for _ in 0..<n {
@@ -39,7 +44,8 @@ enum ExecutionCases {
     }
 }
 
-/// A dev chain whose admin has registered 500 identities, and a block of 500 `attest` + 500 `grantRole` calls.
+/// A dev chain whose admin has registered 500 identities, and a block of 500 `attest` + 500 `grantRole` calls; and
+/// 500 more senders with their own identities, for a block shaped like the network benchmark's.
 final class ExecutionFixture {
     let store = MemoryStore()
     let executor = BlockExecutor(processor: TransactionProcessor(registry: SystemContracts.registry, chainId: 1337))
@@ -49,6 +55,9 @@ final class ExecutionFixture {
     var raw: [[UInt8]] = []
     /// 1,000 calls spread over all eight contracts.
     var mixed: [RecoveredTransaction] = []
+    /// What the network benchmark sends once every sender has an identity: from each of 500 senders, a transfer and
+    /// an IdentityRegistry `updateIdentity`.
+    var networkMix: [RecoveredTransaction] = []
 
     init() throws {
         let admin = try PrivateKey(hex: "0xc87509a1c067bbde78beb793e6fa76530b6382a4c0241e5e4a9ec0a0f44dc0d3")
@@ -58,14 +67,17 @@ final class ExecutionFixture {
         let file = try GenesisFile(json: Data(contentsOf: genesisURL))
         let genesis = try Genesis.initialize(file, validators: try CliqueEngine.genesisValidators(file), chain: chain)
         let accounts = (0..<500).map { Address(low: UInt32(0x10_0000 + $0)) }
-        func call(_ contract: Address, _ name: String, _ args: [ABIValue], nonce: UInt64) throws -> Transaction {
+        func send(_ to: Address, _ data: [UInt8], nonce: UInt64, from key: PrivateKey) -> Transaction {
+            Transaction.Payload.dynamicFee(DynamicFeeTransaction(
+                chainId: 1337, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero,
+                gasLimit: data.isEmpty ? 21_000 : 500_000, to: to, value: .zero, data: data, accessList: [])).signed(with: key)
+        }
+        func call(_ contract: Address, _ name: String, _ args: [ABIValue], nonce: UInt64, from key: PrivateKey? = nil) throws -> Transaction {
             guard let function = SystemContracts.registry.contract(at: contract)?.functions.first(where: { $0.name == name }) else {
                 throw ContractError.revert("no \(name)")
             }
-            let data = function.selector + (try ABI.encode(args, as: function.inputs.map(\.type)))
-            return Transaction.Payload.dynamicFee(DynamicFeeTransaction(
-                chainId: 1337, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: 500_000,
-                to: contract, value: .zero, data: data, accessList: [])).signed(with: admin)
+            return send(contract, function.selector + (try ABI.encode(args, as: function.inputs.map(\.type))), nonce: nonce,
+                        from: key ?? admin)
         }
         var nonce: UInt64 = 0
         var setup: [RecoveredTransaction] = []
@@ -86,6 +98,13 @@ final class ExecutionFixture {
                                   [.address(account), .fixedBytes(did.bytes), .string("ipfs://id"), .fixedBytes(did.bytes)],
                                   nonce: nonce).recovered())
             nonce += 1
+        }
+        // The network benchmark's senders (`bench tx --mix transfer,identity`): each registered its own identity.
+        let senders = try (0..<500).map { try PrivateKey(bytes: Keccak256.hash(Array("bench sender \($0)".utf8)).bytes) }
+        for (i, key) in senders.enumerated() {
+            let did = word("did:sankofa:bench:\(i)")
+            setup.append(try call(SystemAddresses.identityRegistry, "registerIdentity", [did, .string("bench://\(i)"), did],
+                                  nonce: 0, from: key).recovered())
         }
         header = BlockHeader(parentHash: genesis.hash, coinbase: .zero, stateRoot: .zero, difficulty: UInt256(2), number: 1,
                              gasLimit: 1_000_000_000, gasUsed: 0, timestamp: 1_700_000_000, extraData: [], baseFeePerGas: .zero)
@@ -113,6 +132,12 @@ final class ExecutionFixture {
                 mixed.append(try call(contract, name, args, nonce: mixedNonce).recovered())
                 mixedNonce += 1
             }
+        }
+
+        for (i, key) in senders.enumerated() {
+            networkMix.append(try send(Address(low: UInt32(0x20_0000 + i)), [], nonce: 1, from: key).recovered())
+            networkMix.append(try call(SystemAddresses.identityRegistry, "updateIdentity", [.string("bench://\(i)/2"), word("\(i)")],
+                                       nonce: 2, from: key).recovered())
         }
 
         for (i, account) in accounts.enumerated() {

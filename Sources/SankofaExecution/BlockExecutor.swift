@@ -121,7 +121,7 @@ struct ReceiptAccumulator {
     private(set) var results: [TransactionResult] = []
     private(set) var gasUsed: UInt64 = 0
     private var bloom = Bloom()
-    private var bloomBits = LogBloomCache()
+    private var blooms = LogBloomCache()
 
     init(capacity: Int) {
         receipts.reserveCapacity(capacity)
@@ -131,7 +131,7 @@ struct ReceiptAccumulator {
     mutating func add(_ result: TransactionResult, of tx: RecoveredTransaction) {
         gasUsed += result.gasUsed
         let receipt = Receipt(type: tx.transaction.type, succeeded: result.succeeded, cumulativeGasUsed: gasUsed,
-                              logs: result.logs, bits: &bloomBits)
+                              logs: result.logs, blooms: &blooms)
         bloom.formUnion(receipt.logsBloom)
         receipts.append(receipt)
         results.append(result)

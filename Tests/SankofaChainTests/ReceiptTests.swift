@@ -28,7 +28,7 @@ struct ReceiptTests {
     }
 
     /// A block's cache hands out remembered bits for repeated addresses and topics: every receipt's bloom must be
-    /// the one derived afresh.
+    /// the one a receipt on its own derives afresh.
     @Test func blockBloomCacheGivesTheFreshBlooms() {
         let addresses = (0..<3).map { Address(low: 0x1000 + UInt32($0)) }
         let topics = (0..<5).map { Keccak256.hash([UInt8($0)]) }
@@ -38,7 +38,7 @@ struct ReceiptTests {
             let logs = (0..<(i % 4)).map { j in
                 Log(address: addresses[(i + j) % 3], topics: Array(topics.shuffled().prefix((i + j) % 5)), data: [])
             }
-            let cached = Receipt(type: .dynamicFee, succeeded: true, cumulativeGasUsed: UInt64(i), logs: logs, bits: &cache)
+            let cached = Receipt(type: .dynamicFee, succeeded: true, cumulativeGasUsed: UInt64(i), logs: logs, blooms: &cache)
             #expect(cached == Receipt(type: .dynamicFee, succeeded: true, cumulativeGasUsed: UInt64(i), logs: logs))
             for log in logs {
                 #expect(cached.logsBloom.mayContain(log.address.bytes))

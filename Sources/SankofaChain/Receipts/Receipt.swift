@@ -12,28 +12,24 @@ public struct Receipt: Hashable, Sendable {
     public var logsBloom: Bloom
     public var logs: [Log]
 
+    /// A receipt on its own (a block's receipts share a `LogBloomCache` through the other initializer).
     public init(type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log]) {
-        var bits = FreshLogBloomBits()
-        self.init(type: type, succeeded: succeeded, cumulativeGasUsed: cumulativeGasUsed, logs: logs, bits: &bits)
+        var blooms = LogBloomCache()
+        self.init(type: type, succeeded: succeeded, cumulativeGasUsed: cumulativeGasUsed, logs: logs, blooms: &blooms)
     }
 
-    /// A receipt whose bloom takes each address's and topic's bits from `bits` (a block's `LogBloomCache`).
-    public init(type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log], bits: inout some LogBloomBits) {
+    /// A receipt whose bloom takes each address's and topic's bits from the block's `blooms`.
+    public init(type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log], blooms: inout LogBloomCache) {
         self.type = type
         self.succeeded = succeeded
         self.cumulativeGasUsed = cumulativeGasUsed
         self.logs = logs
-        self.logsBloom = Receipt.bloom(of: logs, bits: &bits)
-    }
-
-    /// The bloom of a set of logs: every address and topic added.
-    private static func bloom(of logs: [Log], bits: inout some LogBloomBits) -> Bloom {
         var bloom = Bloom()
         for log in logs {
-            bloom.insert(bits.bits(of: log.address))
-            for topic in log.topics { bloom.insert(bits.bits(of: topic)) }
+            bloom.insert(blooms.bits(of: log.address))
+            for topic in log.topics { bloom.insert(blooms.bits(of: topic)) }
         }
-        return bloom
+        self.logsBloom = bloom
     }
 
     /// The consensus encoding: what `receiptsRoot` commits to.

@@ -52,7 +52,7 @@ final class P2PTestNode {
             "--p2p-port", String(p2pPort), "--rpc-http-enabled", "--rpc-http-port", String(rpcPort),
             "--rpc-http-api", "ETH,NET,WEB3,ADMIN,PERM,SANKOFA,QBFT,CLIQUE,TXPOOL", "--logging", "DEBUG",
         ] + extraArguments
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardError = log

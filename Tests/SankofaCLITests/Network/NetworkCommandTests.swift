@@ -14,7 +14,7 @@ struct NetworkCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let base = try Self.freeBase(nodes: 6)
         let outputPath = directory.appendingPathComponent("up.out").path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)  // opening it below reports a failure
         let output = try #require(FileHandle(forWritingAtPath: outputPath))
         let up = Process()
         up.executableURL = URL(fileURLWithPath: try #require(SankofaBinary.path))

@@ -39,7 +39,7 @@ extension Node {
             var settings = RPCHTTPSettings()
             settings.host = config.rpcHTTPHost
             settings.port = Int(config.rpcHTTPPort)
-            settings.hostAllowlist = config.hostAllowlist
+            settings.hostAllowlist = HostAllowlist(config.hostAllowlist)
             settings.corsOrigins = config.rpcHTTPCorsOrigins
             settings.maxConnections = config.rpcHTTPMaxActiveConnections
             settings.maxConnectionsPerAddress = config.rpcHTTPMaxConnectionsPerAddress
@@ -56,7 +56,7 @@ extension Node {
             var settings = RPCWebSocketSettings()
             settings.host = config.rpcWSHost
             settings.port = Int(config.rpcWSPort)
-            settings.hostAllowlist = config.hostAllowlist
+            settings.hostAllowlist = HostAllowlist(config.hostAllowlist)
             settings.maxConnections = config.rpcWSMaxActiveConnections
             settings.maxFrameSize = config.rpcWSMaxFrameSize
             settings.handshakeTimeout = .seconds(Int64(config.rpcWSHandshakeTimeoutSeconds))

@@ -78,25 +78,6 @@ struct RPCHTTPServerTests {
         }
     }
 
-    @Test func hostAllowlistCases() async throws {
-        var settings = RPCHTTPSettings()
-        settings.hostAllowlist = ["localhost", "Node.Example", "::1"]
-        let server = RPCHTTPServer(settings: settings, dispatcher: RPCHarness().dispatcher, health: RPCFakeBackend(),
-                                   logger: Logger(label: "rpc-http-test"))
-        #expect(server.hostAllowed("localhost:8545"))
-        #expect(server.hostAllowed("LOCALHOST"))
-        #expect(server.hostAllowed("node.example:80"))
-        #expect(server.hostAllowed("[::1]:8545"))
-        #expect(!server.hostAllowed("127.0.0.1:8545"))
-        #expect(!server.hostAllowed("evil.example"))
-        #expect(!server.hostAllowed(nil))
-        settings.hostAllowlist = ["*"]
-        let open = RPCHTTPServer(settings: settings, dispatcher: RPCHarness().dispatcher, health: RPCFakeBackend(),
-                                 logger: Logger(label: "rpc-http-test"))
-        #expect(open.hostAllowed(nil))
-        #expect(open.hostAllowed("anything:1"))
-    }
-
     @Test func corsPreflight() async throws {
         try await withRPCServer({ $0.corsOrigins = ["https://app.example"] }) { port, _ in
             let allowed = try await request(port, "OPTIONS", headers: [

@@ -22,8 +22,8 @@ public struct RPCHTTPSettings: Sendable {
     /// `--rpc-http-request-timeout`: a request's headers and body must arrive within this of its first byte
     /// (geth's `ReadTimeout`, 30 s), which ends slowloris clients.
     public var requestTimeout: TimeAmount = .seconds(30)
-    /// `--host-allowlist`: values of the Host header that may call; "*" allows any.
-    public var hostAllowlist = ["localhost", "127.0.0.1"]
+    /// `--host-allowlist`: values of the Host header that may call.
+    public var hostAllowlist: HostAllowlist = ["localhost", "127.0.0.1"]
     /// `--rpc-http-cors-origins`: browser origins allowed; "*" allows any; empty disables CORS.
     public var corsOrigins: [String] = []
     /// `--rpc-http-authentication-enabled`: every call needs a bearer token; `POST /login` issues them when a
@@ -158,19 +158,19 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     }
 
     func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String = "local") async -> Response {
-        let uriParts = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = uriParts.first.map(String.init) ?? "/"
+        let queryStart = request.uri.firstIndex(of: "?")
+        let path = request.uri[..<(queryStart ?? request.uri.endIndex)]
         if request.method == .GET, path == "/liveness" {
             return Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8))
         }
         if request.method == .GET, path == "/readiness" {
-            guard let check = ReadinessCheck(query: uriParts.count > 1 ? uriParts[1] : nil) else {
+            guard let check = ReadinessCheck(query: queryStart.map { request.uri[request.uri.index(after: $0)...] }) else {
                 return Response(status: .badRequest, body: Array(#"{"message":"minPeers and maxBlocksBehind must be non-negative integers"}"#.utf8))
             }
             let ready = await health.isReady(check)
             return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
         }
-        guard hostAllowed(request.headers.first(name: "Host")) else {
+        guard settings.hostAllowlist.allows(request.headers.first(name: "Host")) else {
             return Response(status: .forbidden, body: Array(#"{"message":"Host not authorized."}"#.utf8))
         }
         var cors: [(String, String)] = []
@@ -215,18 +215,6 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     static func unauthorized(_ error: AuthError, cors: [(String, String)]) -> Response {
         let body = JSONWriter.encode(["message": .string("Unauthorized: \(error.description)")])
         return Response(status: .unauthorized, body: body, headers: cors + [("WWW-Authenticate", "Bearer")])
-    }
-
-    func hostAllowed(_ host: String?) -> Bool {
-        if settings.hostAllowlist.contains("*") { return true }
-        guard let host else { return false }
-        var name = Substring(host)
-        if name.hasPrefix("[") {
-            name = name.dropFirst().prefix { $0 != "]" }   // [::1]:8545
-        } else if let colon = name.lastIndex(of: ":") {
-            name = name[..<colon]
-        }
-        return settings.hostAllowlist.contains { $0.lowercased() == name.lowercased() }
     }
 
     func originAllowed(_ origin: String) -> Bool {

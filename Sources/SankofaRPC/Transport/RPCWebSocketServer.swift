@@ -24,16 +24,6 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
         self.logger = logger
     }
 
-    public init(host: String, port: Int, dispatcher: RPCDispatcher, hostAllowlist: [String], logger: Logger,
-                authentication: RPCAuthenticator? = nil) {
-        var settings = RPCWebSocketSettings()
-        settings.host = host
-        settings.port = port
-        settings.hostAllowlist = hostAllowlist
-        settings.authentication = authentication
-        self.init(settings: settings, dispatcher: dispatcher, logger: logger)
-    }
-
     public enum Upgrade: Sendable {
         /// An upgraded connection, the bearer token its upgrade request carried and the client's address.
         case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, token: String?, client: String)
@@ -63,9 +53,7 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
                     let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
                         maxFrameSize: settings.maxFrameSize,
                         shouldUpgrade: { channel, head in
-                            let allowlist = settings.hostAllowlist
-                            let host = head.headers.first(name: "Host")
-                            let allowed = allowlist.contains("*") || host.map { RPCWebSocketServer.hostAllowed($0, allowlist) } ?? false
+                            let allowed = settings.hostAllowlist.allows(head.headers.first(name: "Host"))
                             return channel.eventLoop.makeSucceededFuture(admitted && allowed ? HTTPHeaders() : nil)
                         },
                         upgradePipelineHandler: { channel, head in
@@ -189,14 +177,6 @@ public struct RPCWebSocketServer: Service, CustomStringConvertible {
             return String(pair.dropFirst(6))
         }
         return nil
-    }
-
-    static func hostAllowed(_ host: String, _ allowlist: [String]) -> Bool {
-        var name = Substring(host)
-        if name.hasPrefix("[") { name = name.dropFirst().prefix { $0 != "]" } } else if let colon = name.lastIndex(of: ":") {
-            name = name[..<colon]
-        }
-        return allowlist.contains { $0.lowercased() == name.lowercased() }
     }
 }
 

@@ -5,8 +5,8 @@ import NIOWebSocket
 public struct RPCWebSocketSettings: Sendable {
     public var host = "127.0.0.1"
     public var port = 8546
-    /// `--host-allowlist`: values of the upgrade request's Host header that may connect; "*" allows any.
-    public var hostAllowlist = ["localhost", "127.0.0.1"]
+    /// `--host-allowlist`: values of the upgrade request's Host header that may connect.
+    public var hostAllowlist: HostAllowlist = ["localhost", "127.0.0.1"]
     /// Besu's `--rpc-ws-max-active-connections` (Sankofa's default 1,024 rather than Besu's 80): a client over it is
     /// refused with 503 and a JSON-RPC `-32005` body before any 101.
     public var maxConnections = 1_024

@@ -87,8 +87,11 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: found ? .ok : .notFound,
                                                                   headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keepAlive { context.close(promise: nil) }
+            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if !keepAlive {
+                // Closed once the last byte is out; the channel, unlike the handler context, may be captured here.
+                let channel = context.channel
+                written.whenComplete { _ in channel.close(promise: nil) }
             }
             head = nil
         }

@@ -44,7 +44,7 @@ struct ForkChoiceTests {
         await #expect(throws: ImportError.conflictsWithFinalBlock(number: 1)) { try await blockchain.importBlock(rival.block) }
         #expect(await blockchain.head.hash == first.block.hash)
         // The head is final as soon as it is stored.
-        #expect(try await blockchain.chain.finalizedHash() == first.block.hash)
+        #expect(try blockchain.chain.finalizedHash() == first.block.hash)
     }
 
     @Test func aValidatedProposalIsCommittedWithoutExecutingAgain() async throws {

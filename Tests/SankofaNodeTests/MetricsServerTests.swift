@@ -3,7 +3,11 @@ import Foundation
 import FoundationNetworking
 #endif
 import Prometheus
+import SankofaTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import SankofaNode
 
 @Suite("Metrics endpoint")
@@ -32,6 +36,32 @@ struct MetricsServerTests {
         #expect(spin > 0)
         let (_, missing) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/other")!)
         #expect((missing as? HTTPURLResponse)?.statusCode == 404)
+    }
+
+    /// A scraper that asks for the connection to end (`Connection: close`, or HTTP/1.0 without keep-alive) gets the
+    /// whole page and then the close, not a connection left for the idle timeout.
+    @Test(arguments: ["HTTP/1.1\r\nConnection: close", "HTTP/1.0"])
+    func closesOnceTheAnswerIsOut(requestLine: String) async throws {
+        let registry = PrometheusCollectorRegistry()
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "sankofa_chain_head_number", unitName: "", helpText: ""))
+            .set(Int64(7))
+        let channel = try await MetricsServer.bind(registry: registry, host: "127.0.0.1", port: 0)
+        defer { channel.close(promise: nil) }
+        let port = try #require(channel.localAddress?.port)
+        let (raw, closed) = try await Task.detached {
+            let fd = try RawHTTPClient.connect(port: port)
+            defer { close(fd) }
+            try RawHTTPClient.send(fd, Array("GET /metrics \(requestLine)\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            return RawHTTPClient.readUntilClosed(fd)
+        }.value
+        #expect(closed, "the server kept the connection open")
+        let text = String(decoding: raw, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        try #require(parts.count == 2)
+        #expect(parts[0].hasSuffix("Connection: close") || parts[0].contains("\r\nConnection: close\r\n"))
+        let length = try #require(parts[0].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") })
+        #expect(Int(length.split(separator: " ").last ?? "") == parts[1].utf8.count)
+        #expect(parts[1].contains("sankofa_chain_head_number 7"))
     }
 
     static func value(of name: String, in text: String) -> Double? {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SankofaTestSupport
 import Testing
 @testable import SankofaRPC
 
@@ -40,72 +41,5 @@ struct RPCHTTPConnectionCloseTests {
             #expect(raw.suffix(20).elementsEqual(Array(#"a","result":"0x7e8"}"#.utf8)), "the body does not end with the result")
           }
         }
-    }
-}
-
-/// A blocking POSIX client: sends a request, waits a moment (so the server finishes before the client reads), then
-/// reads until the server closes.
-enum RawHTTPClient {
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
-    /// A connected socket; `source` binds the client end to another loopback address (Linux routes all of 127/8).
-    static func connect(port: Int, from source: String? = nil, receiveBuffer: Int32? = nil) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        if var size = receiveBuffer {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        }
-        if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            local.sin_addr.s_addr = inet_addr(source)
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else {
-                close(fd)
-                throw Failure(description: "bind \(source): \(errno)")
-            }
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect: \(errno)")
-        }
-        return fd
-    }
-
-    static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure(description: "send: \(errno)") }
-            sent += n
-        }
-    }
-
-    static func readToEnd(_ fd: Int32) -> [UInt8] {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            out += chunk[..<n]
-        }
-        return out
-    }
-
-    static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
-        let fd = try connect(port: port, receiveBuffer: 16_384)
-        defer { close(fd) }
-        try send(fd, request)
-        usleep(500_000)
-        return readToEnd(fd)
     }
 }

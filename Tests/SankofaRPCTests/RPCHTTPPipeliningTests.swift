@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Logging
 import NIOCore
+import SankofaTestSupport
 import ServiceLifecycle
 import Testing
 @testable import SankofaRPC

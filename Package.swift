@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(name: "SankofaNodeTests", dependencies: [
             "SankofaNode", "SankofaChain", "SankofaConsensus", "SankofaPrimitives", "SankofaJSON", "SankofaTestSupport", "SankofaP2P", "SankofaCrypto", "SankofaQBFT",
             "SankofaBlockchain", "SankofaContracts", "SankofaExecution", "SankofaState", "SankofaStorage", "SankofaSync",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SankofaTxPoolTests", dependencies: ["SankofaTxPool", "SankofaTestSupport"]),
         .testTarget(name: "SankofaExecutionTests", dependencies: ["SankofaExecution", "SankofaTestSupport"]),

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import NIOCore
 import Prometheus
 import SankofaTestSupport
 import Testing
@@ -13,10 +14,7 @@ import Glibc
 @Suite("Metrics endpoint")
 struct MetricsServerTests {
     @Test func servesPrometheusTextAtMetrics() async throws {
-        let registry = PrometheusCollectorRegistry()
-        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "sankofa_chain_head_number", unitName: "", helpText: ""))
-            .set(Int64(42))
-        let channel = try await MetricsServer.bind(registry: registry, host: "127.0.0.1", port: 0)
+        let channel = try await Self.serveHeadNumber(42)
         defer { channel.close(promise: nil) }
         let port = try #require(channel.localAddress?.port)
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
@@ -42,10 +40,7 @@ struct MetricsServerTests {
     /// whole page and then the close, not a connection left for the idle timeout.
     @Test(arguments: ["HTTP/1.1\r\nConnection: close", "HTTP/1.0"])
     func closesOnceTheAnswerIsOut(requestLine: String) async throws {
-        let registry = PrometheusCollectorRegistry()
-        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "sankofa_chain_head_number", unitName: "", helpText: ""))
-            .set(Int64(7))
-        let channel = try await MetricsServer.bind(registry: registry, host: "127.0.0.1", port: 0)
+        let channel = try await Self.serveHeadNumber(7)
         defer { channel.close(promise: nil) }
         let port = try #require(channel.localAddress?.port)
         let (raw, closed) = try await Task.detached {
@@ -62,6 +57,14 @@ struct MetricsServerTests {
         let length = try #require(parts[0].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") })
         #expect(Int(length.split(separator: " ").last ?? "") == parts[1].utf8.count)
         #expect(parts[1].contains("sankofa_chain_head_number 7"))
+    }
+
+    /// A metrics endpoint on an OS-given port whose registry holds one gauge, the head number.
+    static func serveHeadNumber(_ number: Int64) async throws -> any Channel {
+        let registry = PrometheusCollectorRegistry()
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "sankofa_chain_head_number", unitName: "", helpText: ""))
+            .set(number)
+        return try await MetricsServer.bind(registry: registry, host: "127.0.0.1", port: 0)
     }
 
     static func value(of name: String, in text: String) -> Double? {

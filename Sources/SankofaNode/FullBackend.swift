@@ -32,8 +32,8 @@ struct FullBackend {
     let sync: ChainSync?
     /// The hot-standby lease, when this validator has one.
     var lease: ValidatorLease? = nil
-    /// Decoded blocks, receipts and senders RPC read last.
-    let recent = RecentBlocks()
+    /// Decoded recent blocks, receipts and senders (the node's one cache, which the head follower fills).
+    let recent: RecentBlocks
 }
 
 extension FullBackend: ChainQueries {

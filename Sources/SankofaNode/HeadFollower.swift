@@ -4,13 +4,14 @@ import SankofaStorage
 import SankofaTxPool
 import ServiceLifecycle
 
-/// Keeps the pool and metrics in step with the chain head.
+/// Keeps the pool, the metrics and RPC's recent-block cache in step with the chain head.
 struct HeadFollower: Service, CustomStringConvertible {
     var description: String { "HeadFollower" }
     let blockchain: Blockchain
     let pool: TransactionPool
     let store: RocksDBStore
     let metrics: NodeMetrics
+    let recent: RecentBlocks
     let logger: Logger
 
     func run() async throws {
@@ -20,6 +21,7 @@ struct HeadFollower: Service, CustomStringConvertible {
             var recoveries = 0
             for await event in events {
                 let header = event.block.header
+                recent.remember(event.block, receipts: event.receipts)
                 metrics.head(header)
                 // The producer already told the pool about its own blocks (it ignores a head it has applied); an
                 // event that is no longer the head would move the pool back to an older state.

@@ -5,7 +5,7 @@ extension Node {
     var backend: FullBackend {
         FullBackend(chain: chain, blockchain: blockchain, txPool: pool, consensus: consensus, qbft: qbftService, chainId: genesis.chainId,
                     nodeKey: signer, config: config, isDev: isDev,
-                    network: network, sync: sync, lease: validatorLease)
+                    network: network, sync: sync, lease: validatorLease, recent: recentBlocks)
     }
 
     /// Every RPC method, shared by HTTP and WebSocket.

@@ -6,7 +6,8 @@ import ServiceLifecycle
 extension Node {
     /// The long-running parts, for a `ServiceGroup`.
     public func services() -> [any Service] {
-        var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics, logger: logger)]
+        var services: [any Service] = [HeadFollower(blockchain: blockchain, pool: pool, store: store, metrics: metrics,
+                                                                recent: recentBlocks, logger: logger)]
         if config.mode == .validator, let validatorKey, case .clique(let engine) = consensus {
             let store = self.store
             services.append(BlockProducer(blockchain: blockchain, pool: pool, key: validatorKey, period: engine.config.period,

@@ -44,6 +44,8 @@ public final class Node: Sendable {
     /// The dev chain: ready without peers.
     let isDev: Bool
     let filters: FilterRegistry
+    /// The last canonical blocks, decoded, for RPC.
+    let recentBlocks = RecentBlocks()
     /// P2P (host, peer manager, node allow-list); nil on the dev chain, which runs alone.
     let network: NodeNetwork?
     /// eth/68 (serving, gossip, block propagation) and full sync; nil on the dev chain.

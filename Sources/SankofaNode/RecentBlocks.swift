@@ -5,7 +5,8 @@ import SankofaPrimitives
 /// `blockCache`, `receiptsCache`). A client polling `eth_getTransactionReceipt` or `eth_getTransactionByHash` for
 /// each transaction of a new block made the node read and decode the whole block on every call: 19 ms per call in a
 /// block of 5,600 transactions, against 0.3 ms for `eth_blockNumber`. What a hash names never changes, so nothing
-/// is invalidated; the oldest entries go first.
+/// is invalidated; the oldest entries go first. Each new head is put here as the node imports or builds it (already
+/// decoded, with its receipts), so the clients that follow the head never make the node read it back.
 final class RecentBlocks: Sendable {
     /// Blocks are made by validators, not by clients, but can be megabytes each: a few are enough for clients
     /// following the head.
@@ -14,6 +15,13 @@ final class RecentBlocks: Sendable {
     private let blocks = Locked(RecentMap<Hash32, Block>(capacity: RecentBlocks.capacity))
     private let receipts = Locked(RecentMap<Hash32, [Receipt]>(capacity: RecentBlocks.capacity))
     private let senders = Locked(RecentMap<Hash32, [Address]>(capacity: RecentBlocks.capacity))
+
+    /// Keeps a block this node has just made canonical, with its receipts.
+    func remember(_ block: Block, receipts: [Receipt]) {
+        let hash = block.hash
+        blocks.withLock { _ = $0.insert(block, for: hash) }
+        self.receipts.withLock { _ = $0.insert(receipts, for: hash) }
+    }
 
     func block(_ hash: Hash32, load: () throws -> Block?) throws -> Block? {
         try Self.cached(blocks, hash, load)

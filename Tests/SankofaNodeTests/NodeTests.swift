@@ -59,6 +59,16 @@ struct NodeTests {
         }
         #expect(included)
         #expect(await running.pool.status.pending == 0)
+        // RPC finds each new block and its receipts decoded, put there by the head follower, not read back.
+        let location = try #require(try running.chain.transactionLocation(hashes[0]))
+        var cached: Block?
+        for _ in 0..<200 where cached == nil {
+            cached = try running.recentBlocks.block(location.blockHash) { nil }
+            if cached == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(cached?.transactions.map(\.hash).contains(hashes[0]) == true)
+        let receipts = try running.recentBlocks.receipts(location.blockHash) { nil }
+        #expect(receipts?.count == cached?.transactions.count)
         await group.triggerGracefulShutdown()
         try await task.value
         let head = try #require(try running.chain.headHeader())

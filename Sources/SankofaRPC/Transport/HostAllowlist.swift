@@ -2,14 +2,11 @@
 /// endpoints, which keeps DNS-rebinding pages in a browser away from a node on localhost. A Host is compared
 /// without its port and ignoring case (RFC 9110 §4.2.3); "*" allows any, a request without a Host header too.
 public struct HostAllowlist: Sendable, ExpressibleByArrayLiteral {
-    /// The names as configured.
-    public let names: [String]
     private let allowsAny: Bool
-    /// `names` lower-cased once, so a request costs one lower-casing and one lookup.
+    /// The configured names lower-cased once, so a request costs one lower-casing and one lookup.
     private let lowercased: Set<String>
 
     public init(_ names: [String]) {
-        self.names = names
         allowsAny = names.contains("*")
         lowercased = Set(names.map { $0.lowercased() })
     }

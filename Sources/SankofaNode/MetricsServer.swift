@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import Prometheus
 import SankofaRPC
+import SankofaStorage
 import ServiceLifecycle
 
 /// Serves `GET /metrics` in Prometheus text format on `--metrics-host:--metrics-port`.
@@ -12,18 +13,21 @@ public struct MetricsServer: Service, CustomStringConvertible {
     let registry: PrometheusCollectorRegistry
     let host: String
     let port: Int
+    let store: RocksDBStore?
     let logger: Logger
 
-    public init(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) {
+    /// With a `store`, its memory is exported too (`StoreMetrics`).
+    public init(registry: PrometheusCollectorRegistry, host: String, port: Int, store: RocksDBStore? = nil, logger: Logger) {
         self.registry = registry
         self.host = host
         self.port = port
+        self.store = store
         self.logger = logger
     }
 
     public func run() async throws {
         let channel: Channel
-        do { channel = try await Self.bind(registry: registry, host: host, port: port) } catch {
+        do { channel = try await Self.bind(registry: registry, host: host, port: port, store: store) } catch {
             throw ListenError(endpoint: "metrics", host: host, port: port, cause: error)
         }
         logger.info("Metrics on http://\(host):\(channel.localAddress?.port ?? port)/metrics")
@@ -35,14 +39,16 @@ public struct MetricsServer: Service, CustomStringConvertible {
     }
 
     /// Binds the listening socket (exposed for tests, which bind port 0).
-    static func bind(registry: PrometheusCollectorRegistry, host: String, port: Int) async throws -> Channel {
-        let process = ProcessMetrics(registry: registry)
+    static func bind(registry: PrometheusCollectorRegistry, host: String, port: Int,
+                     store: RocksDBStore? = nil) async throws -> Channel {
+        let process: [any ScrapedMetrics] = [ProcessMetrics(registry: registry)]
+        let scraped = process + (store.map { [StoreMetrics(registry: registry, store: $0)] } ?? [])
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHandler(registry: registry, process: process))
+                    channel.pipeline.addHandler(MetricsHandler(registry: registry, scraped: scraped))
                 }
             }
             .bind(host: host, port: port)
@@ -50,19 +56,19 @@ public struct MetricsServer: Service, CustomStringConvertible {
     }
 }
 
-/// Answers one request per call: the registry's text for GET /metrics (process figures read just before), 404
+/// Answers one request per call: the registry's text for GET /metrics (scraped figures read just before), 404
 /// otherwise.
 final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     let registry: PrometheusCollectorRegistry
-    let process: ProcessMetrics
+    let scraped: [any ScrapedMetrics]
     var head: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, process: ProcessMetrics) {
+    init(registry: PrometheusCollectorRegistry, scraped: [any ScrapedMetrics]) {
         self.registry = registry
-        self.process = process
+        self.scraped = scraped
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -74,7 +80,7 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             let found = request.method == .GET && request.uri.split(separator: "?").first == "/metrics"
             var body = context.channel.allocator.buffer(capacity: 4_096)
             if found {
-                process.update()
+                for metrics in scraped { metrics.update() }
                 body.writeBytes(registry.emitToBuffer())
             } else {
                 body.writeString("not found\n")

@@ -1,6 +1,7 @@
 import Logging
 import Prometheus
 import SankofaRPC
+import SankofaStorage
 import ServiceLifecycle
 
 extension Node {
@@ -18,7 +19,7 @@ extension Node {
         if let validatorLease { services.append(ValidatorLeaseService(lease: validatorLease)) }
         if let qbftService { services.append(qbftService) }
         services += Self.endpointServices(config: config, table: rpcTable, health: backend, authenticator: rpcAuthenticator,
-                                          registry: registry, logger: logger)
+                                          registry: registry, store: store, logger: logger)
         if let network { services.append(P2PService(network: network, logger: logger)) }
         if let eth, let sync, let lightServer {
             services.append(SyncService(eth: eth, sync: sync, light: lightServer, wantsWholeBlock: consensus.wantsWholeBlock))
@@ -28,11 +29,11 @@ extension Node {
 }
 
 extension Node {
-    /// The JSON-RPC endpoints (HTTP, WebSocket) and the metrics endpoint the flags ask for; every kind of node serves
-    /// them the same way.
+    /// The JSON-RPC endpoints (HTTP, WebSocket) and the metrics endpoint the flags ask for (with `store`'s memory among
+    /// the metrics); every kind of node serves them the same way.
     static func endpointServices(config: NodeConfig, table: RPCMethodTable, health: any HealthProvider,
                                  authenticator: RPCAuthenticator?, registry: PrometheusCollectorRegistry,
-                                 logger: Logger) -> [any Service] {
+                                 store: RocksDBStore, logger: Logger) -> [any Service] {
         var services: [any Service] = []
         // One heavy-call gate for both endpoints, so its limit holds across HTTP and WebSocket together.
         let heavyCalls = HeavyCallGate(limits: config.rpcLimits)
@@ -67,7 +68,8 @@ extension Node {
             services.append(RPCWebSocketServer(settings: settings, dispatcher: dispatcher, logger: logger))
         }
         if config.metricsEnabled {
-            services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort), logger: logger))
+            services.append(MetricsServer(registry: registry, host: config.metricsHost, port: Int(config.metricsPort),
+                                          store: store, logger: logger))
         }
         return services
     }

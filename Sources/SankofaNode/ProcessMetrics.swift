@@ -2,10 +2,16 @@ import Foundation
 import Prometheus
 import SankofaPrimitives
 
+/// Figures read when Prometheus scrapes rather than recorded as they change.
+protocol ScrapedMetrics: Sendable {
+    /// Reads the figures now.
+    func update()
+}
+
 /// The process metrics every Prometheus client library exports, read at each scrape: `process_cpu_seconds_total`
 /// (user and system time) and `process_resident_memory_bytes`. Dashboards divide the first by the transaction
 /// counters to get CPU per transaction, and `sankofa bench tx --metrics` reads it around a run.
-final class ProcessMetrics: Sendable {
+final class ProcessMetrics: ScrapedMetrics {
     private let cpu: Counter
     private let resident: Gauge
     /// CPU seconds already added to `cpu` (a counter only moves by increments).

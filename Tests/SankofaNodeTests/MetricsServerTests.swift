@@ -10,6 +10,7 @@ import Testing
 import Glibc
 #endif
 @testable import SankofaNode
+import SankofaStorage
 
 @Suite("Metrics endpoint")
 struct MetricsServerTests {
@@ -57,6 +58,26 @@ struct MetricsServerTests {
         let length = try #require(parts[0].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") })
         #expect(Int(length.split(separator: " ").last ?? "") == parts[1].utf8.count)
         #expect(parts[1].contains("sankofa_chain_head_number 7"))
+    }
+
+    /// With the node's store, a scrape reports RocksDB's memory by kind, read at that scrape.
+    @Test func exportsTheStoresMemory() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-metrics-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try RocksDBStore(path: path)
+        defer { store.close() }
+        let channel = try await MetricsServer.bind(registry: PrometheusCollectorRegistry(), host: "127.0.0.1", port: 0, store: store)
+        defer { channel.close(promise: nil) }
+        let url = URL(string: "http://127.0.0.1:\(try #require(channel.localAddress?.port))/metrics")!
+        let memtables = #"sankofa_rocksdb_memory_bytes{kind="memtables"}"#
+        let empty = try #require(Self.value(of: memtables, in: String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)))
+        var batch = WriteBatch()
+        for index in 0..<4_000 { batch.put(.trieNodes, Array("node-\(index)".utf8), [UInt8](repeating: 7, count: 256)) }
+        try store.write(batch, sync: false)
+        let text = String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+        #expect(try #require(Self.value(of: memtables, in: text)) >= empty + 1_000_000)
+        #expect(Self.value(of: #"sankofa_rocksdb_memory_bytes{kind="block_cache"}"#, in: text) != nil)
+        #expect(Self.value(of: #"sankofa_rocksdb_memory_bytes{kind="table_readers"}"#, in: text) != nil)
     }
 
     /// A metrics endpoint on an OS-given port whose registry holds one gauge, the head number.

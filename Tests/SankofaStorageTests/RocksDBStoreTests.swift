@@ -199,4 +199,27 @@ struct RocksDBStoreTests {
             #expect(try store.get(.metadata, [1]) == [1])
         }
     }
+
+    /// The memory figures move with what the database holds: a megabyte written sits in the write buffers until
+    /// a flush, then in the block cache as it is read; a closed store refuses to answer rather than read freed handles.
+    @Test func memoryUsageFollowsWrites() throws {
+        try withDatabasePath { path in
+            let store = try RocksDBStore(path: path)
+            let before = try store.memoryUsage()
+            var batch = WriteBatch()
+            for index in 0..<4_000 { batch.put(.trieNodes, Array("node-\(index)".utf8), [UInt8](repeating: UInt8(index & 0xff), count: 256)) }
+            try store.write(batch, sync: false)
+            let after = try store.memoryUsage()
+            #expect(after.memtables >= before.memtables + 1_000_000)
+            store.close()
+            #expect(throws: StorageError.self) { try store.memoryUsage() }
+            // Reopening flushes the write-ahead log into a table file; reading it back goes through the block cache.
+            let reopened = try RocksDBStore(path: path)
+            #expect(try reopened.memoryUsage().memtables < after.memtables)
+            for index in stride(from: 0, to: 4_000, by: 10) { _ = try reopened.get(.trieNodes, Array("node-\(index)".utf8)) }
+            let cached = try reopened.memoryUsage().blockCache
+            #expect(cached > 100_000)
+            #expect(cached <= UInt64(RocksDBOptions().blockCacheBytes))
+        }
+    }
 }

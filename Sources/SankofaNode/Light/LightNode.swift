@@ -81,7 +81,7 @@ public final class LightNode: Sendable {
                                        LightSyncService(client: client, checkpoint: checkpoint, epoch: consensus.epochLength,
                                                         logger: logger)]
         services += Node.endpointServices(config: config, table: rpcTable, health: backend, authenticator: rpcAuthenticator,
-                                          registry: registry, logger: logger)
+                                          registry: registry, store: store, logger: logger)
         return services
     }
 

@@ -1,0 +1,39 @@
+import CRocksDB
+
+/// The memory RocksDB holds for the node, read from RocksDB's own properties, so an operator can tell a growing
+/// resident size that is the database filling its bounded buffers from one that is not.
+public struct StoreMemoryUsage: Sendable, Equatable {
+    /// Write buffers of every column family, the active one and those waiting for their flush
+    /// (`rocksdb.cur-size-all-mem-tables`): up to two of `RocksDBOptions.writeBufferBytes` per family.
+    public var memtables: UInt64
+    /// The charge on the block cache all families share (`rocksdb.block-cache-usage`): at most
+    /// `RocksDBOptions.blockCacheBytes`, index and filter blocks included.
+    public var blockCache: UInt64
+    /// Index and filter blocks held by open table readers outside the cache (`rocksdb.estimate-table-readers-mem`).
+    public var tableReaders: UInt64
+
+    public init(memtables: UInt64, blockCache: UInt64, tableReaders: UInt64) {
+        self.memtables = memtables
+        self.blockCache = blockCache
+        self.tableReaders = tableReaders
+    }
+}
+
+extension RocksDBStore {
+    /// What the database holds in memory now. A property RocksDB does not report counts as zero.
+    public func memoryUsage() throws(StorageError) -> StoreMemoryUsage {
+        try withOpenHandles { () throws(StorageError) in
+            func sum(_ property: String) -> UInt64 {
+                families.reduce(0) { total, family in
+                    var value: UInt64 = 0
+                    return rocksdb_property_int_cf(db, family, property, &value) == 0 ? total + value : total
+                }
+            }
+            // One cache serves every family, so any family's figure is the whole cache's.
+            var cache: UInt64 = 0
+            if rocksdb_property_int_cf(db, families[0], "rocksdb.block-cache-usage", &cache) != 0 { cache = 0 }
+            return StoreMemoryUsage(memtables: sum("rocksdb.cur-size-all-mem-tables"), blockCache: cache,
+                                    tableReaders: sum("rocksdb.estimate-table-readers-mem"))
+        }
+    }
+}

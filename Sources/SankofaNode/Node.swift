@@ -82,6 +82,7 @@ public final class Node: Sendable {
         var poolConfig = TxPoolConfig(chainId: genesis.chainId)
         poolConfig.minGasPrice = config.minGasPrice
         poolConfig.queuedLifetime = .seconds(config.txPoolRetentionHours * 3_600)
+        poolConfig.maxPending = config.txPoolMaxSize
         if let path = config.accountsAllowlistPath {
             poolConfig.accountAllowlist = try AccountAllowlist.load(path: path)
             logger.info("Account allowlist: \(poolConfig.accountAllowlist?.count ?? 0) senders")

@@ -1,5 +1,6 @@
 import SankofaPrimitives
 import SankofaRPC
+import SankofaTxPool
 
 /// What kind of node this is (DESIGN.md: core sites run validators, regional sites replicas, edge sites light
 /// clients).
@@ -72,6 +73,9 @@ public struct NodeConfig: Sendable, Equatable {
     /// Besu's `--tx-pool-retention-hours`: how long a queued transaction (behind a nonce gap) may wait before it
     /// is dropped. The default is geth's 3 hours rather than Besu's 13.
     public var txPoolRetentionHours = 3
+    /// Besu's `--tx-pool-max-size`: executable transactions the pool keeps across all senders; beyond it a new one
+    /// is refused with "txpool is full" (Besu: 4,096; here room for a few seconds of a busy network).
+    public var txPoolMaxSize = TxPoolConfig(chainId: 0).maxPending
     /// Besu's `--strict-tx-replay-protection-enabled`: refuse transactions without EIP-155 replay protection over
     /// JSON-RPC. On by default, as in geth (`--rpc.allow-unprotected-txs` turns it off there).
     public var strictTxReplayProtectionEnabled = true
@@ -124,7 +128,7 @@ extension NodeConfig {
         "rpc-ws-max-outbound-buffer",
         "rpc-http-authentication-enabled", "rpc-ws-authentication-enabled", "rpc-http-authentication-jwt-public-key-file",
         "rpc-http-authentication-credentials-file", "metrics-enabled", "metrics-host",
-        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
+        "metrics-port", "min-gas-price", "tx-pool-retention-hours", "tx-pool-max-size", "strict-tx-replay-protection-enabled", "permissions-nodes-config-file", "permissions-accounts-config-file",
         "pruning-enabled", "pruning-blocks-retained", "logging",
         "max-peers", "permissions-nodes-config-file-enabled", "permissions-accounts-config-file-enabled",
         "validator-private-key-file", "validator-lease-endpoints", "validator-lease-key", "validator-lease-ttl",
@@ -195,6 +199,11 @@ extension NodeConfig {
                 throw ConfigError("tx-pool-retention-hours must be a whole number of hours from 1 to 8760")
             }
             txPoolRetentionHours = n
+        case "tx-pool-max-size":
+            guard case .integer(let n) = value, n >= 1, n <= 1_000_000 else {
+                throw ConfigError("tx-pool-max-size must be a whole number of transactions from 1 to 1000000")
+            }
+            txPoolMaxSize = n
         case "strict-tx-replay-protection-enabled": strictTxReplayProtectionEnabled = try bool(key, value)
         case "permissions-nodes-config-file": permissionsNodesConfigFile = try string(key, value)
         case "permissions-accounts-config-file": permissionsAccountsConfigFile = try string(key, value)

@@ -42,6 +42,13 @@ struct NodeConfigTests {
         #expect(config.txPoolRetentionHours == 12)
     }
 
+    @Test func txPoolMaxSizeSetting() throws {
+        var config = NodeConfig()
+        #expect(config.txPoolMaxSize == 32_768)
+        try config.apply(toml: "tx-pool-max-size = 4096")
+        #expect(config.txPoolMaxSize == 4_096)
+    }
+
     @Test func httpConnectionLimitsAndTimeouts() throws {
         var config = NodeConfig()
         #expect(config.rpcHTTPMaxActiveConnections == 1_024 && config.rpcHTTPMaxConnectionsPerAddress == 256)
@@ -107,6 +114,7 @@ struct NodeConfigTests {
         ("this is not toml", "not valid TOML"),
         ("logging = \"LOUD\"", "logging must be one of"),
         ("tx-pool-retention-hours = 0", "tx-pool-retention-hours must be a whole number of hours from 1 to 8760"),
+        ("tx-pool-max-size = 0", "tx-pool-max-size must be a whole number of transactions from 1 to 1000000"),
         ("validator-lease-ttl = 1", "validator-lease-ttl must be a whole number of seconds from 2 (etcd's minimum) to 300"),
         ("validator-lease-key = \"sankofa\"", "validator-lease-key must be an etcd key path such as /sankofa/<network>/<validator>"),
     ])

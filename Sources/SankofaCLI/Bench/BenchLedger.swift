@@ -22,7 +22,7 @@ final class BenchLedger: @unchecked Sendable {
     private(set) var includedBlock: [UInt64]
     private(set) var outcome: [Outcome]
     private(set) var failures: [String: Int] = [:]
-    private var counts = (sent: 0, accepted: 0, rejected: 0, included: 0, blocked: 0)
+    private var counts = (sent: 0, accepted: 0, rejected: 0, included: 0, blocked: 0, resent: 0)
 
     init(count: Int) {
         sentAt = [UInt64](repeating: 0, count: count)
@@ -58,6 +58,11 @@ final class BenchLedger: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Transactions a full pool refused, about to be sent again (each time counts).
+    func resent(_ count: Int) {
+        lock.withLock { counts.resent += count }
     }
 
     /// A batch that never got an answer (the connection failed): its transactions count as failed with `reason`.
@@ -121,7 +126,7 @@ final class BenchLedger: @unchecked Sendable {
         }
     }
 
-    var progress: (sent: Int, accepted: Int, rejected: Int, included: Int, blocked: Int) {
+    var progress: (sent: Int, accepted: Int, rejected: Int, included: Int, blocked: Int, resent: Int) {
         lock.withLock { counts }
     }
 

@@ -1,4 +1,5 @@
 import SankofaJSON
+import SankofaTxPool
 
 /// The outcome of a run: Caliper's numbers (send rate, throughput, latency) plus every failure by reason.
 struct BenchReport: Sendable {
@@ -13,6 +14,8 @@ struct BenchReport: Sendable {
     let accepted: Int
     let confirmed: Int
     let failed: Int
+    /// Sends again of transactions a full pool refused (without `--rate`).
+    let resent: Int
     /// First send → last answer to a send.
     let sendSeconds: Double
     /// First send → last inclusion of a confirmed transaction.
@@ -88,6 +91,7 @@ struct BenchReport: Sendable {
         self.accepted = accepted
         self.confirmed = confirmed
         failed = ledger.count - confirmed
+        resent = ledger.progress.resent
         sendSeconds = Double(lastAnswer - start) / 1e9
         confirmSeconds = Double(lastInclusion - start) / 1e9
         latencyP50Ms = Percentile.of(latencies, 50).map { Double($0) / 1e6 }
@@ -125,6 +129,9 @@ struct BenchReport: Sendable {
                          + "(\(Int((RecoveryBaseline.referenceSeconds * 1e6).rounded())) µs in LIMITS.md), so node CPU per transaction is "
                          + "\((recoveries * 100).rounded() / 100) recoveries' worth"))
         }
+        if resent > 0 {
+            rows.append(("resent", "\(resent) after \"\(TxPoolError.poolFull)\": sent faster than the nodes include"))
+        }
         rows.append(("failed", "\(failed)"))
         for failure in failures { rows.append(("  \(failure.count)×", failure.reason)) }
         let width = rows.map(\.0.count).max() ?? 0
@@ -149,6 +156,7 @@ struct BenchReport: Sendable {
             ("accepted", .number(JSONNumber(accepted))),
             ("confirmed", .number(JSONNumber(confirmed))),
             ("failed", .number(JSONNumber(failed))),
+            ("resentAfterPoolFull", .number(JSONNumber(resent))),
             ("sendSeconds", number(sendSeconds)),
             ("confirmSeconds", number(confirmSeconds)),
             ("acceptedPerSecond", number(acceptedPerSecond)),

@@ -5,6 +5,7 @@ import SankofaCrypto
 import SankofaJSON
 import SankofaPrimitives
 import SankofaRPC
+import SankofaTxPool
 
 /// What `sankofa bench tx` was asked to do.
 struct BenchSettings: Sendable {
@@ -75,7 +76,7 @@ struct BenchRunner: Sendable {
                 if Task.isCancelled { break }
                 let p = ledger.progress
                 progress("\(Self.seconds(Double(BenchClock.now() - start) / 1e9))  sent \(p.sent)/\(ledger.count)  accepted \(p.accepted)"
-                         + "  included \(p.included)  failed \(p.rejected)")
+                         + "  included \(p.included)  failed \(p.rejected)" + (p.resent > 0 ? "  resent (pool full) \(p.resent)" : ""))
             }
         }
         await withTaskGroup(of: Void.self) { group in
@@ -84,7 +85,8 @@ struct BenchRunner: Sendable {
                 for _ in 0..<settings.connections {
                     group.addTask {
                         await Self.send(queue, to: endpoints[node], node: node, nodes: endpoints.count, start: start,
-                                        rate: settings.rate, batchSize: settings.batchSize, ledger: ledger)
+                                        rate: settings.rate, batchSize: settings.batchSize, plan: plan, ledger: ledger,
+                                        fullPoolPatience: settings.timeoutSeconds)
                     }
                 }
             }
@@ -182,8 +184,14 @@ struct BenchRunner: Sendable {
 
     /// One connection's sending loop: takes the node's next batch, waits for its slot when a rate is set, sends it
     /// and records the answers. A broken connection fails the batch in flight and is reopened.
+    ///
+    /// Without a rate, "as fast as the nodes accept" is meant literally: what a node refuses because its pool is
+    /// full is sent again, in order, after a pause that doubles while the pool stays full (up to a second), so a
+    /// run longer than the pools are deep measures what the nodes include instead of how far the generator
+    /// outran them. Latency still counts from the first send. A pool still full after `fullPoolPatience` seconds
+    /// (a halted chain) fails those transactions.
     static func send(_ queue: BatchQueue, to endpoint: RPCEndpoint, node: Int, nodes: Int, start: UInt64, rate: Double?,
-                     batchSize: Int, ledger: BenchLedger) async {
+                     batchSize: Int, plan: BenchPlan, ledger: BenchLedger, fullPoolPatience: Double) async {
         while true {
             var inFlight: BenchBatch?
             do {
@@ -197,15 +205,38 @@ struct BenchRunner: Sendable {
                             if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
                         }
                         ledger.sent(batch.transactions, at: BenchClock.now())
-                        let reply = try await connection.post(batch.body)
-                        let answered = BenchClock.now()
-                        inFlight = nil
-                        let results = try BenchRPC.results(of: try BenchRPC.parse(reply, from: endpoint),
-                                                           count: batch.transactions.count, from: endpoint)
-                        ledger.answered(batch.transactions, errors: results.map { result in
-                            if case .failure(let error) = result { return error.message }
-                            return nil
-                        }, at: answered)
+                        var pause = Self.firstFullPoolPause
+                        var fullSince: UInt64?
+                        while let sending = inFlight {
+                            let reply = try await connection.post(sending.body)
+                            let answered = BenchClock.now()
+                            let results = try BenchRPC.results(of: try BenchRPC.parse(reply, from: endpoint),
+                                                               count: sending.transactions.count, from: endpoint)
+                            let patient = rate == nil
+                                && Double(answered - (fullSince ?? answered)) / 1e9 < fullPoolPatience
+                            var settled: [Int] = [], errors: [String?] = [], again: [Int] = []
+                            for (transaction, result) in zip(sending.transactions, results) {
+                                var error: String?
+                                if case .failure(let failure) = result { error = failure.message }
+                                if patient, let error, Self.isPoolFull(error) {
+                                    again.append(transaction)
+                                } else {
+                                    settled.append(transaction)
+                                    errors.append(error)
+                                }
+                            }
+                            ledger.answered(settled, errors: errors, at: answered)
+                            guard !again.isEmpty else {
+                                inFlight = nil
+                                break
+                            }
+                            ledger.resent(again.count)
+                            inFlight = BenchBatch(node: node, transactions: again,
+                                                  body: BenchPlan.body(again.map { plan.transactions[$0].rawJSON }))
+                            fullSince = fullSince ?? answered
+                            try await Task.sleep(for: pause)
+                            pause = min(pause * 2, .seconds(1))
+                        }
                     }
                     return ()
                 }
@@ -218,6 +249,12 @@ struct BenchRunner: Sendable {
             }
         }
     }
+
+    /// The first wait before sending again what a full pool refused.
+    static let firstFullPoolPause = Duration.milliseconds(50)
+
+    /// Whether a node refused a transaction because its pool is full (and may take it later).
+    static func isPoolFull(_ message: String) -> Bool { message == TxPoolError.poolFull.description }
 
     static func quantity(_ value: JSON) throws -> UInt64 {
         guard let text = value.stringValue, text.hasPrefix("0x"), let number = UInt64(text.dropFirst(2), radix: 16) else {

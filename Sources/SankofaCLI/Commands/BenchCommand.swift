@@ -22,7 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "JSON-RPC HTTP endpoints, comma-separated (http://HOST:PORT,…).") var rpc: String
         @Option(help: "Transactions to send.") var txs = 1_000
         @Option(help: "Sender accounts (transactions are spread evenly over them).") var senders = 100
-        @Option(help: "Target transactions per second over all nodes (default: as fast as the nodes accept).") var rate: Double?
+        @Option(help: "Target transactions per second over all nodes (default: as fast as the nodes accept; what a full pool refuses is sent again once it has room).")
+        var rate: Double?
         @Option(help: "Kinds with optional weights: transfer, identity (IdentityRegistry self-registration, then updates), resource (ResourceRegistry.requestResource); e.g. transfer,identity=2.")
         var mix = "transfer"
         @Option(help: "Transactions per JSON-RPC batch (at most 1024, the node's batch limit).") var batch = 200

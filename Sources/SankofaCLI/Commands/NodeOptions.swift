@@ -65,6 +65,8 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("min-gas-price"), help: "Smallest gas price (wei) the pool accepts.") var minGasPrice: String?
     @Option(name: .customLong("tx-pool-retention-hours"), help: "Hours a queued transaction (behind a nonce gap) is kept (default 3).")
     var txPoolRetentionHours: Int?
+    @Option(name: .customLong("tx-pool-max-size"), help: "Executable transactions the pool keeps, over all senders (default 32768).")
+    var txPoolMaxSize: Int?
     @Option(name: .customLong("strict-tx-replay-protection-enabled"), help: "Refuse RPC transactions without EIP-155 replay protection (default true).")
     var strictTxReplayProtectionEnabled: Bool?
     @Flag(name: .customLong("permissions-nodes-config-file-enabled"), help: "Only peers on the nodes allow-list may connect.")
@@ -135,6 +137,7 @@ struct NodeOptions: ParsableArguments {
         add("metrics-port", metricsPort)
         add("min-gas-price", minGasPrice)
         add("tx-pool-retention-hours", txPoolRetentionHours)
+        add("tx-pool-max-size", txPoolMaxSize)
         if let strictTxReplayProtectionEnabled { out.append(("strict-tx-replay-protection-enabled", .bool(strictTxReplayProtectionEnabled))) }
         if permissionsNodesConfigFileEnabled { out.append(("permissions-nodes-config-file-enabled", .bool(true))) }
         add("permissions-nodes-config-file", permissionsNodesConfigFile)

@@ -36,6 +36,11 @@ final class TransactionGossip: Sendable {
     static let broadcastBytes = 100 * 1024
     /// As many as arrive in a few seconds at full load: older ones count as this node's own.
     static let fromPeersCapacity = 65_536
+    /// How long relayed transactions wait before they are announced onward, drawn afresh for each batch. Peers that
+    /// got the same transactions from their origin relay them at nearly the same moment, and without a spread each
+    /// announces them to the others (in a full mesh of n nodes, (n-1)(n-2) announcements per transaction, all
+    /// useless); spread out, the later one finds the peer has already announced them and skips it.
+    static let relayDelay: ClosedRange<Int> = 20...150
 
     init(pool: TransactionPool, requestTimeout: Duration, logger: Logger) {
         self.pool = pool
@@ -156,14 +161,21 @@ final class TransactionGossip: Sendable {
                     return outbox
                 }
                 guard !hashes.isEmpty else { continue }
-                await announce(hashes, to: peers())
+                let relayed = await broadcastOwn(hashes, to: peers())
+                guard !relayed.isEmpty else { continue }
+                group.addTask { [self] in
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: Self.relayDelay)))
+                    for eth in peers() { announce(relayed, to: eth) }
+                }
             }
             group.cancelAll()
         }
     }
 
-    private func announce(_ hashes: [Hash32], to peers: [EthPeer]) async {
-        guard !peers.isEmpty else { return }
+    /// Sends this node's own transactions among `hashes` in full to the peers without them, and returns the
+    /// relayed ones (received from peers), to be announced after `relayDelay`.
+    private func broadcastOwn(_ hashes: [Hash32], to peers: [EthPeer]) async -> [Transaction] {
+        guard !peers.isEmpty else { return [] }
         let found = await pool.transactions(hashes).compactMap { $0?.transaction }
         var own: [Transaction] = [], relayed: [Transaction] = []
         fromPeers.withLock { fromPeers in
@@ -171,10 +183,8 @@ final class TransactionGossip: Sendable {
                 if fromPeers.contains(tx.hash) { relayed.append(tx) } else { own.append(tx) }
             }
         }
-        for eth in peers {
-            broadcast(own, to: eth)
-            announce(relayed, to: eth)
-        }
+        for eth in peers { broadcast(own, to: eth) }
+        return relayed
     }
 
     /// Transactions in full, in messages of about `broadcastBytes`.

@@ -260,18 +260,71 @@ struct P2PNetworkTests {
             #expect(reached, "c holds \(String(describing: inC)) of \(count)")
             #expect(await Self.pending(b) == count)
 
-            func received(_ port: Int, _ type: String) async throws -> Int {
-                let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-                let prefix = "sankofa_eth_messages_received_total{type=\"\(type)\"} "
-                let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
-                return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
-            }
+            let received = Self.received
             #expect(try await received(metricsPorts[1], "transactions") >= 1, "B got A's transactions in full")
             #expect(try await received(metricsPorts[1], "newPooledTransactionHashes") == 0, "A announced its own transactions")
             #expect(try await received(metricsPorts[2], "newPooledTransactionHashes") >= 1, "B did not announce to C")
             #expect(try await received(metricsPorts[2], "pooledTransactions") >= 1, "C did not fetch from B")
             #expect(try await received(metricsPorts[2], "transactions") == 0, "B sent relayed transactions in full")
         }
+    }
+
+    /// A triangle A, B, C: B and C get A's transactions at the same moment and would each announce them to the other,
+    /// which already has them. Each waits a random moment before relaying, and the later one finds its peer has
+    /// already announced them: about one announcement per batch between B and C instead of two.
+    @Test func peersThatGotTheSameTransactionsMostlySkipAnnouncingThemToEachOther() async throws {
+        try await withNodes(["a", "b", "c"]) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let metricsPorts = try (0..<3).map { _ in try DevRPCEndToEndTests.freePort() }
+            for (node, port) in zip(nodes, metricsPorts) { node.extraArguments = ["--metrics-enabled", "--metrics-port", String(port)] }
+            try await startDialling(c, to: b)
+            try await expectPeers(b, 1)
+            a.extraArguments += ["--bootnodes", "\(b.enode),\(c.enode)"]
+            try a.start()
+            for node in nodes { try await expectPeers(node, 2) }
+
+            let batches = 10, perBatch = 5
+            let transfers = try Self.signedTransfers(batches * perBatch)
+            for batch in 0..<batches {
+                try await Self.sendInOneRequest(Array(transfers[batch * perBatch..<(batch + 1) * perBatch]), to: a.rpc.port)
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            let reached = try await P2PTestNode.eventually(seconds: 10) {
+                let (inB, inC) = (await Self.pending(b), await Self.pending(c))
+                return inB == transfers.count && inC == transfers.count
+            }
+            #expect(reached)
+            let broadcasts = try await Self.received(metricsPorts[1], "transactions")
+            let announcements = try await Self.received(metricsPorts[1], "newPooledTransactionHashes")
+                + Self.received(metricsPorts[2], "newPooledTransactionHashes")
+            #expect(broadcasts >= batches)
+            #expect(announcements >= 1)
+            #expect(Double(announcements) <= 1.5 * Double(broadcasts),
+                    "B and C announced to each other \(announcements) times for \(broadcasts) batches from A")
+        }
+    }
+
+    /// One JSON-RPC batch of `eth_sendRawTransaction` calls: one pool admission, so one broadcast to each peer.
+    static func sendInOneRequest(_ transactions: [String], to port: Int) async throws {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let calls = transactions.enumerated().map { id, raw in
+            JSON.object(JSONObject([("jsonrpc", "2.0"), ("id", .number(JSONNumber(id))), ("method", "eth_sendRawTransaction"),
+                                    ("params", .array([.string(raw)]))]))
+        }
+        request.httpBody = Data(JSONWriter.encode(.array(calls)))
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let answers = try #require(try JSONParser.parse(Array(data)).arrayValue)
+        #expect(answers.count == transactions.count && answers.allSatisfy { $0["result"] != nil }, "\(answers)")
+    }
+
+    /// How many eth messages of `type` the node whose metrics are on `port` has received.
+    @Sendable static func received(_ port: Int, _ type: String) async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let prefix = "sankofa_eth_messages_received_total{type=\"\(type)\"} "
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
+        return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
     }
 
     /// `count` transfers from one new sender, as raw hex.

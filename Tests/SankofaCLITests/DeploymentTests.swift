@@ -138,7 +138,8 @@ struct DeploymentTests {
     /// A metric label spelled out in the sources, or a QBFT counter named in `NodeMetrics.qbft`'s table
     /// (`Counter(label: "sankofa_qbft_\(name)_total")`).
     static func exported(_ name: String, in sources: String) -> Bool {
-        if sources.contains("label: \"\(name)\"") { return true }
+        // swift-metrics labels, or a name the node registers with the Prometheus registry itself (read at each scrape).
+        if sources.contains("label: \"\(name)\"") || sources.contains("metricName: \"\(name)\"") { return true }
         if name.hasPrefix("sankofa_qbft_"), name.hasSuffix("_total") {
             let inner = name.dropFirst("sankofa_qbft_".count).dropLast("_total".count)
             return sources.contains("Counter(label: \"sankofa_qbft_\\(name)_total\")") && sources.contains("(\"\(inner)\", now.")

@@ -183,13 +183,7 @@ struct BenchRunner: Sendable {
     }
 
     /// One connection's sending loop: takes the node's next batch, waits for its slot when a rate is set, sends it
-    /// and records the answers. A broken connection fails the batch in flight and is reopened.
-    ///
-    /// Without a rate, "as fast as the nodes accept" is meant literally: what a node refuses because its pool is
-    /// full is sent again, in order, after a pause that doubles while the pool stays full (up to a second), so a
-    /// run longer than the pools are deep measures what the nodes include instead of how far the generator
-    /// outran them. Latency still counts from the first send. A pool still full after `fullPoolPatience` seconds
-    /// (a halted chain) fails those transactions.
+    /// and records the answers (`deliver`). A broken connection fails what it had in flight and is reopened.
     static func send(_ queue: BatchQueue, to endpoint: RPCEndpoint, node: Int, nodes: Int, start: UInt64, rate: Double?,
                      batchSize: Int, plan: BenchPlan, ledger: BenchLedger, fullPoolPatience: Double) async {
         while true {
@@ -205,38 +199,8 @@ struct BenchRunner: Sendable {
                             if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
                         }
                         ledger.sent(batch.transactions, at: BenchClock.now())
-                        var pause = Self.firstFullPoolPause
-                        var fullSince: UInt64?
-                        while let sending = inFlight {
-                            let reply = try await connection.post(sending.body)
-                            let answered = BenchClock.now()
-                            let results = try BenchRPC.results(of: try BenchRPC.parse(reply, from: endpoint),
-                                                               count: sending.transactions.count, from: endpoint)
-                            let patient = rate == nil
-                                && Double(answered - (fullSince ?? answered)) / 1e9 < fullPoolPatience
-                            var settled: [Int] = [], errors: [String?] = [], again: [Int] = []
-                            for (transaction, result) in zip(sending.transactions, results) {
-                                var error: String?
-                                if case .failure(let failure) = result { error = failure.message }
-                                if patient, let error, Self.isPoolFull(error) {
-                                    again.append(transaction)
-                                } else {
-                                    settled.append(transaction)
-                                    errors.append(error)
-                                }
-                            }
-                            ledger.answered(settled, errors: errors, at: answered)
-                            guard !again.isEmpty else {
-                                inFlight = nil
-                                break
-                            }
-                            ledger.resent(again.count)
-                            inFlight = BenchBatch(node: node, transactions: again,
-                                                  body: BenchPlan.body(again.map { plan.transactions[$0].rawJSON }))
-                            fullSince = fullSince ?? answered
-                            try await Task.sleep(for: pause)
-                            pause = min(pause * 2, .seconds(1))
-                        }
+                        try await deliver(&inFlight, over: &connection, plan: plan, ledger: ledger,
+                                          fullPoolPatience: rate == nil ? fullPoolPatience : nil)
                     }
                     return ()
                 }
@@ -247,6 +211,47 @@ struct BenchRunner: Sendable {
                 guard let failed else { return }
                 ledger.failed(failed.transactions, reason: "\(error)")
             }
+        }
+    }
+
+    /// Posts `inFlight` and records the answers, until it is nil. With `fullPoolPatience` (no `--rate`: "as fast
+    /// as the nodes accept" meant literally), what a node refuses because its pool is full becomes the new
+    /// `inFlight` and is sent again, in order, after a pause that doubles while the pool stays full (up to a
+    /// second): a run longer than the pools are deep then measures what the nodes include rather than how far the
+    /// generator outran them. Latency still counts from the first send. A pool still full after `fullPoolPatience`
+    /// seconds (a halted chain) fails them.
+    static func deliver(_ inFlight: inout BenchBatch?, over connection: inout HTTPClientConnection, plan: BenchPlan,
+                        ledger: BenchLedger, fullPoolPatience: Double?) async throws {
+        var pause = Self.firstFullPoolPause
+        var fullSince: UInt64?
+        while let sending = inFlight {
+            let reply = try await connection.post(sending.body)
+            let answered = BenchClock.now()
+            let results = try BenchRPC.results(of: try BenchRPC.parse(reply, from: connection.endpoint),
+                                               count: sending.transactions.count, from: connection.endpoint)
+            let patient = fullPoolPatience.map { Double(answered - (fullSince ?? answered)) / 1e9 < $0 } ?? false
+            var settled: [Int] = [], errors: [String?] = [], again: [Int] = []
+            for (transaction, result) in zip(sending.transactions, results) {
+                var error: String?
+                if case .failure(let failure) = result { error = failure.message }
+                if patient, let error, Self.isPoolFull(error) {
+                    again.append(transaction)
+                } else {
+                    settled.append(transaction)
+                    errors.append(error)
+                }
+            }
+            ledger.answered(settled, errors: errors, at: answered)
+            guard !again.isEmpty else {
+                inFlight = nil
+                return
+            }
+            ledger.resent(again.count)
+            inFlight = BenchBatch(node: sending.node, transactions: again,
+                                  body: BenchPlan.body(again.map { plan.transactions[$0].rawJSON }))
+            fullSince = fullSince ?? answered
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(1))
         }
     }
 

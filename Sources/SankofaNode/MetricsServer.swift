@@ -41,8 +41,8 @@ public struct MetricsServer: Service, CustomStringConvertible {
     /// Binds the listening socket (exposed for tests, which bind port 0).
     static func bind(registry: PrometheusCollectorRegistry, host: String, port: Int,
                      store: RocksDBStore? = nil) async throws -> Channel {
-        let process: [any ScrapedMetrics] = [ProcessMetrics(registry: registry)]
-        let scraped = process + (store.map { [StoreMetrics(registry: registry, store: $0)] } ?? [])
+        let scraped: [any ScrapedMetrics] = [ProcessMetrics(registry: registry)]
+            + (store.map { [StoreMetrics(registry: registry, store: $0)] } ?? [])
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

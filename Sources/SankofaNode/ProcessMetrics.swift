@@ -2,12 +2,6 @@ import Foundation
 import Prometheus
 import SankofaPrimitives
 
-/// Figures read when Prometheus scrapes rather than recorded as they change.
-protocol ScrapedMetrics: Sendable {
-    /// Reads the figures now.
-    func update()
-}
-
 /// The process metrics every Prometheus client library exports, read at each scrape: `process_cpu_seconds_total`
 /// (user and system time) and `process_resident_memory_bytes`. Dashboards divide the first by the transaction
 /// counters to get CPU per transaction, and `sankofa bench tx --metrics` reads it around a run.

@@ -7,7 +7,8 @@ import SankofaTxPool
 /// Transaction exchange over eth/68 (devp2p caps/eth.md, "Transaction Exchange"): each transaction that becomes
 /// pending here goes to the peers not known to have it — in full (Transactions) when it came from this node's own
 /// clients, since no peer can have it yet and each would only ask for it, and announced by hash, type and size
-/// (NewPooledTransactionHashes) when it came from a peer, since the others most likely have it already. An
+/// (NewPooledTransactionHashes) when it came from a peer, since the others most likely have it already (and after
+/// a short random delay, `relayDelay`, so that peers which got it together do not all announce it to each other). An
 /// announced transaction we lack is fetched once, from one peer, and its sender recovered once on admission to
 /// the pool, which block import then reuses.
 final class TransactionGossip: Sendable {

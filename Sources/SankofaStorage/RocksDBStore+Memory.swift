@@ -5,18 +5,12 @@ import CRocksDB
 public struct StoreMemoryUsage: Sendable, Equatable {
     /// Write buffers of every column family, the active one and those waiting for their flush
     /// (`rocksdb.cur-size-all-mem-tables`): up to two of `RocksDBOptions.writeBufferBytes` per family.
-    public var memtables: UInt64
+    public let memtables: UInt64
     /// The charge on the block cache all families share (`rocksdb.block-cache-usage`): at most
     /// `RocksDBOptions.blockCacheBytes`, index and filter blocks included.
-    public var blockCache: UInt64
+    public let blockCache: UInt64
     /// Index and filter blocks held by open table readers outside the cache (`rocksdb.estimate-table-readers-mem`).
-    public var tableReaders: UInt64
-
-    public init(memtables: UInt64, blockCache: UInt64, tableReaders: UInt64) {
-        self.memtables = memtables
-        self.blockCache = blockCache
-        self.tableReaders = tableReaders
-    }
+    public let tableReaders: UInt64
 }
 
 extension RocksDBStore {

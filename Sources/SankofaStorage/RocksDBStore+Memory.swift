@@ -17,16 +17,14 @@ extension RocksDBStore {
     /// What the database holds in memory now. A property RocksDB does not report counts as zero.
     public func memoryUsage() throws(StorageError) -> StoreMemoryUsage {
         try withOpenHandles { () throws(StorageError) in
-            func sum(_ property: String) -> UInt64 {
-                families.reduce(0) { total, family in
-                    var value: UInt64 = 0
-                    return rocksdb_property_int_cf(db, family, property, &value) == 0 ? total + value : total
-                }
+            func value(_ property: String, of family: OpaquePointer) -> UInt64 {
+                var value: UInt64 = 0
+                return rocksdb_property_int_cf(db, family, property, &value) == 0 ? value : 0
             }
+            func sum(_ property: String) -> UInt64 { families.reduce(0) { $0 + value(property, of: $1) } }
             // One cache serves every family, so any family's figure is the whole cache's.
-            var cache: UInt64 = 0
-            if rocksdb_property_int_cf(db, families[0], "rocksdb.block-cache-usage", &cache) != 0 { cache = 0 }
-            return StoreMemoryUsage(memtables: sum("rocksdb.cur-size-all-mem-tables"), blockCache: cache,
+            return StoreMemoryUsage(memtables: sum("rocksdb.cur-size-all-mem-tables"),
+                                    blockCache: value("rocksdb.block-cache-usage", of: families[0]),
                                     tableReaders: sum("rocksdb.estimate-table-readers-mem"))
         }
     }

@@ -64,13 +64,13 @@ enum LightServing {
         }
         var receiptBlocks: [Hash32] = []
         for _ in 0..<blocks {
-            let head = await full.blockchain.head
+            let head = full.blockchain.head
             let batch = Array(pending.prefix(10))
             pending.removeFirst(batch.count)
             let produced = try await full.blockchain.produceBlock(signer: signer, candidates: batch, timestamp: head.timestamp + 1)
             if !batch.isEmpty { receiptBlocks.append(produced.block.hash) }
         }
-        let head = await full.blockchain.head
+        let head = full.blockchain.head
 
         // Baseline: the same headers verified in-process (one signature recovery each), no network.
         let headers = StoredHeaders(chain: full.chain)

@@ -75,7 +75,7 @@ enum NodePipeline {
         var blocks = 0
         var included = 0
         while await node.pool.status.pending > 0 {
-            let head = await node.blockchain.head
+            let head = node.blockchain.head
             let produced = try await node.blockchain.produceBlock(signer: signer, candidates: await node.pool.candidates(limit: 1_000),
                                                                   timestamp: head.timestamp + 1)
             included += produced.block.transactions.count

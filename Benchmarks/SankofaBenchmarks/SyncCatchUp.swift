@@ -54,7 +54,7 @@ enum SyncCatchUp {
                 nonces[index] += 1
                 candidates.append(RecoveredTransaction(transaction: tx, sender: senders[index].address))
             }
-            let head = await validator.blockchain.head
+            let head = validator.blockchain.head
             made.append(try await validator.blockchain.produceBlock(signer: signer, candidates: candidates,
                                                                     timestamp: head.timestamp + 1).block)
         }
@@ -70,9 +70,9 @@ enum SyncCatchUp {
         let replica = try node("replica")
         defer { replica.store.close() }
         let serving = try EthHandler(configuration: .init(networkId: genesis.chainId), blockchain: validator.blockchain,
-                                     pool: validator.pool, head: await validator.blockchain.head, logger: Logger(label: "bench"))
+                                     pool: validator.pool, head: validator.blockchain.head, logger: Logger(label: "bench"))
         let syncing = try EthHandler(configuration: .init(networkId: genesis.chainId), blockchain: replica.blockchain,
-                                     pool: replica.pool, head: await replica.blockchain.head, logger: Logger(label: "bench"))
+                                     pool: replica.pool, head: replica.blockchain.head, logger: Logger(label: "bench"))
         let sync = ChainSync(handler: syncing, logger: Logger(label: "bench"))
         let server = P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [EthProtocol()]),
                              onMessage: { serving.receive($1, from: $0) }, onPeer: { serving.peerChanged($0) })
@@ -85,14 +85,14 @@ enum SyncCatchUp {
         _ = try await client.connect(to: enode)
         let target = UInt64(blocks)
         let deadline = ContinuousClock.now + .seconds(600)
-        while await replica.blockchain.head.number < target, ContinuousClock.now < deadline {
+        while replica.blockchain.head.number < target, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
         let syncSeconds = (ContinuousClock.now - syncStart).seconds
         task.cancel()
         await client.stop()
         await server.stop()
-        guard await replica.blockchain.head.hash == made.last?.hash else { throw BenchmarkError("the replica did not sync the chain") }
+        guard replica.blockchain.head.hash == made.last?.hash else { throw BenchmarkError("the replica did not sync the chain") }
         return Figures(blocks: blocks, transactions: blocks * transactionsPerBlock, importSeconds: importSeconds,
                        syncSeconds: syncSeconds)
     }

@@ -6,6 +6,7 @@ import SankofaPrimitives
 import SankofaState
 import SankofaStorage
 import SankofaTrie
+import Synchronization
 
 /// Why a block was not imported.
 public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -58,7 +59,10 @@ public actor Blockchain {
     public let engine: any ConsensusEngine
     public let executor: BlockExecutor
     public let retention: StateRetention
-    public private(set) var head: BlockHeader
+    /// The canonical head. Readable without entering the actor, so `eth_blockNumber` and every `latest` read do not
+    /// queue behind a block import (or pay two thread hops when nothing is importing); only the actor writes it.
+    public nonisolated var head: BlockHeader { current.withLock { $0 } }
+    private nonisolated let current: Mutex<BlockHeader>
     var headTotalDifficulty: UInt256
     /// Head changes fan out to every subscriber; one that stops reading loses its oldest events, not memory.
     let headChanges = Broadcast<HeadEvent>(bufferLimit: 256)
@@ -75,7 +79,7 @@ public actor Blockchain {
         self.engine = engine
         self.executor = executor
         self.retention = retention
-        self.head = head
+        self.current = Mutex(head)
         self.headTotalDifficulty = try chain.totalDifficulty(head.hash) ?? head.difficulty
     }
 
@@ -212,7 +216,7 @@ public actor Blockchain {
     }
 
     func advance(to block: Block, receipts: [Receipt], totalDifficulty: UInt256, removed: [Block]) {
-        head = block.header
+        current.withLock { $0 = block.header }
         executed.removeAll()   // proposals built on the old head can no longer be committed
         headTotalDifficulty = totalDifficulty
         let event = HeadEvent(block: block, receipts: receipts, removed: removed)

@@ -90,7 +90,7 @@ public struct BlockProducer: Service, CustomStringConvertible {
         // When to seal on top of a given head: fixed once per head, so an out-of-turn wiggle elapses.
         var plan: (head: Hash32, sealAt: Double)?
         while !Task.isCancelled {
-            let head = await blockchain.head
+            let head = blockchain.head
             // The next time to look again without an event; nil: only an event can change anything.
             var deadline: Double?
             if let signingGuard, !(await signingGuard.isActive) {
@@ -112,7 +112,7 @@ public struct BlockProducer: Service, CustomStringConvertible {
                 if now < sealAt {
                     deadline = sealAt
                 } else if hasWork {
-                    guard await blockchain.head.hash == head.hash else { continue }
+                    guard blockchain.head.hash == head.hash else { continue }
                     do {
                         try await produce(on: head, timestamp: max(UInt64(now), head.timestamp + period))
                         continue

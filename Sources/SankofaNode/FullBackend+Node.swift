@@ -97,7 +97,7 @@ extension FullBackend: HealthProvider {
     func isReady(_ check: ReadinessCheck) async -> Bool {
         guard !isDev else { return true }
         guard peerCount >= check.minPeers else { return false }
-        let head = await blockchain.head.number
+        let head = blockchain.head.number
         let best = sync?.bestKnownNumber ?? head
         return best <= head || best - head <= check.maxBlocksBehind
     }

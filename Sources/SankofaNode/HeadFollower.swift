@@ -25,7 +25,7 @@ struct HeadFollower: Service, CustomStringConvertible {
                 metrics.head(header)
                 // The producer already told the pool about its own blocks (it ignores a head it has applied); an
                 // event that is no longer the head would move the pool back to an older state.
-                if await blockchain.head.hash == header.hash, let reader = try? HeadStateReader(store: store, root: header.stateRoot) {
+                if blockchain.head.hash == header.hash, let reader = try? HeadStateReader(store: store, root: header.stateRoot) {
                     await pool.newHead(state: reader, blockGasLimit: header.gasLimit, block: event.block)
                 }
                 if !event.removed.isEmpty {

@@ -93,7 +93,7 @@ public final class EthHandler: Sendable {
 
     /// Reads our head from the chain into the Status cache (head events keep it current afterwards).
     func refreshLocalHead() async {
-        let head = await blockchain.head
+        let head = blockchain.head
         guard let td = try? chain.totalDifficulty(head.hash) else { return }
         localHead.withLock {
             $0 = LocalHead(hash: head.hash, number: head.number, timestamp: head.timestamp, totalDifficulty: td)

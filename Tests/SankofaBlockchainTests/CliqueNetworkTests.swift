@@ -98,7 +98,7 @@ struct CliqueNetworkTests {
         var producers: [Address: Int] = [:]
         for number in 1...50 as ClosedRange<UInt64> {
             let producer = try #require(try await network.nextProducer(), "nobody may seal block \(number)")
-            let head = await producer.blockchain.head
+            let head = producer.blockchain.head
             network.clock.set(head.timestamp + InProcessNetwork.period)
             let txs = try (0..<3).map { _ in defer { nonce += 1 }; return try Self.transfer(nonce: nonce, chainId: genesis.chainId) }
             let produced = try await producer.blockchain.produceBlock(signer: producer.key, candidates: txs,
@@ -112,9 +112,9 @@ struct CliqueNetworkTests {
         // Every signer took turns, and every member agrees on the head and its state.
         #expect(producers.count == 3 && producers.values.allSatisfy { $0 >= 15 })
         var heads: Set<Hash32> = []
-        for member in network.members { heads.insert(await member.blockchain.head.hash) }
+        for member in network.members { heads.insert(member.blockchain.head.hash) }
         #expect(heads.count == 1)
-        let head = await network.members[0].blockchain.head
+        let head = network.members[0].blockchain.head
         let state = try WorldState(reader: network.members[0].store, root: head.stateRoot, snapshot: true)
         #expect(try state.balance(Address(low: 0xbeef)) == UInt256(150))
         #expect(try state.nonce(Self.user.address) == 150)
@@ -123,7 +123,7 @@ struct CliqueNetworkTests {
         for store in stores { store.close() }
         stores = try keys.indices.map { try RocksDBStore(path: directory.appendingPathComponent("node\($0)").path) }
         network = try InProcessNetwork(keys: keys, stores: stores, genesis: genesis, clock: ManualClock(head.timestamp + 1))
-        for member in network.members { #expect(await member.blockchain.head.hash == head.hash) }
+        for member in network.members { #expect(member.blockchain.head.hash == head.hash) }
         let producer = try #require(try await network.nextProducer())
         let next = try await producer.blockchain.produceBlock(signer: producer.key, candidates: [try Self.transfer(nonce: 150, chainId: genesis.chainId)],
                                                               timestamp: head.timestamp + 1)
@@ -139,7 +139,7 @@ struct CliqueNetworkTests {
         network.clock.set(genesis.timestamp + 10)
         // Two signers: each may sign only one of any two consecutive blocks (EIP-225's limit floor(2/2)+1 = 2).
         let first = try #require(try await node.blockchain.sealDelay(for: node.key.address), "A may seal block 1")
-        let head = await node.blockchain.head
+        let head = node.blockchain.head
         let produced = try await node.blockchain.produceBlock(signer: node.key, candidates: [], timestamp: head.timestamp + 1)
         #expect(produced.block.number == 1)
         let sortedSigners = keys.map(\.address).sorted()
@@ -150,7 +150,7 @@ struct CliqueNetworkTests {
         await #expect(throws: (any Error).self) {
             _ = try await node.blockchain.produceBlock(signer: node.key, candidates: [], timestamp: head.timestamp + 2)
         }
-        #expect(await node.blockchain.head.number == 1)
+        #expect(node.blockchain.head.number == 1)
     }
 
     @Test func invalidBlocksAreRefusedAndChangeNothing() async throws {
@@ -160,7 +160,7 @@ struct CliqueNetworkTests {
         network.clock.set(genesis.timestamp + 1)
         let producer = try #require(try await network.nextProducer())
         let receiver = try #require(network.members.first { $0.key != producer.key })
-        let head = await producer.blockchain.head
+        let head = producer.blockchain.head
         let good = try await producer.blockchain.produceBlock(signer: producer.key, candidates: [try Self.transfer(nonce: 0, chainId: 2026)],
                                                               timestamp: head.timestamp + 1).block
         // A tampered state root breaks the seal; a re-sealed block by a non-signer is unauthorised.
@@ -178,7 +178,7 @@ struct CliqueNetworkTests {
         var orphan = good
         orphan.header.parentHash = Keccak256.hash([9] as [UInt8])
         await #expect(throws: ImportError.self) { try await receiver.blockchain.importBlock(orphan) }
-        #expect(await receiver.blockchain.head.number == 0)
+        #expect(receiver.blockchain.head.number == 0)
         #expect(try await receiver.blockchain.importBlock(good) == .newHead(reorgDepth: 0))
         #expect(try await receiver.blockchain.importBlock(good) == .alreadyKnown)
     }
@@ -192,7 +192,7 @@ struct CliqueNetworkTests {
         // Block 1's in-turn signer is sorted[1]; an out-of-turn block by sorted[2] (difficulty 1) loses to it.
         network.clock.set(genesis.timestamp + 1)
         let inTurn = try member(sorted[1]), outOfTurn = try member(sorted[2]), observer = try member(sorted[0])
-        let genesisHead = await observer.blockchain.head
+        let genesisHead = observer.blockchain.head
         let weak = try await outOfTurn.blockchain.produceBlock(signer: outOfTurn.key, candidates: [try Self.transfer(nonce: 0, chainId: 2026)],
                                                                timestamp: genesisHead.timestamp + 1).block
         let strong = try await inTurn.blockchain.produceBlock(signer: inTurn.key, candidates: [],

@@ -37,12 +37,12 @@ struct ForkChoiceTests {
 
     @Test func underImmediateFinalityACompetingBlockIsRefusedNotReorged() async throws {
         let blockchain = try Self.chain()
-        let genesis = await blockchain.head
+        let genesis = blockchain.head
         let first = try await blockchain.propose(Self.header(on: genesis, timestamp: genesis.timestamp + 1), candidates: [])
         let rival = try await blockchain.propose(Self.header(on: genesis, timestamp: genesis.timestamp + 2), candidates: [])
         #expect(try await blockchain.commit(first, sealed: first.block.header) == .newHead(reorgDepth: 0))
         await #expect(throws: ImportError.conflictsWithFinalBlock(number: 1)) { try await blockchain.importBlock(rival.block) }
-        #expect(await blockchain.head.hash == first.block.hash)
+        #expect(blockchain.head.hash == first.block.hash)
         // The head is final as soon as it is stored.
         #expect(try blockchain.chain.finalizedHash() == first.block.hash)
     }
@@ -50,7 +50,7 @@ struct ForkChoiceTests {
     @Test func aValidatedProposalIsCommittedWithoutExecutingAgain() async throws {
         let proposer = try Self.chain()
         let voter = try Self.chain()
-        let genesis = await proposer.head
+        let genesis = proposer.head
         let proposal = try await proposer.propose(Self.header(on: genesis, timestamp: genesis.timestamp + 1), candidates: [])
         try await voter.validateProposal(proposal.block)
         #expect(voter.executed.count == 1)
@@ -58,13 +58,13 @@ struct ForkChoiceTests {
         #expect(voter.executed.count == 0)   // taken from the cache, not executed again
         try await proposer.commit(proposal, sealed: proposal.block.header)
         // A block that differs from what was validated is executed on its own, and refused.
-        let next = try await proposer.propose(Self.header(on: await proposer.head, timestamp: genesis.timestamp + 2), candidates: [])
+        let next = try await proposer.propose(Self.header(on: proposer.head, timestamp: genesis.timestamp + 2), candidates: [])
         try await voter.validateProposal(next.block)
         var header = next.block.header
         header.gasUsed += 1
         await #expect(throws: ImportError.self) {
             try await voter.importBlock(Block(header: header, transactions: next.block.transactions))
         }
-        #expect(await voter.head.hash == proposal.block.hash)
+        #expect(voter.head.hash == proposal.block.hash)
     }
 }

@@ -37,13 +37,13 @@ struct SyncReorgTests {
 
     /// Seals one empty block on `node`'s head with `key`.
     static func seal(_ node: Node, with key: PrivateKey) async throws {
-        let head = await node.blockchain.head
+        let head = node.blockchain.head
         _ = try await node.blockchain.produceBlock(signer: key, candidates: [], timestamp: head.timestamp + 1)
     }
 
     static func eth(_ node: Node) async throws -> (EthHandler, P2PHost) {
         let handler = try EthHandler(configuration: .init(networkId: 1337), blockchain: node.blockchain, pool: node.pool,
-                                     head: await node.blockchain.head, logger: Logger(label: "test"))
+                                     head: node.blockchain.head, logger: Logger(label: "test"))
         let host = P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [EthProtocol()]),
                            onMessage: { handler.receive($1, from: $0) }, onPeer: { handler.peerChanged($0) })
         return (handler, host)
@@ -63,7 +63,7 @@ struct SyncReorgTests {
         for key in [Self.keys[2], Self.keys[0]] { try await Self.seal(light, with: key) }
         for index in 0..<6 { try await Self.seal(heavy, with: Self.keys[index % 2]) }
         let lightBlockOne = try #require(try light.chain.canonicalHash(1))
-        let heavyHead = await heavy.blockchain.head
+        let heavyHead = heavy.blockchain.head
         #expect(lightBlockOne != (try heavy.chain.canonicalHash(1)))
 
         let (serving, server) = try await Self.eth(heavy)
@@ -77,7 +77,7 @@ struct SyncReorgTests {
         _ = try await client.connect(to: enode)
         var reorganised = false
         for _ in 0..<200 where !reorganised {
-            reorganised = await light.blockchain.head.hash == heavyHead.hash
+            reorganised = light.blockchain.head.hash == heavyHead.hash
             if !reorganised { try await Task.sleep(for: .milliseconds(50)) }
         }
         await client.stop()
@@ -102,7 +102,7 @@ struct SyncReorgTests {
         try await Self.seal(node, with: Self.keys[1])
         let announcer = Task { await handler.announceBlocks(wantsWholeBlock: { _, _ in true }) }
         defer { announcer.cancel() }
-        let head = await node.blockchain.head
+        let head = node.blockchain.head
         var status = handler.ourStatus()
         for _ in 0..<100 where status.bestHash != head.hash {
             try await Task.sleep(for: .milliseconds(20))

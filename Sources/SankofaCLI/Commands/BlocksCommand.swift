@@ -152,7 +152,7 @@ struct BlockFileImport {
                 throw CLIError.failed("\(input): \(stop)\(expected); \(imported) blocks imported before it")
             }
         }
-        let head = await node.blockchain.head
+        let head = node.blockchain.head
         StandardOutput.write("Imported \(imported) blocks (\(transactions) transactions), \(present) already present; "
                              + "head #\(head.number) \(head.hash.hex) state root \(head.stateRoot.hex)\n")
     }

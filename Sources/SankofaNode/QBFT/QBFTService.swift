@@ -115,7 +115,7 @@ final class QBFTService: Service, CustomStringConvertible, @unchecked Sendable {
         guard was != active else { return }
         let machine = self.machine
         if active {
-            let head = await blockchain.head
+            let head = blockchain.head
             thread.post(.call { [self] in
                 // Counters restart with the state machine; metrics count from the new zero.
                 status.withLock { $0.counters = QBFTCounters() }

@@ -50,7 +50,7 @@ struct GovernanceValidatorsTests {
         /// Builds the next block listing `validators` with `transactions`, seals it with `sealers` and commits it.
         @discardableResult
         func commitNext(validators: [Address], transactions: [Transaction] = [], sealers: [PrivateKey]) async throws -> SankofaBlockchain.Proposal {
-            let parent = await blockchain.head
+            let parent = blockchain.head
             let header = BlockHeader(parentHash: try QBFTBlockHashing.onChainHash(parent), coinbase: a.address,
                                      stateRoot: .zero, difficulty: 1, number: parent.number + 1, gasLimit: parent.gasLimit,
                                      gasUsed: 0, timestamp: parent.timestamp + 1,
@@ -93,10 +93,10 @@ struct GovernanceValidatorsTests {
 
     @Test func actionOneInBlockNChangesTheValidatorsOfBlockNPlusOne() async throws {
         let harness = try await Harness()
-        let genesis = await harness.blockchain.head
+        let genesis = harness.blockchain.head
         #expect(try await harness.validators(after: genesis) == [Self.a.address])
         try await Self.addB(harness)
-        let one = await harness.blockchain.head
+        let one = harness.blockchain.head
         #expect(one.number == 1)
         let expected = [Self.a.address, Self.b.address].sorted()
         #expect(try await harness.validators(after: one) == expected)
@@ -110,7 +110,7 @@ struct GovernanceValidatorsTests {
             try await harness.commitNext(validators: expected, sealers: [Self.a])
         }
         try await harness.commitNext(validators: expected, sealers: [Self.a, Self.b])
-        let two = await harness.blockchain.head
+        let two = harness.blockchain.head
         #expect(two.number == 2)
         #expect(try QBFTExtraData(rlp: two.extraData).validators == expected)
     }
@@ -125,7 +125,7 @@ struct GovernanceValidatorsTests {
         } catch {
             #expect("\(error)".contains("the Governance contract lists"), "\(error)")
         }
-        #expect(await harness.blockchain.head.number == 1)
+        #expect(harness.blockchain.head.number == 1)
     }
 
     @Test func rpcVotesAreRefusedInContractMode() async throws {

@@ -68,19 +68,19 @@ struct GuardedProducerTests {
         // Standby: a pending transaction is not sealed.
         try await node.pool.add(NodeTests.transfer(0))
         try await Task.sleep(for: .milliseconds(600))
-        #expect(await node.blockchain.head.number == 0)
+        #expect(node.blockchain.head.number == 0)
 
         // Active but every permit refused: still nothing stored.
         signingGuard.set(active: true, refuse: true)
         try await Task.sleep(for: .milliseconds(600))
-        #expect(await node.blockchain.head.number == 0)
+        #expect(node.blockchain.head.number == 0)
 
         // Active and permitted: the block is sealed, and the guard saw exactly that block first.
         signingGuard.set(active: true)
-        var head = await node.blockchain.head
+        var head = node.blockchain.head
         for _ in 0..<100 where head.number == 0 {
             try await Task.sleep(for: .milliseconds(30))
-            head = await node.blockchain.head
+            head = node.blockchain.head
         }
         #expect(head.number == 1)
         #expect(signingGuard.permitted.last == SigningIntent(height: 1, round: 0, blockHash: head.hash))
@@ -90,6 +90,6 @@ struct GuardedProducerTests {
         try await Task.sleep(for: .milliseconds(100))
         try await node.pool.add(NodeTests.transfer(1))
         try await Task.sleep(for: .milliseconds(600))
-        #expect(await node.blockchain.head.number == 1)
+        #expect(node.blockchain.head.number == 1)
     }
 }

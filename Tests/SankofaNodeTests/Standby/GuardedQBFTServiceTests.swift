@@ -50,10 +50,10 @@ struct GuardedQBFTServiceTests {
     }
 
     static func head(_ blockchain: Blockchain, atLeast number: UInt64) async throws -> BlockHeader {
-        var head = await blockchain.head
+        var head = blockchain.head
         for _ in 0..<200 where head.number < number {
             try await Task.sleep(for: .milliseconds(25))
-            head = await blockchain.head
+            head = blockchain.head
         }
         return head
     }
@@ -61,7 +61,7 @@ struct GuardedQBFTServiceTests {
     func scenario(_ blockchain: Blockchain, _ service: QBFTService, _ signingGuard: FakeSigningGuard) async throws {
         // Standby: no state machine, no block (the block timer would have fired at once: genesis is long past).
         try await Task.sleep(for: .milliseconds(700))
-        #expect(await blockchain.head.number == 0)
+        #expect(blockchain.head.number == 0)
         #expect(service.status.withLock { $0.height } == nil)
         #expect(signingGuard.asked == 0)
 
@@ -80,10 +80,10 @@ struct GuardedQBFTServiceTests {
         // Standby again: the state machine is dropped, and at most a block already in flight lands.
         signingGuard.set(active: false)
         try await Task.sleep(for: .milliseconds(200))
-        let stoppedAt = await blockchain.head.number
+        let stoppedAt = blockchain.head.number
         #expect(service.status.withLock { $0.height } == nil)
         try await Task.sleep(for: .milliseconds(2_200))
-        #expect(await blockchain.head.number <= stoppedAt + 1)
+        #expect(blockchain.head.number <= stoppedAt + 1)
         let asked = signingGuard.asked
         try await Task.sleep(for: .milliseconds(1_100))
         #expect(signingGuard.asked == asked, "a standby's state machine kept asking to sign")

@@ -37,11 +37,11 @@ struct FullBackend {
 }
 
 extension FullBackend: ChainQueries {
-    func headHeader() async throws -> BlockHeader { await blockchain.head }
+    func headHeader() throws -> BlockHeader { blockchain.head }
 
     func header(_ tag: BlockTag) async throws -> BlockHeader? {
         switch tag {
-        case .latest, .pending, .safe, .finalized: return await blockchain.head
+        case .latest, .pending, .safe, .finalized: return blockchain.head
         case .earliest: return try chain.canonicalHeader(0)
         case .number(let number): return try chain.canonicalHeader(number)
         case .hash(let hash): return try chain.header(hash)

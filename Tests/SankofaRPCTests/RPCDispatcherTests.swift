@@ -193,6 +193,47 @@ struct RPCDispatcherTests {
         #expect(await rpc.raw(#"[{"jsonrpc":"2.0","method":"eth_chainId","params":{"a":1}}]"#) == nil)
     }
 
+    // MARK: Immediate answers
+
+    /// What the transports answer without a task is byte for byte what `handle` answers.
+    @Test(arguments: [
+        #"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}"#,
+        #"{"jsonrpc":"2.0","id":"x","method":"eth_chainId","params":[]}"#,
+        #"{"jsonrpc":"2.0","id":2,"method":"net_version"}"#,
+        #"{"jsonrpc":"2.0","id":3,"method":"web3_sha3","params":["0x68656c6c6f"]}"#,
+        #"{"jsonrpc":"2.0","id":4,"method":"web3_sha3","params":["hello"]}"#,
+        #"{"jsonrpc":"2.0","id":5,"method":"eth_noSuchMethod"}"#,
+        #"{"jsonrpc":"2.0","id":6,"method":"eth_getBalance","params":{"a":1}}"#,
+        #"{"id":7,"method":"eth_chainId"}"#,
+        "{",
+    ])
+    func immediateAnswersAreTheTaskPathsAnswers(_ body: String) async throws {
+        let immediate = try #require(rpc.dispatcher.immediateAnswer(Array(body.utf8), context: RPCCallContext(notifier: nil)),
+                                     "\(body) was not answered at once")
+        #expect(String(decoding: immediate, as: UTF8.self) == (await rpc.raw(body)))
+    }
+
+    /// Batches, notifications and methods that read the database or wait are left to `handle`.
+    @Test(arguments: [
+        #"{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000001","latest"]}"#,
+        #"[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}]"#,
+        #"{"jsonrpc":"2.0","method":"eth_chainId"}"#,
+    ])
+    func callsThatMaySuspendAreNotAnsweredAtOnce(_ body: String) {
+        #expect(rpc.dispatcher.immediateAnswer(Array(body.utf8), context: RPCCallContext(notifier: nil)) == nil)
+    }
+
+    @Test func immediateAnswersHonourNamespacesAndPermissions() throws {
+        let ethOnly = RPCHarness(namespaces: ["ETH"])
+        let netVersion = Array(#"{"jsonrpc":"2.0","id":1,"method":"net_version"}"#.utf8)
+        let refused = try #require(ethOnly.dispatcher.immediateAnswer(netVersion, context: RPCCallContext(notifier: nil)))
+        #expect(String(decoding: refused, as: UTF8.self).contains(#""code":-32601"#))
+        let chainOnly = RPCCallContext(notifier: nil, permissions: RPCPermissions(["eth:chainId"]))
+        let unauthorized = try #require(rpc.dispatcher.immediateAnswer(Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}"#.utf8),
+                                                                       context: chainOnly))
+        #expect(String(decoding: unauthorized, as: UTF8.self).contains(#""code":-40100"#))
+    }
+
     // MARK: Batches
 
     @Test func batchRepliesKeepRequestOrder() async {

@@ -224,7 +224,7 @@ final class RPCFakeBackend: ChainQueries, StateQueries, TransactionSubmitter, No
 
     var chainId: UInt64 { RPCFixture.chainId }
 
-    func headHeader() async throws -> BlockHeader { head.header }
+    func headHeader() throws -> BlockHeader { head.header }
 
     func header(_ tag: BlockTag) async throws -> BlockHeader? {
         switch tag {

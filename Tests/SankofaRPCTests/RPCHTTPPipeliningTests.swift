@@ -13,8 +13,9 @@ import Testing
 /// keep-alive, and the bound on requests a client may queue without reading its answers.
 @Suite("RPC HTTP: pipelining and framing")
 struct RPCHTTPPipeliningTests {
-    static func call(id: Int, version: String = "HTTP/1.1", extraHeaders: String = "") -> [UInt8] {
-        let body = #"{"jsonrpc":"2.0","id":\#(id),"method":"eth_chainId"}"#
+    static func call(id: Int, method: String = "eth_chainId", params: String = "[]", version: String = "HTTP/1.1",
+                     extraHeaders: String = "") -> [UInt8] {
+        let body = #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#
         return Array("POST / \(version)\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)".utf8)
     }
 
@@ -45,6 +46,27 @@ struct RPCHTTPPipeliningTests {
             for (index, reply) in replies.enumerated() {
                 #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
                 #expect(reply.hasSuffix(#"{"jsonrpc":"2.0","id":\#(index),"result":"0x7e8"}"#), "reply \(index): \(reply)")
+            }
+        }
+    }
+
+    /// `eth_chainId` is answered where it is read, `eth_getBalance` on a task: interleaved, they still come back
+    /// in request order.
+    @Test func answersAtOnceAndFromTasksKeepRequestOrder() async throws {
+        try await withRPCServer { port, _ in
+            let balance = #"["\#(RPCFixture.sender.hex)","latest"]"#
+            let replies = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port)
+                defer { close(fd) }
+                try RawHTTPClient.send(fd, (0..<100).flatMap {
+                    $0 % 3 == 0 ? Self.call(id: $0, method: "eth_getBalance", params: balance) : Self.call(id: $0)
+                })
+                return Self.responses(fd, count: 100)
+            }.value
+            #expect(replies.count == 100)
+            for (index, reply) in replies.enumerated() {
+                let result = index % 3 == 0 ? "0xde0b6b3a7640000" : "0x7e8"
+                #expect(reply.hasSuffix(#"{"jsonrpc":"2.0","id":\#(index),"result":"\#(result)"}"#), "reply \(index): \(reply)")
             }
         }
     }

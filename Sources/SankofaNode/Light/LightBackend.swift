@@ -23,7 +23,7 @@ struct LightBackend {
 }
 
 extension LightBackend: ChainQueries {
-    func headHeader() async throws -> BlockHeader { try client.head() }
+    func headHeader() throws -> BlockHeader { try client.head() }
 
     func header(_ tag: BlockTag) async throws -> BlockHeader? {
         switch tag {

@@ -35,7 +35,8 @@ extension AsyncStream where Element == ChainUpdate {
 /// Blocks, receipts and lookups: what `eth_getBlock*`, receipts, logs and filters read.
 public protocol ChainQueries: Sendable {
     var chainId: UInt64 { get }
-    func headHeader() async throws -> BlockHeader
+    /// The head, read without suspending: `eth_blockNumber` answers from it on the connection's event loop.
+    func headHeader() throws -> BlockHeader
     /// Resolves a tag or number to a canonical header (`pending` reads as `latest`; `safe`/`finalized` as the
     /// finalized head, which for Clique is the head).
     func header(_ tag: BlockTag) async throws -> BlockHeader?

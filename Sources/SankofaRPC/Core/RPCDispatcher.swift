@@ -92,53 +92,87 @@ public struct RPCDispatcher: Sendable {
         return calls.contains { call in call["method"]?.stringValue.map { !permissions.allows($0) } ?? false }
     }
 
-    /// One call; nil for a notification.
-    func handleOne(_ call: JSON, context: RPCCallContext) async -> JSON? {
-        guard let object = call.objectValue else { return Self.response(id: .null, error: .invalidRequest("a call must be an object")) }
+    /// What a call comes to before any handler runs: an answer already (an invalid call; an unknown, disabled or
+    /// refused method) or a method to run. Both the task path and the immediate path start here.
+    enum CallPlan {
+        /// nil for a notification, which gets no answer.
+        case answered(JSON?)
+        case run(RPCMethodTable.Entry, RPCParams, replyID: JSON, isNotification: Bool)
+    }
+
+    func plan(_ call: JSON, context: RPCCallContext) -> CallPlan {
+        guard let object = call.objectValue else { return .answered(Self.response(id: .null, error: .invalidRequest("a call must be an object"))) }
         let id = object["id"]
         // A call without an id is a notification: it runs, but nothing is sent back, not even an error.
         let isNotification: Bool
         if case .none = id { isNotification = true } else { isNotification = false }
         if let id, !(id.isNull || id.stringValue != nil || Self.isNumber(id)) {
-            return Self.response(id: .null, error: .invalidRequest("id must be a string, number or null"))
+            return .answered(Self.response(id: .null, error: .invalidRequest("id must be a string, number or null")))
         }
         let replyID = id ?? .null
+        // Not a valid call, so not a notification either: answered even without an id.
         guard object["jsonrpc"]?.stringValue == "2.0" else {
-            return Self.response(id: replyID, error: .invalidRequest("jsonrpc must be \"2.0\""))
+            return .answered(Self.response(id: replyID, error: .invalidRequest("jsonrpc must be \"2.0\"")))
         }
         guard let method = object["method"]?.stringValue else {
-            return Self.response(id: replyID, error: .invalidRequest("method must be a string"))
+            return .answered(Self.response(id: replyID, error: .invalidRequest("method must be a string")))
         }
+        func answer(_ error: RPCError) -> CallPlan { .answered(isNotification ? nil : Self.response(id: replyID, error: error)) }
         let params: [JSON]
         switch object["params"] {
         case nil, .null?: params = []
         case .array(let values)?: params = values
-        default:
-            // `Optional.none` spelled out: JSON is nil-literal convertible, so a bare nil here would mean JSON.null.
-            if isNotification { return Optional<JSON>.none }
-            return Self.response(id: replyID, error: .invalidParams("params must be an array"))
+        default: return answer(.invalidParams("params must be an array"))
         }
-        let outcome: JSON
-        if let permissions = context.permissions, !permissions.allows(method) {
-            outcome = Self.response(id: replyID, error: .unauthorized)
-        } else if let entry = table.entries[method] {
-            if enabledNamespaces.contains(entry.namespace) {
-                do {
-                    if RPCLimits.isHeavy(method, params) { try await context.budget?.takeTurn(heavyCalls, client: context.client) }
-                    outcome = Self.response(id: replyID, result: try await entry.handler(RPCParams(params, method: method), context))
-                } catch let error as RPCError {
-                    outcome = Self.response(id: replyID, error: error)
-                } catch {
-                    outcome = Self.response(id: replyID, error: RPCErrorMapping.map(error))
-                }
-            } else {
-                outcome = Self.response(id: replyID, error: .namespaceDisabled(method))
+        if let permissions = context.permissions, !permissions.allows(method) { return answer(.unauthorized) }
+        guard let entry = table.entries[method] else { return answer(.methodNotFound(method)) }
+        guard enabledNamespaces.contains(entry.namespace) else { return answer(.namespaceDisabled(method)) }
+        return .run(entry, RPCParams(params, method: method), replyID: replyID, isNotification: isNotification)
+    }
+
+    /// One call; nil for a notification.
+    func handleOne(_ call: JSON, context: RPCCallContext) async -> JSON? {
+        switch plan(call, context: context) {
+        case .answered(let response):
+            return response
+        case .run(let entry, let params, let replyID, let isNotification):
+            let outcome: JSON
+            do {
+                if RPCLimits.isHeavy(params.method, params.values) { try await context.budget?.takeTurn(heavyCalls, client: context.client) }
+                outcome = Self.response(id: replyID, result: try await entry.handler(params, context))
+            } catch {
+                outcome = Self.response(id: replyID, error: Self.rpcError(error))
             }
-        } else {
-            outcome = Self.response(id: replyID, error: .methodNotFound(method))
+            return isNotification ? nil : outcome
         }
-        if isNotification { return Optional<JSON>.none }
-        return outcome
+    }
+
+    /// The answer to `body` when it needs no suspension: a body that is not JSON, or a single call that is invalid
+    /// or names an immediate method. nil when `handle` must answer it (batches, notifications, every other method).
+    /// Such a body is parsed twice; only small ones are tried, and the second parse costs little beside a method
+    /// that suspends.
+    public func immediateAnswer(_ body: [UInt8], context: RPCCallContext) -> [UInt8]? {
+        guard body.count <= Self.cheapBodyBytes else { return nil }
+        let call: JSON
+        do { call = try JSONParser.parse(body, limits: limits) } catch {
+            return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
+        }
+        guard call.arrayValue == nil else { return nil }
+        switch plan(call, context: context) {
+        case .answered(let response):
+            return response.map(JSONWriter.encode)
+        case .run(let entry, let params, let replyID, let isNotification):
+            guard let immediate = entry.immediate, !isNotification else { return nil }
+            do {
+                return JSONWriter.encode(Self.response(id: replyID, result: try immediate(params, context)))
+            } catch {
+                return JSONWriter.encode(Self.response(id: replyID, error: Self.rpcError(error)))
+            }
+        }
+    }
+
+    static func rpcError(_ error: any Error) -> RPCError {
+        error as? RPCError ?? RPCErrorMapping.map(error)
     }
 
     static func isNumber(_ value: JSON) -> Bool {

@@ -5,8 +5,12 @@ extension RPCMethodTable {
     public static func node(backend: RPCBackend, filters: FilterRegistry,
                             subscriptions: SubscriptionRegistry = SubscriptionRegistry()) -> RPCMethodTable {
         var table = RPCMethodTable()
-        table.register(EthNamespace(backend: backend, filters: filters).methods)
-        table.register(Web3NetNamespaces(backend: backend).methods)
+        let eth = EthNamespace(backend: backend, filters: filters)
+        table.register(immediate: eth.immediateMethods)
+        table.register(eth.methods)
+        let web3Net = Web3NetNamespaces(backend: backend)
+        table.register(immediate: web3Net.immediateMethods)
+        table.register(web3Net.methods)
         table.register(TxPoolNamespace(backend: backend).methods)
         table.register(AdminNamespace(backend: backend).methods)
         switch backend.consensus.consensusName {

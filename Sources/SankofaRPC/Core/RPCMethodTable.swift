@@ -36,6 +36,9 @@ extension RPCNotifier {
 }
 
 public typealias RPCHandler = @Sendable (RPCParams, RPCCallContext) async throws -> JSON
+/// A handler that answers from what is already in memory, without suspending (`eth_blockNumber`, `eth_chainId`):
+/// the transports answer such a call where its request was read, without starting a task for it.
+public typealias RPCImmediateHandler = @Sendable (RPCParams, RPCCallContext) throws -> JSON
 
 /// Every method the node serves, by wire name, each tagged with its namespace. Namespaces register their wire
 /// names once and visibly; HTTP and WebSocket share the table and enable namespaces per endpoint.
@@ -43,6 +46,8 @@ public struct RPCMethodTable: Sendable {
     struct Entry: Sendable {
         let namespace: String
         let handler: RPCHandler
+        /// The same handler, when it never suspends.
+        var immediate: RPCImmediateHandler? = nil
     }
 
     private(set) var entries: [String: Entry] = [:]
@@ -51,11 +56,23 @@ public struct RPCMethodTable: Sendable {
 
     /// Adds a namespace's methods; the namespace is the method name's prefix before `_` (`eth`, `net`, …).
     public mutating func register(_ methods: [(String, RPCHandler)]) {
+        for (name, handler) in methods { add(name, Entry(namespace: Self.namespace(of: name), handler: handler)) }
+    }
+
+    /// Adds methods whose handlers never suspend.
+    public mutating func register(immediate methods: [(String, RPCImmediateHandler)]) {
         for (name, handler) in methods {
-            let namespace = name.split(separator: "_", maxSplits: 1).first.map(String.init)?.uppercased() ?? ""
-            precondition(entries[name] == nil, "RPC method \(name) registered twice")
-            entries[name] = Entry(namespace: namespace, handler: handler)
+            add(name, Entry(namespace: Self.namespace(of: name), handler: { try handler($0, $1) }, immediate: handler))
         }
+    }
+
+    private mutating func add(_ name: String, _ entry: Entry) {
+        precondition(entries[name] == nil, "RPC method \(name) registered twice")
+        entries[name] = entry
+    }
+
+    private static func namespace(of name: String) -> String {
+        name.split(separator: "_", maxSplits: 1).first.map(String.init)?.uppercased() ?? ""
     }
 
     public var methodNames: [String] { entries.keys.sorted() }

@@ -12,20 +12,26 @@ public struct EthNamespace: Sendable {
         self.filters = filters
     }
 
-    public var methods: [(String, RPCHandler)] {
+    /// Methods answered from memory without suspending: what load balancers and dApps poll most.
+    public var immediateMethods: [(String, RPCImmediateHandler)] {
         [
             ("eth_chainId", { _, _ in .quantity(backend.chain.chainId) }),
-            ("eth_blockNumber", { _, _ in .quantity(try await backend.chain.headHeader().number) }),
+            ("eth_blockNumber", { _, _ in .quantity(try backend.chain.headHeader().number) }),
+            ("eth_gasPrice", { _, _ in .quantity(backend.node.minGasPrice) }),
+            ("eth_maxPriorityFeePerGas", { _, _ in .quantity(UInt64(0)) }),
+            ("eth_accounts", { _, _ in .array([]) }),
+        ]
+    }
+
+    public var methods: [(String, RPCHandler)] {
+        [
             ("eth_syncing", { _, _ in
                 guard let status = await backend.node.syncStatus() else { return .bool(false) }
                 return .object(JSONObject([("startingBlock", .quantity(status.startingBlock)),
                                            ("currentBlock", .quantity(status.currentBlock)),
                                            ("highestBlock", .quantity(status.highestBlock))]))
             }),
-            ("eth_gasPrice", { _, _ in .quantity(backend.node.minGasPrice) }),
-            ("eth_maxPriorityFeePerGas", { _, _ in .quantity(UInt64(0)) }),
             ("eth_feeHistory", { params, _ in try await feeHistory(params) }),
-            ("eth_accounts", { _, _ in .array([]) }),
             ("eth_getBlockByNumber", { params, _ in try await blockByNumber(params) }),
             ("eth_getBlockByHash", { params, _ in try await blockByHash(params) }),
             ("eth_getBlockTransactionCountByNumber", { params, _ in try await transactionCount(try await header(params.block(0))) }),

@@ -60,13 +60,13 @@ public actor FilterRegistry {
     func newLogFilter(_ filter: LogFilter, backend: RPCBackend) async throws -> JSON {
         // A single-block filter's block is already mined: it has no changes to poll (eth_getFilterLogs reads it).
         if filter.blockHash != nil { return try install(.logs(filter, next: .max)) }
-        let head = try await backend.chain.headHeader().number
+        let head = try backend.chain.headHeader().number
         let start = try await backend.chain.header(filter.fromBlock)?.number ?? head + 1
         return try install(.logs(filter, next: max(start, head + 1)))
     }
 
     func newBlockFilter(backend: RPCBackend) async throws -> JSON {
-        try install(.blocks(next: try await backend.chain.headHeader().number + 1))
+        try install(.blocks(next: try backend.chain.headHeader().number + 1))
     }
 
     func newPendingFilter(backend: RPCBackend) async throws -> JSON {
@@ -95,7 +95,7 @@ public actor FilterRegistry {
             filters[id]?.kind = .pending(seen: total)
             return .array(hashes.map { .hash($0) })
         }
-        let head = try await backend.chain.headHeader().number
+        let head = try backend.chain.headHeader().number
         guard let current = filters[id] else { throw RPCError.server("filter not found") }
         switch current.kind {
         case .blocks(let next):

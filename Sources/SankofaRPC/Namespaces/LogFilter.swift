@@ -125,7 +125,7 @@ extension EthNamespace {
         }
         // A range reaching past the head stops at the head, as geth's does: blocks that do not exist yet have no
         // logs, so `toBlock` far ahead answers with everything up to the head rather than nothing.
-        let head = try await backend.chain.headHeader().number
+        let head = try backend.chain.headHeader().number
         guard let first = try await number(of: filter.fromBlock, backend: backend),
               let requestedLast = try await number(of: filter.toBlock, backend: backend) else { return [] }
         let last = min(requestedLast, head)

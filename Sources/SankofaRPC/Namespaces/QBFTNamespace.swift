@@ -39,7 +39,7 @@ public struct QBFTNamespace: Sendable {
 
     /// Blocks proposed per validator over a range (default: the last 100 blocks), as Besu reports them.
     func signerMetrics(_ params: RPCParams) async throws -> JSON {
-        let head = try await backend.chain.headHeader()
+        let head = try backend.chain.headHeader()
         let last = try await number(params.block(1, default: .latest), head: head)
         let defaultFirst = last >= Self.signerMetricsWindow ? last - Self.signerMetricsWindow + 1 : 0
         let first = params.optional(0) == nil ? defaultFirst : try await number(params.block(0), head: head)

@@ -8,13 +8,19 @@ public struct Web3NetNamespaces: Sendable {
 
     public init(backend: RPCBackend) { self.backend = backend }
 
-    public var methods: [(String, RPCHandler)] {
+    /// Methods answered from memory without suspending.
+    public var immediateMethods: [(String, RPCImmediateHandler)] {
         [
             ("web3_clientVersion", { _, _ in .string(backend.node.clientVersion) }),
             ("web3_sha3", { params, _ in .hash(Keccak256.hash(try params.data(0))) }),
             ("net_version", { _, _ in .string(String(backend.chain.chainId)) }),
             ("net_listening", { _, _ in .bool(backend.peers.isListening) }),
             ("net_peerCount", { _, _ in .quantity(backend.peers.peerCount) }),
+        ]
+    }
+
+    public var methods: [(String, RPCHandler)] {
+        [
             ("net_enode", { _, _ in
                 guard let info = await backend.peers.nodeInfo() else { throw RPCError.server("P2P has been disabled on this node") }
                 return .string(info.enode)
@@ -93,7 +99,7 @@ public struct SankofaNamespace: Sendable {
     public var methods: [(String, RPCHandler)] {
         [
             ("sankofa_nodeInfo", { _, _ in
-                let head = try await backend.chain.headHeader()
+                let head = try backend.chain.headHeader()
                 let finalized = try await backend.chain.header(.finalized) ?? head
                 var fields: [(String, JSON)] = [
                     ("clientVersion", .string(backend.node.clientVersion)),

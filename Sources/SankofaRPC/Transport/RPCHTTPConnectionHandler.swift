@@ -117,38 +117,44 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         }
     }
 
+    /// Answers waiting requests in order: at once while they need no suspension (refused requests, health checks,
+    /// `eth_blockNumber` and the other immediate methods), then the first that does on a task, which comes back
+    /// through `answered`.
     private func answerNext(context: ChannelHandlerContext) {
-        guard !answering, !closing, context.channel.isWritable, let request = waiting.popFirst() else { return }
-        answering = true
-        timeouts.enter(.responding)
-        if readHeld, waiting.count < Self.holdReadsAt {
-            readHeld = false
-            context.read()
-        }
-        let loop = context.eventLoop
-        let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let server = server
-        let client = client
-        // The task prefers this connection's event loop, so a small call runs here from parse to write without a
-        // thread hop; heavy calls move themselves to `HeavyCallExecutor`.
-        Task(executorPreference: executor) {
-            let response = await server.respond(to: request.head, body: request.body, tooLarge: request.tooLarge, client: client)
-            if loop.inEventLoop {
-                bound.value.0.answered(response, to: request.head, context: bound.value.1)
-            } else {
-                loop.execute { bound.value.0.answered(response, to: request.head, context: bound.value.1) }
+        while !answering, !closing, context.channel.isWritable, let request = waiting.popFirst() {
+            timeouts.enter(.responding)
+            if readHeld, waiting.count < Self.holdReadsAt {
+                readHeld = false
+                context.read()
             }
+            let route = server.route(request.head, body: request.body, tooLarge: request.tooLarge, client: client)
+            if let response = server.immediateResponse(to: route) {
+                send(response, version: request.head.version, keepAlive: request.head.isKeepAlive, context: context)
+                continue
+            }
+            answering = true
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            let server = server
+            // The task prefers this connection's event loop, so a small call runs here from parse to write without a
+            // thread hop; heavy calls move themselves to `HeavyCallExecutor`.
+            Task(executorPreference: executor) {
+                let response = await server.response(to: route)
+                if loop.inEventLoop {
+                    bound.value.0.answered(response, to: request.head, context: bound.value.1)
+                } else {
+                    loop.execute { bound.value.0.answered(response, to: request.head, context: bound.value.1) }
+                }
+            }
+            return
         }
+        proceed(context: context)
     }
 
     private func answered(_ response: RPCHTTPServer.Response, to head: HTTPRequestHead, context: ChannelHandlerContext) {
         answering = false
         guard context.channel.isActive else { return }
-        if closing {
-            send(response, version: head.version, keepAlive: false, context: context)
-            return
-        }
-        send(response, version: head.version, keepAlive: head.isKeepAlive, context: context)
+        send(response, version: head.version, keepAlive: !closing && head.isKeepAlive, context: context)
         proceed(context: context)
     }
 

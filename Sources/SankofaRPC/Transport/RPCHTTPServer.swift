@@ -157,44 +157,57 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         }
     }
 
+    /// Where a request goes once its head has been checked (path, Host, Origin, method, size, token), so the checks
+    /// run once whether the answer comes at once or from a task.
+    enum Route: Sendable {
+        case answered(Response)
+        case readiness(ReadinessCheck)
+        case login(HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, cors: [(String, String)])
+        /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does).
+        case call(body: [UInt8], context: RPCCallContext, refused: Bool, cors: [(String, String)])
+    }
+
     func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String = "local") async -> Response {
+        await response(to: route(request, body: body, tooLarge: tooLarge, client: client))
+    }
+
+    func route(_ request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String) -> Route {
         let queryStart = request.uri.firstIndex(of: "?")
         let path = request.uri[..<(queryStart ?? request.uri.endIndex)]
         if request.method == .GET, path == "/liveness" {
-            return Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8))
+            return .answered(Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8)))
         }
         if request.method == .GET, path == "/readiness" {
             guard let check = ReadinessCheck(query: queryStart.map { request.uri[request.uri.index(after: $0)...] }) else {
-                return Response(status: .badRequest, body: Array(#"{"message":"minPeers and maxBlocksBehind must be non-negative integers"}"#.utf8))
+                return .answered(Response(status: .badRequest, body: Array(#"{"message":"minPeers and maxBlocksBehind must be non-negative integers"}"#.utf8)))
             }
-            let ready = await health.isReady(check)
-            return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
+            return .readiness(check)
         }
         guard settings.hostAllowlist.allows(request.headers.first(name: "Host")) else {
-            return Response(status: .forbidden, body: Array(#"{"message":"Host not authorized."}"#.utf8))
+            return .answered(Response(status: .forbidden, body: Array(#"{"message":"Host not authorized."}"#.utf8)))
         }
         var cors: [(String, String)] = []
         if let origin = request.headers.first(name: "Origin") {
             guard originAllowed(origin) else {
-                return Response(status: .forbidden, body: Array(#"{"message":"Origin not allowed."}"#.utf8))
+                return .answered(Response(status: .forbidden, body: Array(#"{"message":"Origin not allowed."}"#.utf8)))
             }
             cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         }
         if request.method == .OPTIONS {
-            return Response(status: .noContent, body: [], headers: cors + [
+            return .answered(Response(status: .noContent, body: [], headers: cors + [
                 ("Access-Control-Allow-Methods", "POST, OPTIONS"),
                 ("Access-Control-Allow-Headers", "Content-Type, Authorization"), ("Access-Control-Max-Age", "600"),
-            ])
+            ]))
         }
         if path == "/login" {
-            return await login(request: request, body: body, tooLarge: tooLarge, cors: cors)
+            return .login(request, body: body, tooLarge: tooLarge, cors: cors)
         }
         guard request.method == .POST else {
-            return Response(status: .methodNotAllowed, body: Array(#"{"message":"JSON-RPC requests use POST"}"#.utf8))
+            return .answered(Response(status: .methodNotAllowed, body: Array(#"{"message":"JSON-RPC requests use POST"}"#.utf8)))
         }
         if tooLarge {
-            return Response(status: .payloadTooLarge, body: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .requestTooLarge)),
-                            headers: cors)
+            return .answered(Response(status: .payloadTooLarge,
+                                      body: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .requestTooLarge)), headers: cors))
         }
         let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
         var context = RPCCallContext(notifier: nil, client: client)
@@ -203,12 +216,38 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                 let claims = try auth.authenticate(token: RPCAuthenticator.bearerToken(request.headers.first(name: "Authorization")))
                 context = RPCCallContext(notifier: nil, permissions: claims.permissions, client: client)
             } catch {
-                return Self.unauthorized(error, cors: cors)
+                return .answered(Self.unauthorized(error, cors: cors))
             }
         }
-        let refused = dispatcher.refusesAny(bytes, context: context)
-        let reply = await dispatcher.handle(bytes, context: context) ?? []
-        return Response(status: refused ? .unauthorized : .ok, body: reply, headers: cors)
+        return .call(body: bytes, context: context, refused: dispatcher.refusesAny(bytes, context: context), cors: cors)
+    }
+
+    /// The answer when it needs no suspension (the request was refused, or is one call to an immediate method);
+    /// nil when `response(to:)` must work it out on a task.
+    func immediateResponse(to route: Route) -> Response? {
+        switch route {
+        case .answered(let response):
+            return response
+        case .call(let body, let context, let refused, let cors):
+            return dispatcher.immediateAnswer(body, context: context).map { Response(status: refused ? .unauthorized : .ok, body: $0, headers: cors) }
+        case .readiness, .login:
+            return nil
+        }
+    }
+
+    func response(to route: Route) async -> Response {
+        switch route {
+        case .answered(let response):
+            return response
+        case .readiness(let check):
+            let ready = await health.isReady(check)
+            return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
+        case .login(let request, let body, let tooLarge, let cors):
+            return await login(request: request, body: body, tooLarge: tooLarge, cors: cors)
+        case .call(let body, let context, let refused, let cors):
+            let reply = await dispatcher.handle(body, context: context) ?? []
+            return Response(status: refused ? .unauthorized : .ok, body: reply, headers: cors)
+        }
     }
 
     /// 401 with Besu's `WWW-Authenticate` hint and the reason in one line.

@@ -34,10 +34,15 @@ public struct RPCDispatcher: Sendable {
     /// Bodies up to this are parsed where they arrive; larger ones with the heavy calls.
     static let cheapBodyBytes = 16 * 1024
 
+    /// A body as JSON; what is not JSON (or exceeds the parse limits) is `-32700`.
+    func parse(_ body: [UInt8]) throws(RPCError) -> JSON {
+        do { return try JSONParser.parse(body, limits: limits) } catch { throw .parseError(error.description) }
+    }
+
     func parseAndAnswer(_ body: [UInt8], context: RPCCallContext) async -> [UInt8]? {
         let parsed: JSON
-        do { parsed = try JSONParser.parse(body, limits: limits) } catch {
-            return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
+        do { parsed = try parse(body) } catch {
+            return JSONWriter.encode(Self.response(id: .null, error: error))
         }
         let calls = parsed.arrayValue ?? [parsed]
         if calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) {
@@ -154,8 +159,8 @@ public struct RPCDispatcher: Sendable {
     public func immediateAnswer(_ body: [UInt8], context: RPCCallContext) -> [UInt8]? {
         guard body.count <= Self.cheapBodyBytes else { return nil }
         let call: JSON
-        do { call = try JSONParser.parse(body, limits: limits) } catch {
-            return JSONWriter.encode(Self.response(id: .null, error: .parseError(error.description)))
+        do { call = try parse(body) } catch {
+            return JSONWriter.encode(Self.response(id: .null, error: error))
         }
         guard call.arrayValue == nil else { return nil }
         switch plan(call, context: context) {

@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHTTP1
 
-/// One connection of the JSON-RPC HTTP endpoint: collects each request, answers it on a task that runs on this
-/// connection's event loop, and writes the answer as one buffer. A channel handler rather than an async sequence,
-/// because for a small call the sequence machinery, a timer per request and the read pausing of NIO's pipelining
-/// helper (two `epoll_ctl` per request) cost several times the call itself.
+/// One connection of the JSON-RPC HTTP endpoint: collects each request, answers it at once when it needs no
+/// suspension or else on a task that runs on this connection's event loop, and writes the answer as one buffer.
+/// A channel handler rather than an async sequence, because for a small call the sequence machinery, a timer per
+/// request and the read pausing of NIO's pipelining helper (two `epoll_ctl` per request) cost several times the
+/// call itself.
 ///
 /// HTTP/1.1 pipelining (RFC 9112 §9.3.2) is answered in order, one request at a time. Complete requests waiting for
 /// their turn are bounded: past `holdReadsAt` the socket is not read until they drain, and a client that still

@@ -167,10 +167,6 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case call(body: [UInt8], context: RPCCallContext, refused: Bool, cors: [(String, String)])
     }
 
-    func respond(to request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String = "local") async -> Response {
-        await response(to: route(request, body: body, tooLarge: tooLarge, client: client))
-    }
-
     func route(_ request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String) -> Route {
         let queryStart = request.uri.firstIndex(of: "?")
         let path = request.uri[..<(queryStart ?? request.uri.endIndex)]

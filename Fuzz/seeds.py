@@ -65,7 +65,9 @@ def small_json_texts():
 
 requests = [b'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
             b'[{"jsonrpc":"2.0","id":1,"method":"net_version"},{"jsonrpc":"2.0","method":"x"}]',
-            b'{"jsonrpc":"2.0","id":"a","method":"eth_getBalance","params":["0x00","latest"]}', b'[]', b'{']
+            b'{"jsonrpc":"2.0","id":"a","method":"eth_getBalance","params":["0x00","latest"]}', b'[]', b'{',
+            b'{"jsonrpc":"2.0","id":2,"method":"eth_chainId"}',
+            b'{"jsonrpc":"2.0","id":3,"method":"web3_sha3","params":["0x68656c6c6f"]}']
 toml = [b'rpc-http-enabled = true\nrpc-http-port = 8545\nrpc-http-api = ["ETH","NET"]\n',
         b'data-path = "/tmp/x"\np2p-port = 30303\nbootnodes = ["enode://aa@127.0.0.1:30303"]\n',
         b'[section]\nkey = 1.5\nother = 1979-05-27T07:32:00Z\n']

@@ -1,6 +1,7 @@
 import Foundation
 import SankofaChain
 import SankofaJSON
+import SankofaPrimitives
 import SankofaRPC
 import TOMLKit
 
@@ -95,13 +96,17 @@ extension String {
 }
 
 /// JSON-RPC 2.0 framing through the real `RPCDispatcher`: parse errors, request validation, batches, notifications
-/// and method-not-found. The method table is empty: the node's table needs an `RPCBackend`, and the only fake
-/// one lives in the test target. Every response must itself be valid JSON.
-let jsonRPCTarget = FuzzTarget(name: "jsonrpc", summary: "RPCDispatcher.handle (empty method table)",
+/// and method-not-found. The node's table needs an `RPCBackend`, and the only fake one lives in the test target, so
+/// the table holds three immediate methods of its own. Every response must itself be valid JSON, and whatever the
+/// transports would answer at once (`immediateAnswer`) must be byte for byte what `handle` answers.
+let jsonRPCTarget = FuzzTarget(name: "jsonrpc", summary: "RPCDispatcher.handle + immediateAnswer differential",
                                prepare: { _ = rpcDispatcher }) { bytes in
     let response = inline.run { await rpcDispatcher.handle(bytes) }
     if let response, (try? JSONParser.parse(response)) == nil {
         fuzzFail("dispatcher answered with invalid JSON")
+    }
+    if let immediate = rpcDispatcher.immediateAnswer(bytes, context: RPCCallContext(notifier: nil)), immediate != response {
+        fuzzFail("the immediate answer differs from the task path's")
     }
 }
 
@@ -110,7 +115,13 @@ private let inline = InlineExecutor()
 private let rpcDispatcher: RPCDispatcher = {
     var limits = RPCLimits()
     limits.maxBatchSize = 64
-    return RPCDispatcher(table: RPCMethodTable(), enabledNamespaces: ["ETH", "NET", "WEB3"], requestLimits: limits)
+    var table = RPCMethodTable()
+    table.register(immediate: [
+        ("eth_chainId", { _, _ in .quantity(UInt64(2024)) }),
+        ("web3_sha3", { params, _ in .hash(Keccak256.hash(try params.data(0))) }),
+        ("net_version", { _, _ in .string("2024") }),   // NET is not enabled: the disabled-namespace answer
+    ])
+    return RPCDispatcher(table: table, enabledNamespaces: ["ETH", "WEB3"], requestLimits: limits)
 }()
 
 let genesisTarget = FuzzTarget(name: "genesis", summary: "GenesisFile(json:)") { bytes in

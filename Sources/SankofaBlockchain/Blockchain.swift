@@ -59,8 +59,8 @@ public actor Blockchain {
     public let engine: any ConsensusEngine
     public let executor: BlockExecutor
     public let retention: StateRetention
-    /// The canonical head. Readable without entering the actor, so `eth_blockNumber` and every `latest` read do not
-    /// queue behind a block import (or pay two thread hops when nothing is importing); only the actor writes it.
+    /// The canonical head. Readable without entering the actor, so `eth_blockNumber`, every `latest` read and the
+    /// consensus services do not queue behind a block import; only the actor writes it.
     public nonisolated var head: BlockHeader { current.withLock { $0 } }
     private nonisolated let current: Mutex<BlockHeader>
     var headTotalDifficulty: UInt256

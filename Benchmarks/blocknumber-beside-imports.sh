@@ -7,12 +7,12 @@
 #   Benchmarks/blocknumber-beside-imports.sh [TRANSACTIONS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/wrk-rpc.sh
 transactions="${1:-60000}"
 seconds="${2:-4}"
 binary="${SANKOFA:-.build/release/sankofa}"
 work="$(mktemp -d)"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rpc_port=$(port); ws_port=$(port)
+rpc_port=$(free_port); ws_port=$(free_port)
 cleanup() {
     [ -n "${bench:-}" ] && kill "$bench" 2>/dev/null || true
     [ -n "${node:-}" ] && kill "$node" 2>/dev/null || true
@@ -24,16 +24,8 @@ trap cleanup EXIT
 "$binary" dev --data-path "$work/data" --rpc-http-port "$rpc_port" --rpc-ws-port "$ws_port" --block-period 1 \
     --logging WARN >"$work/node.log" 2>&1 &
 node=$!
-cat > "$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
-for _ in $(seq 1 100); do
-    curl -sf -XPOST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' \
-        "http://127.0.0.1:$rpc_port/" >/dev/null && break
-    sleep 0.1
-done
+write_blocknumber_lua "$work/post.lua"
+wait_for_rpc "$rpc_port"
 
 victim() { wrk -t1 -c4 -d"${1}s" --latency -s "$work/post.lua" "http://127.0.0.1:$rpc_port/"; }
 summary() { awk '/Requests\/sec/{r=$2} $1=="50%"{p50=$2} $1=="99%"{p99=$2} END{printf "%8.0f req/s  p50 %-9s p99 %-9s", r, p50, p99}'; }

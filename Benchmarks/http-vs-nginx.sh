@@ -5,11 +5,11 @@
 #   Benchmarks/http-vs-nginx.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/wrk-rpc.sh
 seconds="${1:-8}"
 connections="${2:-50}"
 work="$(mktemp -d)"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-nginx_port=$(port); rpc_port=$(port); ws_port=$(port)
+nginx_port=$(free_port); rpc_port=$(free_port); ws_port=$(free_port)
 cleanup() {
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     [ -n "${node:-}" ] && kill "$node" 2>/dev/null || true
@@ -34,16 +34,8 @@ CONF
 nginx -c "$work/nginx.conf" -p "$work"
 .build/release/sankofa dev --data-path "$work/data" --rpc-http-port "$rpc_port" --rpc-ws-port "$ws_port" --logging WARN >"$work/node.log" 2>&1 &
 node=$!
-cat > "$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
-for _ in $(seq 1 100); do
-    curl -sf -XPOST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' \
-        "http://127.0.0.1:$rpc_port/" >/dev/null && break
-    sleep 0.1
-done
+write_blocknumber_lua "$work/post.lua"
+wait_for_rpc "$rpc_port"
 
 run() { wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "$1"; }
 rate() { sed -n 's/^Requests\/sec: *//p'; }

@@ -93,19 +93,25 @@ extension Blockchain {
 
     /// Builds, executes, seals and commits the next block on the current head from pool candidates, with an engine
     /// whose validators seal alone. Execution happens once: the node commits the state it just computed.
-    public func produceBlock(signer key: PrivateKey, candidates: [RecoveredTransaction], timestamp: UInt64) throws -> ProducedBlock {
-        let (proposal, sealed) = try sealBlock(signer: key, candidates: candidates, timestamp: timestamp)
+    /// `expectedParent`: the head the caller planned for; when the head has moved on meanwhile, nothing is built
+    /// (`headMoved`), so a block is never sealed on a head its timing was not planned for.
+    public func produceBlock(signer key: PrivateKey, candidates: [RecoveredTransaction], timestamp: UInt64,
+                             on expectedParent: Hash32? = nil) throws -> ProducedBlock {
+        let (proposal, sealed) = try sealBlock(signer: key, candidates: candidates, timestamp: timestamp, on: expectedParent)
         return try commitSealed(proposal, sealed: sealed)
     }
 
     /// The first half of `produceBlock`: builds, executes and seals the next block but stores nothing, so that a
     /// `SigningGuard` can record the signature before it leaves the process (`commitSealed` is the second half).
-    public func sealBlock(signer key: PrivateKey, candidates: [RecoveredTransaction],
-                          timestamp: UInt64) throws -> (proposal: Proposal, sealed: BlockHeader) {
+    public func sealBlock(signer key: PrivateKey, candidates: [RecoveredTransaction], timestamp: UInt64,
+                          on expectedParent: Hash32? = nil) throws -> (proposal: Proposal, sealed: BlockHeader) {
         guard let sealing = engine as? any SealingEngine else {
             throw ImportError.consensus(.unsupportedField("this engine's blocks are produced by its consensus service"))
         }
         let parent = head
+        if let expectedParent, expectedParent != parent.hash {
+            throw ImportError.headMoved(expected: expectedParent, head: parent.hash)
+        }
         var header = BlockHeader(parentHash: parent.hash, coinbase: .zero, stateRoot: .zero, difficulty: .zero,
                                  number: parent.number + 1, gasLimit: parent.gasLimit, gasUsed: 0,
                                  timestamp: max(timestamp, parent.timestamp), extraData: [],

@@ -19,6 +19,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case parentStateUnavailable(Hash32)
     /// Under immediate finality (QBFT) a block competes with a final block at the same height.
     case conflictsWithFinalBlock(number: UInt64)
+    /// A block was to be built on `expected`, but the head moved on (a peer's block was imported meanwhile).
+    case headMoved(expected: Hash32, head: Hash32)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .parentStateUnavailable(let hash): "state of parent \(hash.hex) has been pruned"
         case .conflictsWithFinalBlock(let number):
             "block #\(number) competes with a final block at that height: refused (this chain's blocks are final once imported)"
+        case .headMoved(let expected, let head):
+            "not built: it was to go on \(expected.hex), but the head is now \(head.hex)"
         }
     }
 }
@@ -202,6 +206,8 @@ public actor Blockchain {
         batch.append(contentsOf: try chain.reorgBatch(to: newBranch, oldHead: head))
         batch.delete(.metadata, Schema.snapshotRootKey)
         try chain.store.write(batch, sync: true)
+        // Readers see the new head as soon as the database does, not after the snapshot rebuild below.
+        current.withLock { $0 = block.header }
         let newHeadState = try WorldState(reader: chain.store, root: block.header.stateRoot, snapshot: false)
         try newHeadState.rebuildSnapshot(into: chain.store)
         // Subscribers see every block of the new branch in order (logs, new heads), with the abandoned blocks

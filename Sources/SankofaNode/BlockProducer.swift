@@ -118,6 +118,8 @@ public struct BlockProducer: Service, CustomStringConvertible {
                         continue
                     } catch let error as CancellationError {
                         throw error
+                    } catch ImportError.headMoved {
+                        continue   // a peer's block arrived first: plan again on the new head
                     } catch {
                         // A failed attempt (e.g. refused by our own verification) must not stop the node: log, retry.
                         logger.warning("Could not seal block #\(head.number + 1) on parent time \(head.timestamp) at \(Date().timeIntervalSince1970): \(error)")
@@ -142,12 +144,13 @@ public struct BlockProducer: Service, CustomStringConvertible {
         let candidates = await pool.candidates(limit: 20_000)
         let produced: ProducedBlock
         if let signingGuard {
-            let (proposal, sealed) = try await blockchain.sealBlock(signer: key, candidates: candidates, timestamp: timestamp)
+            let (proposal, sealed) = try await blockchain.sealBlock(signer: key, candidates: candidates, timestamp: timestamp,
+                                                                    on: head.hash)
             // The seal exists only in this process until the guard has recorded it.
             try await signingGuard.permit(SigningIntent(height: sealed.number, round: 0, blockHash: sealed.hash))
             produced = try await blockchain.commitSealed(proposal, sealed: sealed)
         } else {
-            produced = try await blockchain.produceBlock(signer: key, candidates: candidates, timestamp: timestamp)
+            produced = try await blockchain.produceBlock(signer: key, candidates: candidates, timestamp: timestamp, on: head.hash)
         }
         let elapsed = ContinuousClock.now - started
         let block = produced.block

@@ -43,7 +43,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .peerGone, .timeout, .emptyResponse: false
         case .invalidBlock(_, let error):
             switch error {
-            case .parentStateUnavailable, .unknownParent, .conflictsWithFinalBlock: false
+            case .parentStateUnavailable, .unknownParent, .conflictsWithFinalBlock, .headMoved: false
             default: true
             }
         default: true

@@ -151,6 +151,10 @@ struct CliqueNetworkTests {
             _ = try await node.blockchain.produceBlock(signer: node.key, candidates: [], timestamp: head.timestamp + 2)
         }
         #expect(node.blockchain.head.number == 1)
+        // A block the producer planned on genesis is not built on block 1.
+        await #expect(throws: ImportError.headMoved(expected: head.hash, head: produced.block.hash)) {
+            _ = try await node.blockchain.sealBlock(signer: node.key, candidates: [], timestamp: head.timestamp + 2, on: head.hash)
+        }
     }
 
     @Test func invalidBlocksAreRefusedAndChangeNothing() async throws {

@@ -68,6 +68,21 @@ struct RPCHTTPConnectionLimitTests {
         }
     }
 
+    /// A request answered at once, then part of the next in the same write: the second is timed as a request
+    /// (its clock starting with its head), not left on the idle clock.
+    @Test func aPartialRequestAfterAnImmediateAnswerIsTimedAsARequest() async throws {
+        try await withRPCServer({ $0.idleTimeout = .seconds(30); $0.requestTimeout = .milliseconds(400) }) { port, _ in
+            let fd = try RawHTTPClient.connect(port: port, from: "127.0.0.1")
+            defer { close(fd) }
+            try RawHTTPClient.send(fd, Self.chainId + Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\n{".utf8))
+            try await Task.sleep(for: .milliseconds(1_200))
+            var chunk = [UInt8](repeating: 0, count: 4_096)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            #expect(n > 0 && String(decoding: chunk[..<max(n, 0)], as: UTF8.self).hasSuffix(#""result":"0x7e8"}"#))
+            #expect(Self.closedByServer(fd))
+        }
+    }
+
     @Test func keepAliveConnectionsGoIdleBetweenRequests() async throws {
         try await withRPCServer({ $0.idleTimeout = .milliseconds(500); $0.requestTimeout = .seconds(5) }) { port, _ in
             let fd = try RawHTTPClient.connect(port: port, from: "127.0.0.1")

@@ -35,6 +35,8 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     /// Complete requests not yet started, in arrival order.
     private var waiting = CircularBuffer<Request>()
     private var answering = false
+    /// The rest of a burst of immediate answers waits for the event loop's next turn.
+    private var resumeScheduled = false
     private var readHeld = false
     private var closing = false
 
@@ -50,6 +52,8 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         switch unwrapInboundIn(data) {
         case .head(let head):
             reading = Request(head: head, body: ByteBuffer())
+            // A request that follows one answered at once in the same read starts its clock here.
+            if timeouts.phase == .idle { timeouts.enter(.reading) }
         case .body(var chunk):
             guard reading != nil else { return }
             if reading!.tooLarge || reading!.body.readableBytes + chunk.readableBytes > server.settings.maxBodyBytes {
@@ -93,10 +97,11 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             context.fireErrorCaught(error)
             return
         }
+        let answeredLast = closing   // bytes after a request that asked to close: nothing more to say
         closing = true
         waiting.removeAll()
         reading = nil
-        if !answering {
+        if !answering, !answeredLast {
             send(RPCHTTPServer.Response(status: .badRequest, body: []), version: .http1_1, keepAlive: false, context: context)
         }
     }
@@ -110,7 +115,7 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     /// Once an answer has left and the socket can take more: the next waiting request, or the clock of an idle (or
     /// partly received) connection. A socket that stays full keeps the connection `responding`, without deadline.
     private func proceed(context: ChannelHandlerContext) {
-        guard !answering, !closing, context.channel.isWritable, timeouts.phase == .responding else { return }
+        guard !answering, !resumeScheduled, !closing, context.channel.isWritable, timeouts.phase == .responding else { return }
         if waiting.isEmpty {
             timeouts.enter(reading == nil ? .idle : .reading)
         } else {
@@ -118,11 +123,18 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         }
     }
 
+    /// Answers written at once in one pass, flushed together, before the loop serves other connections: a client
+    /// pipelining thousands of immediate calls per read gets them in bursts, not the event loop for milliseconds.
+    static let immediateBurst = 32
+
     /// Answers waiting requests in order: at once while they need no suspension (refused requests, health checks,
     /// `eth_blockNumber` and the other immediate methods), then the first that does on a task, which comes back
     /// through `answered`.
     private func answerNext(context: ChannelHandlerContext) {
-        while !answering, !closing, context.channel.isWritable, let request = waiting.popFirst() {
+        var written = 0
+        defer { if written > 0 { context.flush() } }
+        let loop = context.eventLoop
+        while !answering, !resumeScheduled, !closing, context.channel.isWritable, let request = waiting.popFirst() {
             timeouts.enter(.responding)
             if readHeld, waiting.count < Self.holdReadsAt {
                 readHeld = false
@@ -130,11 +142,20 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             }
             let route = server.route(request.head, body: request.body, tooLarge: request.tooLarge, client: client)
             if let response = server.immediateResponse(to: route) {
-                send(response, version: request.head.version, keepAlive: request.head.isKeepAlive, context: context)
+                send(response, version: request.head.version, keepAlive: request.head.isKeepAlive, flush: false, context: context)
+                written += 1
+                if written == Self.immediateBurst, !waiting.isEmpty {
+                    resumeScheduled = true
+                    let bound = NIOLoopBound((self, context), eventLoop: loop)
+                    loop.execute {
+                        bound.value.0.resumeScheduled = false
+                        bound.value.0.answerNext(context: bound.value.1)
+                    }
+                    return
+                }
                 continue
             }
             answering = true
-            let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             let server = server
             // The task prefers this connection's event loop, so a small call runs here from parse to write without a
@@ -159,7 +180,8 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         proceed(context: context)
     }
 
-    private func send(_ response: RPCHTTPServer.Response, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func send(_ response: RPCHTTPServer.Response, version: HTTPVersion, keepAlive: Bool, flush: Bool = true,
+                      context: ChannelHandlerContext) {
         let bytes = response.encoded(version: version, keepAlive: keepAlive, allocator: context.channel.allocator)
         guard keepAlive else {
             // Closed once the last byte is written, not when the response is handed over: closing fails the writes
@@ -169,6 +191,10 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
             return
         }
-        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+        }
     }
 }

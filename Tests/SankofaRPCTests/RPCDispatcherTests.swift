@@ -208,7 +208,7 @@ struct RPCDispatcherTests {
         "{",
     ])
     func immediateAnswersAreTheTaskPathsAnswers(_ body: String) async throws {
-        let immediate = try #require(rpc.dispatcher.immediateAnswer(Array(body.utf8), context: RPCCallContext(notifier: nil)),
+        let immediate = try #require(rpc.dispatcher.immediateAnswer(rpc.dispatcher.read(Array(body.utf8)), context: RPCCallContext(notifier: nil)),
                                      "\(body) was not answered at once")
         #expect(String(decoding: immediate, as: UTF8.self) == (await rpc.raw(body)))
     }
@@ -220,16 +220,16 @@ struct RPCDispatcherTests {
         #"{"jsonrpc":"2.0","method":"eth_chainId"}"#,
     ])
     func callsThatMaySuspendAreNotAnsweredAtOnce(_ body: String) {
-        #expect(rpc.dispatcher.immediateAnswer(Array(body.utf8), context: RPCCallContext(notifier: nil)) == nil)
+        #expect(rpc.dispatcher.immediateAnswer(rpc.dispatcher.read(Array(body.utf8)), context: RPCCallContext(notifier: nil)) == nil)
     }
 
     @Test func immediateAnswersHonourNamespacesAndPermissions() throws {
         let ethOnly = RPCHarness(namespaces: ["ETH"])
         let netVersion = Array(#"{"jsonrpc":"2.0","id":1,"method":"net_version"}"#.utf8)
-        let refused = try #require(ethOnly.dispatcher.immediateAnswer(netVersion, context: RPCCallContext(notifier: nil)))
+        let refused = try #require(ethOnly.dispatcher.immediateAnswer(ethOnly.dispatcher.read(netVersion), context: RPCCallContext(notifier: nil)))
         #expect(String(decoding: refused, as: UTF8.self).contains(#""code":-32601"#))
         let chainOnly = RPCCallContext(notifier: nil, permissions: RPCPermissions(["eth:chainId"]))
-        let unauthorized = try #require(rpc.dispatcher.immediateAnswer(Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}"#.utf8),
+        let unauthorized = try #require(rpc.dispatcher.immediateAnswer(rpc.dispatcher.read(Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}"#.utf8)),
                                                                        context: chainOnly))
         #expect(String(decoding: unauthorized, as: UTF8.self).contains(#""code":-40100"#))
     }

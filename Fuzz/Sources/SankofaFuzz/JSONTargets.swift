@@ -105,7 +105,7 @@ let jsonRPCTarget = FuzzTarget(name: "jsonrpc", summary: "RPCDispatcher.handle +
     if let response, (try? JSONParser.parse(response)) == nil {
         fuzzFail("dispatcher answered with invalid JSON")
     }
-    if let immediate = rpcDispatcher.immediateAnswer(bytes, context: RPCCallContext(notifier: nil)), immediate != response {
+    if let immediate = rpcDispatcher.immediateAnswer(rpcDispatcher.read(bytes), context: RPCCallContext(notifier: nil)), immediate != response {
         fuzzFail("the immediate answer differs from the task path's")
     }
 }

@@ -23,32 +23,48 @@ public struct RPCDispatcher: Sendable {
 
     /// The response body, or nil when the body held only notifications (calls without an id).
     public func handle(_ body: [UInt8], context: RPCCallContext = RPCCallContext(notifier: nil)) async -> [UInt8]? {
-        // Requests with heavy calls run (parse to encoded answer) on the heavy calls' lower-priority threads; bodies
-        // too large to be cheap are parsed there too.
-        guard body.count <= Self.cheapBodyBytes else {
-            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await parseAndAnswer(body, context: context) }
-        }
-        return await parseAndAnswer(body, context: context)
+        await handle(read(body), context: context)
     }
 
     /// Bodies up to this are parsed where they arrive; larger ones with the heavy calls.
     static let cheapBodyBytes = 16 * 1024
+
+    /// A body as the dispatcher takes it, parsed once where it arrived when it is small (`RPCRequestBody`).
+    public func read(_ body: [UInt8]) -> RPCRequestBody {
+        guard body.count <= Self.cheapBodyBytes else { return .large(body) }
+        do { return .parsed(try parse(body)) } catch { return .malformed(error) }
+    }
 
     /// A body as JSON; what is not JSON (or exceeds the parse limits) is `-32700`.
     func parse(_ body: [UInt8]) throws(RPCError) -> JSON {
         do { return try JSONParser.parse(body, limits: limits) } catch { throw .parseError(error.description) }
     }
 
-    func parseAndAnswer(_ body: [UInt8], context: RPCCallContext) async -> [UInt8]? {
-        let parsed: JSON
-        do { parsed = try parse(body) } catch {
+    /// The response body to a body already read, or nil when it held only notifications.
+    public func handle(_ body: RPCRequestBody, context: RPCCallContext) async -> [UInt8]? {
+        switch body {
+        case .malformed(let error):
             return JSONWriter.encode(Self.response(id: .null, error: error))
+        case .parsed(let parsed):
+            return await dispatch(parsed, large: false, context: context)
+        case .large(let bytes):
+            // Bodies too large to be cheap are parsed (and answered, when they hold heavy calls) on the heavy calls'
+            // lower-priority threads.
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { () async -> [UInt8]? in
+                let parsed: JSON
+                do throws(RPCError) { parsed = try parse(bytes) } catch { return JSONWriter.encode(Self.response(id: .null, error: error)) }
+                return await dispatch(parsed, large: true, context: context)
+            }
         }
+    }
+
+    /// Answers a parsed body where its calls belong: requests with heavy calls on the heavy calls' threads.
+    func dispatch(_ parsed: JSON, large: Bool, context: RPCCallContext) async -> [UInt8]? {
         let calls = parsed.arrayValue ?? [parsed]
         if calls.contains(where: { RPCLimits.isHeavy($0["method"]?.stringValue ?? "", $0["params"]?.arrayValue ?? []) }) {
             return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answer(parsed, context: context) }
         }
-        guard body.count <= Self.cheapBodyBytes else {
+        guard !large else {
             // A large batch of light calls (a load generator's `eth_sendRawTransaction` batches) is not a heavy call:
             // it runs on the shared pool at normal priority rather than on the one low-priority heavy thread (which
             // capped a node's transaction intake) or on an event loop (which it would hold for milliseconds).
@@ -91,8 +107,14 @@ public struct RPCDispatcher: Sendable {
     }
 
     /// Whether any call in `body` names a method the context's permissions refuse (HTTP answers those with 401).
-    public func refusesAny(_ body: [UInt8], context: RPCCallContext) -> Bool {
-        guard let permissions = context.permissions, let parsed = try? JSONParser.parse(body, limits: limits) else { return false }
+    public func refusesAny(_ body: RPCRequestBody, context: RPCCallContext) -> Bool {
+        guard let permissions = context.permissions else { return false }
+        let parsed: JSON
+        switch body {
+        case .parsed(let json): parsed = json
+        case .large(let bytes): guard let json = try? parse(bytes) else { return false }; parsed = json
+        case .malformed: return false
+        }
         let calls = parsed.arrayValue ?? [parsed]
         return calls.contains { call in call["method"]?.stringValue.map { !permissions.allows($0) } ?? false }
     }
@@ -153,14 +175,14 @@ public struct RPCDispatcher: Sendable {
     }
 
     /// The answer to `body` when it needs no suspension: a body that is not JSON, or a single call that is invalid
-    /// or names an immediate method. nil when `handle` must answer it (batches, notifications, every other method).
-    /// Such a body is parsed twice; only small ones are tried, and the second parse costs little beside a method
-    /// that suspends.
-    public func immediateAnswer(_ body: [UInt8], context: RPCCallContext) -> [UInt8]? {
-        guard body.count <= Self.cheapBodyBytes else { return nil }
+    /// or names an immediate method. nil when `handle` must answer it (large bodies, batches, notifications, every
+    /// other method).
+    public func immediateAnswer(_ body: RPCRequestBody, context: RPCCallContext) -> [UInt8]? {
         let call: JSON
-        do { call = try parse(body) } catch {
-            return JSONWriter.encode(Self.response(id: .null, error: error))
+        switch body {
+        case .malformed(let error): return JSONWriter.encode(Self.response(id: .null, error: error))
+        case .large: return nil
+        case .parsed(let json): call = json
         }
         guard call.arrayValue == nil else { return nil }
         switch plan(call, context: context) {
@@ -208,4 +230,14 @@ public enum RPCErrorMapping {
 /// An error that knows its JSON-RPC form.
 public protocol RPCErrorConvertible: Error {
     var rpcError: RPCError { get }
+}
+
+/// A request body, read once (`RPCDispatcher.read`): a small one parsed where it arrived, so the immediate answer,
+/// the permission check and the answer share one parse; a large one kept as bytes, parsed off the event loop.
+public enum RPCRequestBody: Sendable {
+    case parsed(JSON)
+    /// Not JSON, or over the parse limits: answered `-32700`.
+    case malformed(RPCError)
+    /// Over `RPCDispatcher.cheapBodyBytes`.
+    case large([UInt8])
 }

@@ -164,7 +164,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case readiness(ReadinessCheck)
         case login(HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, cors: [(String, String)])
         /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does).
-        case call(body: [UInt8], context: RPCCallContext, refused: Bool, cors: [(String, String)])
+        case call(body: RPCRequestBody, context: RPCCallContext, refused: Bool, cors: [(String, String)])
     }
 
     func route(_ request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String) -> Route {
@@ -215,7 +215,8 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                 return .answered(Self.unauthorized(error, cors: cors))
             }
         }
-        return .call(body: bytes, context: context, refused: dispatcher.refusesAny(bytes, context: context), cors: cors)
+        let rpcBody = dispatcher.read(bytes)
+        return .call(body: rpcBody, context: context, refused: dispatcher.refusesAny(rpcBody, context: context), cors: cors)
     }
 
     /// The answer when it needs no suspension (the request was refused, or is one call to an immediate method);

@@ -78,6 +78,12 @@ write('header', blobs('headers'))
 write('block', blobs('headers', 'transactions/ethereumjs'))
 write('json', small_json_texts())
 write('jsonrpc', requests + list(small_json_texts())[:50])
+http = [b'POST / HTTP/1.1\r\nHost: 127.0.0.1:8545\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' % (len(r), r)
+        for r in requests[:3]]
+write('http', http + [b''.join(http),
+                      b'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n4;x=y\r\n{"a"\r\n2\r\n:1\r\n1\r\n}\r\n0\r\nT: v\r\n\r\n',
+                      b'\r\nGET /readiness?minPeers=0 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nOPTIONS / HTTP/1.1\r\nOrigin: https://a\r\n\r\n',
+                      b'POST /login HTTP/1.1\r\nAuthorization: Bearer x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}'])
 write('genesis', small_json_texts())
 write('toml', toml)
 write('abi', (bytes([i % 11, i % 7, i % 5]) + blob for i, blob in enumerate(blobs('abi'))))

@@ -47,6 +47,7 @@ extension Node {
             settings.maxConnectionsPerAddress = config.rpcHTTPMaxConnectionsPerAddress
             settings.idleTimeout = .seconds(Int64(config.rpcHTTPIdleTimeoutSeconds))
             settings.requestTimeout = .seconds(Int64(config.rpcHTTPRequestTimeoutSeconds))
+            settings.eventLoopThreads = config.rpcHTTPThreads
             settings.authentication = config.rpcHTTPAuthenticationEnabled ? authenticator : nil
             let dispatcher = RPCDispatcher(table: table, enabledNamespaces: Set(config.rpcHTTPAPI),
                                            requestLimits: config.rpcLimits, heavyCalls: heavyCalls)

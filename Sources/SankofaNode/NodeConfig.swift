@@ -48,6 +48,8 @@ public struct NodeConfig: Sendable, Equatable {
     public var rpcHTTPIdleTimeoutSeconds = 60
     /// `--rpc-http-request-timeout`: seconds a request's headers and body may take to arrive.
     public var rpcHTTPRequestTimeoutSeconds = 30
+    /// `--rpc-http-threads`: the HTTP endpoint's event-loop threads.
+    public var rpcHTTPThreads = RPCHTTPSettings.defaultEventLoopThreads
     /// Work bounds of every request, HTTP and WebSocket alike: `--rpc-http-max-batch-size`, `--rpc-max-logs-range`, `--rpc-max-response-size`,
     /// `--rpc-max-active-heavy-requests`, `--rpc-max-heavy-requests-per-address` (defaults in `RPCLimits`).
     public var rpcLimits = RPCLimits()
@@ -122,7 +124,7 @@ extension NodeConfig {
         "genesis-file", "data-path", "tier", "mode", "light-checkpoint", "node-private-key-file", "p2p-host", "p2p-port", "bootnodes",
         "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-ws-enabled", "rpc-ws-host",
         "rpc-ws-port", "rpc-ws-api", "host-allowlist", "rpc-http-cors-origins", "rpc-http-max-active-connections",
-        "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout",
+        "rpc-http-max-connections-per-address", "rpc-http-idle-timeout", "rpc-http-request-timeout", "rpc-http-threads",
         "rpc-http-max-batch-size", "rpc-max-logs-range", "rpc-max-response-size", "rpc-max-active-heavy-requests", "rpc-max-heavy-requests-per-address",
         "rpc-ws-max-active-connections", "rpc-ws-max-frame-size", "rpc-ws-handshake-timeout", "rpc-ws-idle-timeout",
         "rpc-ws-max-outbound-buffer",
@@ -166,6 +168,7 @@ extension NodeConfig {
         case "rpc-http-max-connections-per-address": rpcHTTPMaxConnectionsPerAddress = try positive(key, value)
         case "rpc-http-idle-timeout": rpcHTTPIdleTimeoutSeconds = try positive(key, value)
         case "rpc-http-request-timeout": rpcHTTPRequestTimeoutSeconds = try positive(key, value)
+        case "rpc-http-threads": rpcHTTPThreads = try positive(key, value)
         case "rpc-http-max-batch-size": rpcLimits.maxBatchSize = try positive(key, value)
         case "rpc-max-logs-range": rpcLimits.maxLogsRange = UInt64(try positive(key, value))
         case "rpc-max-response-size": rpcLimits.maxResponseBytes = try positive(key, value)

@@ -57,6 +57,10 @@ struct NodeConfigTests {
         #expect(config.rpcHTTPMaxActiveConnections == 80 && config.rpcHTTPMaxConnectionsPerAddress == 8)
         #expect(config.rpcHTTPIdleTimeoutSeconds == 5 && config.rpcHTTPRequestTimeoutSeconds == 2)
         #expect(throws: ConfigError("rpc-http-idle-timeout must be a whole number ≥ 1")) { try config.apply("rpc-http-idle-timeout", .integer(0)) }
+        #expect(config.rpcHTTPThreads == RPCHTTPSettings.defaultEventLoopThreads && config.rpcHTTPThreads >= 1)
+        try config.apply(toml: "rpc-http-threads = 3")
+        #expect(config.rpcHTTPThreads == 3)
+        #expect(throws: ConfigError("rpc-http-threads must be a whole number ≥ 1")) { try config.apply("rpc-http-threads", .integer(0)) }
     }
 
     /// Issue 18: every RPC work limit and WebSocket bound has a key (Besu's name where Besu has one).

@@ -84,6 +84,26 @@ struct RPCHTTPPipeliningTests {
         }
     }
 
+    /// curl and other clients send `Expect: 100-continue` before a large body and wait for the interim answer; a
+    /// chunked body (RFC 9112 §7.1) is read whole.
+    @Test func expectContinueIsAnsweredAndChunkedBodiesRead() async throws {
+        try await withRPCServer { port, _ in
+            let (interim, reply) = try await Task.detached {
+                let fd = try RawHTTPClient.connect(port: port)
+                defer { close(fd) }
+                try RawHTTPClient.send(fd, Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+                var chunk = [UInt8](repeating: 0, count: 256)
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                let interim = String(decoding: chunk[..<max(0, n)], as: UTF8.self)
+                let body = #"{"jsonrpc":"2.0","id":7,"method":"eth_chainId","params":[]}"#
+                try RawHTTPClient.send(fd, Array("10\r\n\(body.prefix(16))\r\n\(String(body.utf8.count - 16, radix: 16))\r\n\(body.dropFirst(16))\r\n0\r\n\r\n".utf8))
+                return (interim, Self.responses(fd, count: 1))
+            }.value
+            #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+            #expect(reply.count == 1 && reply[0].hasPrefix("HTTP/1.1 200 OK\r\n") && reply[0].hasSuffix(#""id":7,"result":"0x7e8"}"#), "\(reply)")
+        }
+    }
+
     @Test func http10KeepAliveStaysOpen() async throws {
         try await withRPCServer { port, _ in
             let replies = try await Task.detached {

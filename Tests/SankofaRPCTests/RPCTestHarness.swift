@@ -105,7 +105,7 @@ func withRPCServer(_ configure: (inout RPCHTTPSettings) -> Void = { _ in }, fake
     let rpc = RPCHarness(fake: fake)
     let server = RPCHTTPServer(settings: settings, dispatcher: rpc.dispatcher, health: fake,
                                logger: Logger(label: "rpc-http-test"))
-    try await serving(bind: server.bind, serve: server.serve) { port in try await body(port, fake) }
+    try await serving(bind: { try await server.bind() }, serve: server.serve) { port in try await body(port, fake) }
 }
 
 /// Runs `body` against a real WebSocket server (any Host allowed) on `dispatcher`, bound to 127.0.0.1:0, then stops it.

@@ -19,7 +19,7 @@ struct FuzzTarget: Sendable {
 /// Every target, in the order `Fuzz/run.sh` runs them.
 let allTargets: [FuzzTarget] = [
     rlpTarget, transactionTarget, headerTarget, blockTarget,
-    jsonTarget, jsonRPCTarget, genesisTarget, tomlTarget,
+    jsonTarget, jsonRPCTarget, httpRequestTarget, genesisTarget, tomlTarget,
     abiTarget,
     rlpxFrameTarget, rlpxHandshakeTarget, ethMessageTarget, lightMessageTarget,
     qbftMessageTarget,

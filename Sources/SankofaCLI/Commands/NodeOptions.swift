@@ -33,6 +33,8 @@ struct NodeOptions: ParsableArguments {
     var rpcHTTPIdleTimeout: Int?
     @Option(name: .customLong("rpc-http-request-timeout"), help: "Seconds a request's headers and body may take to arrive (default 30).")
     var rpcHTTPRequestTimeout: Int?
+    @Option(name: .customLong("rpc-http-threads"), help: "Event-loop threads of the HTTP JSON-RPC endpoint (default: half the cores, at least 1).")
+    var rpcHTTPThreads: Int?
     @Option(name: .customLong("rpc-http-max-batch-size"), help: "Most calls in one JSON-RPC batch (default 1024).")
     var rpcHTTPMaxBatchSize: Int?
     @Option(name: .customLong("rpc-max-logs-range"), help: "Most blocks one eth_getLogs query may scan (default 10000).")
@@ -118,6 +120,7 @@ struct NodeOptions: ParsableArguments {
         add("rpc-http-max-connections-per-address", rpcHTTPMaxConnectionsPerAddress)
         add("rpc-http-idle-timeout", rpcHTTPIdleTimeout)
         add("rpc-http-request-timeout", rpcHTTPRequestTimeout)
+        add("rpc-http-threads", rpcHTTPThreads)
         add("rpc-http-max-batch-size", rpcHTTPMaxBatchSize)
         add("rpc-max-logs-range", rpcMaxLogsRange)
         add("rpc-max-response-size", rpcMaxResponseSize)

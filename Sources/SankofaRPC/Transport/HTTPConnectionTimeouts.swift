@@ -3,7 +3,8 @@ import NIOCore
 /// Deadlines of one HTTP connection, so idle and slow clients cannot hold connection slots forever (geth's
 /// `IdleTimeout` and `ReadTimeout`): a connection with no request under way is closed after `idle`; a request must
 /// arrive whole, headers and body, within `request` of its first byte. While the node works on a request and
-/// writes the response, no deadline runs. Lives on the connection's event loop.
+/// writes the response, no deadline runs. Lives on the connection's event loop; `RPCHTTPConnectionHandler`, which
+/// sees every byte, moves it from phase to phase.
 ///
 /// A phase change only notes the time: one check per connection runs every quarter of the shorter limit and closes
 /// a connection whose phase has outlived its limit, so a deadline is kept to within a quarter of it and a request
@@ -59,34 +60,6 @@ final class HTTPConnectionTimeouts {
             } else {
                 schedule(loop, channel: channel)
             }
-        }
-    }
-
-    /// First in the pipeline: sees raw bytes, so a request's clock starts with its first byte (a slowloris client
-    /// dribbling headers is bounded by `request`, not `idle`). The connection handler owns the other transitions.
-    final class ByteWatcher: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = ByteBuffer
-        let timeouts: HTTPConnectionTimeouts
-
-        init(_ timeouts: HTTPConnectionTimeouts) { self.timeouts = timeouts }
-
-        func handlerAdded(context: ChannelHandlerContext) {
-            if context.channel.isActive { timeouts.start(context) }
-        }
-
-        func channelActive(context: ChannelHandlerContext) {
-            timeouts.start(context)
-            context.fireChannelActive()
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if timeouts.phase == .idle { timeouts.enter(.reading) }
-            context.fireChannelRead(data)
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            timeouts.stop()
-            context.fireChannelInactive()
         }
     }
 }

@@ -1,11 +1,15 @@
 import NIOCore
 import NIOHTTP1
+import SankofaJSON
 
-/// One connection of the JSON-RPC HTTP endpoint: collects each request, answers it at once when it needs no
-/// suspension or else on a task that runs on this connection's event loop, and writes the answer as one buffer.
-/// A channel handler rather than an async sequence, because for a small call the sequence machinery, a timer per
-/// request and the read pausing of NIO's pipelining helper (two `epoll_ctl` per request) cost several times the
-/// call itself.
+/// One connection of the JSON-RPC HTTP endpoint: frames the requests in the bytes received (`HTTPRequestParser`),
+/// answers each at once when it needs no suspension or else on a task that runs on this connection's event loop,
+/// and writes the answer as one buffer. The only handler in the connection's pipeline, and a channel handler rather
+/// than an async sequence, because for a small call the sequence machinery, a timer per request, a pipeline hop per
+/// HTTP part and the read pausing of NIO's pipelining helper (two `epoll_ctl` per request) cost more than the call.
+///
+/// The connection's deadlines (`HTTPConnectionTimeouts`) start with the first byte of a request, end when it is
+/// whole, and idle time runs between requests.
 ///
 /// HTTP/1.1 pipelining (RFC 9112 §9.3.2) is answered in order, one request at a time. Complete requests waiting for
 /// their turn are bounded: past `holdReadsAt` the socket is not read until they drain, and a client that still
@@ -13,15 +17,9 @@ import NIOHTTP1
 /// The next waiting request is not started while the socket is full, so a client that does not read its answers
 /// cannot make the node build more of them.
 final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    struct Request: Sendable {
-        var head: HTTPRequestHead
-        var body: ByteBuffer
-        var tooLarge = false
-    }
 
     static let holdReadsAt = 16
     static let maxWaiting = 1_024
@@ -30,10 +28,15 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private let client: String
     private let timeouts: HTTPConnectionTimeouts
     private let executor: EventLoopTaskExecutor
-    /// The request whose parts are arriving.
-    private var reading: Request?
+    private var parser: HTTPRequestParser
+    /// Bytes received and not yet framed into a request.
+    private var received = ByteBuffer()
     /// Complete requests not yet started, in arrival order.
-    private var waiting = CircularBuffer<Request>()
+    private var waiting = CircularBuffer<HTTPRequest>()
+    /// Bytes that could not be framed: answered (and the connection closed) once the requests before them are.
+    private var refusal: HTTPRequestError?
+    /// A request asked for the connection to close after its answer: nothing after it is read (RFC 9112 §9.6).
+    private var lastRequestRead = false
     private var answering = false
     /// The rest of a burst of immediate answers waits for the event loop's next turn.
     private var resumeScheduled = false
@@ -45,36 +48,55 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         self.client = client
         self.timeouts = timeouts
         self.executor = EventLoopTaskExecutor(loop)
+        self.parser = HTTPRequestParser(maxBodyBytes: server.settings.maxBodyBytes)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { timeouts.start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        timeouts.start(context)
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            reading = Request(head: head, body: ByteBuffer())
-            // A request that follows one answered at once in the same read starts its clock here.
-            if timeouts.phase == .idle { timeouts.enter(.reading) }
-        case .body(var chunk):
-            guard reading != nil else { return }
-            if reading!.tooLarge || reading!.body.readableBytes + chunk.readableBytes > server.settings.maxBodyBytes {
-                reading!.tooLarge = true
-                reading!.body = ByteBuffer()
-            } else if reading!.body.readableBytes == 0 {
-                reading!.body = chunk   // the usual single chunk: no copy
-            } else {
-                reading!.body.writeBuffer(&chunk)
-            }
-        case .end:
-            guard let request = reading else { return }
-            reading = nil
-            waiting.append(request)
-            guard waiting.count <= Self.maxWaiting else {
-                closing = true
-                context.close(promise: nil)
-                return
-            }
-            answerNext(context: context)
+        guard !closing, refusal == nil, !lastRequestRead else { return }
+        var bytes = unwrapInboundIn(data)
+        if timeouts.phase == .idle { timeouts.enter(.reading) }
+        if received.readableBytes == 0 {
+            received = bytes   // the usual case: requests are framed in the buffer as read, without a copy
+        } else {
+            received.writeBuffer(&bytes)
         }
+        do {
+            while let request = try parser.next(from: &received) {
+                waiting.append(request)
+                guard waiting.count <= Self.maxWaiting else {
+                    closing = true
+                    context.close(promise: nil)
+                    return
+                }
+                if !request.keepAlive {
+                    lastRequestRead = true
+                    break
+                }
+            }
+        } catch {
+            refusal = error
+        }
+        if refusal != nil || lastRequestRead || received.readableBytes == 0 {
+            received = ByteBuffer()
+        } else if received.readerIndex > 16_384 {
+            received.discardReadBytes()
+        }
+        // Expect: 100-continue (RFC 9110 §10.1.1) is answered when it cannot come between other answers; a client
+        // that gets none sends its body after a pause anyway.
+        if parser.continueExpected, waiting.isEmpty, !answering {
+            parser.continueExpected = false
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+        }
+        answerNext(context: context)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -90,36 +112,26 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         context.fireChannelWritabilityChanged()
     }
 
-    /// A request the HTTP parser refused gets 400 and the connection is closed (its framing is lost), as NIO's
-    /// protocol error handler does; a request already being answered finishes first.
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
-            context.fireErrorCaught(error)
-            return
-        }
-        let answeredLast = closing   // bytes after a request that asked to close: nothing more to say
-        closing = true
-        waiting.removeAll()
-        reading = nil
-        if !answering, !answeredLast {
-            send(RPCHTTPServer.Response(status: .badRequest, body: []), version: .http1_1, keepAlive: false, context: context)
-        }
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
+        timeouts.stop()
         closing = true
         waiting.removeAll()
         context.fireChannelInactive()
     }
 
-    /// Once an answer has left and the socket can take more: the next waiting request, or the clock of an idle (or
-    /// partly received) connection. A socket that stays full keeps the connection `responding`, without deadline.
+    /// Once an answer has left and the socket can take more: the next waiting request; else the refusal of bytes
+    /// that could not be framed, which closes the connection; else the clock of an idle (or partly received)
+    /// connection. A socket that stays full keeps the connection `responding`, without deadline.
     private func proceed(context: ChannelHandlerContext) {
-        guard !answering, !resumeScheduled, !closing, context.channel.isWritable, timeouts.phase == .responding else { return }
-        if waiting.isEmpty {
-            timeouts.enter(reading == nil ? .idle : .reading)
-        } else {
+        guard !answering, !resumeScheduled, !closing, context.channel.isWritable else { return }
+        if !waiting.isEmpty {
             answerNext(context: context)
+        } else if let refusal {
+            self.refusal = nil
+            let body = JSONWriter.encode(["message": .string(refusal.message)])
+            send(RPCHTTPServer.Response(status: refusal.status, body: body), version: .http1_1, keepAlive: false, context: context)
+        } else if timeouts.phase == .responding {
+            timeouts.enter(parser.isInsideRequest || received.readableBytes > 0 ? .reading : .idle)
         }
     }
 
@@ -140,9 +152,9 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
                 readHeld = false
                 context.read()
             }
-            let route = server.route(request.head, body: request.body, tooLarge: request.tooLarge, client: client)
+            let route = server.route(request, client: client)
             if let response = server.immediateResponse(to: route) {
-                send(response, version: request.head.version, keepAlive: request.head.isKeepAlive, flush: false, context: context)
+                send(response, version: request.version, keepAlive: request.keepAlive, flush: false, context: context)
                 written += 1
                 if written == Self.immediateBurst, !waiting.isEmpty {
                     resumeScheduled = true
@@ -163,9 +175,9 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             Task(executorPreference: executor) {
                 let response = await server.response(to: route)
                 if loop.inEventLoop {
-                    bound.value.0.answered(response, to: request.head, context: bound.value.1)
+                    bound.value.0.answered(response, to: request, context: bound.value.1)
                 } else {
-                    loop.execute { bound.value.0.answered(response, to: request.head, context: bound.value.1) }
+                    loop.execute { bound.value.0.answered(response, to: request, context: bound.value.1) }
                 }
             }
             return
@@ -173,10 +185,10 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         proceed(context: context)
     }
 
-    private func answered(_ response: RPCHTTPServer.Response, to head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answered(_ response: RPCHTTPServer.Response, to request: HTTPRequest, context: ChannelHandlerContext) {
         answering = false
         guard context.channel.isActive else { return }
-        send(response, version: head.version, keepAlive: !closing && head.isKeepAlive, context: context)
+        send(response, version: request.version, keepAlive: !closing && request.keepAlive, context: context)
         proceed(context: context)
     }
 

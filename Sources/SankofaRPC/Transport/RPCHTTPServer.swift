@@ -29,6 +29,13 @@ public struct RPCHTTPSettings: Sendable {
     /// `--rpc-http-authentication-enabled`: every call needs a bearer token; `POST /login` issues them when a
     /// credentials file is configured. `nil` leaves the endpoint open.
     public var authentication: RPCAuthenticator?
+    /// `--rpc-http-threads`: event-loop threads of the endpoint's own, which `run()` starts and stops. `nil` serves
+    /// on NIO's shared event loops (what tests and embedders get).
+    public var eventLoopThreads: Int?
+    /// The node's default: half the cores, at least one. The transport's own loops keep a flood of HTTP clients
+    /// from taking every core from P2P, consensus and import; and on a small machine, where clients share the cores,
+    /// fewer loops preempted by other threads keep latency flat (`Benchmarks/http-vs-nginx.sh`).
+    public static var defaultEventLoopThreads: Int { max(1, System.coreCount / 2) }
 
     public init() {}
 }
@@ -93,9 +100,9 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         let admitted: Bool
     }
 
-    /// Binds the socket; `run()` serves it. Split so tests can bind port 0 and learn the port.
-    public func bind() async throws -> NIOAsyncChannel<Connection, Never> {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// Binds the socket on `group`; `run()` serves it. Split so tests can bind port 0 and learn the port.
+    public func bind(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -108,22 +115,27 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                     }
                     channel.closeFuture.whenComplete { _ in connections.close(from: address) }
                     let timeouts = HTTPConnectionTimeouts(idle: settings.idleTimeout, request: settings.requestTimeout)
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(HTTPConnectionTimeouts.ByteWatcher(timeouts))
-                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try pipeline.addHandler(RPCHTTPConnectionHandler(server: self, client: address, timeouts: timeouts,
-                                                                     loop: channel.eventLoop))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RPCHTTPConnectionHandler(server: self, client: address, timeouts: timeouts, loop: channel.eventLoop))
                     return Connection(channel: channel, admitted: true)
                 }
             }
     }
 
     public func run() async throws {
-        let server: NIOAsyncChannel<Connection, Never>
-        do { server = try await bind() } catch {
-            throw ListenError(endpoint: "JSON-RPC HTTP", host: settings.host, port: settings.port, cause: error)
+        let group = settings.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+        do {
+            let server: NIOAsyncChannel<Connection, Never>
+            do { server = try await bind(on: group ?? MultiThreadedEventLoopGroup.singleton) } catch {
+                throw ListenError(endpoint: "JSON-RPC HTTP", host: settings.host, port: settings.port, cause: error)
+            }
+            // Every connection is closed when `serve` returns, so the loops can stop.
+            try await serve(server)
+        } catch {
+            try? await group?.shutdownGracefully()
+            throw error
         }
-        try await serve(server)
+        try? await group?.shutdownGracefully()
     }
 
     /// Accepts connections until graceful shutdown, then closes every open one (keep-alive connections would
@@ -162,28 +174,28 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     enum Route: Sendable {
         case answered(Response)
         case readiness(ReadinessCheck)
-        case login(HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, cors: [(String, String)])
+        case login(HTTPRequest, cors: [(String, String)])
         /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does).
         case call(body: RPCRequestBody, context: RPCCallContext, refused: Bool, cors: [(String, String)])
     }
 
-    func route(_ request: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, client: String) -> Route {
-        let queryStart = request.uri.firstIndex(of: "?")
-        let path = request.uri[..<(queryStart ?? request.uri.endIndex)]
+    func route(_ request: HTTPRequest, client: String) -> Route {
+        let queryStart = request.target.firstIndex(of: "?")
+        let path = request.target[..<(queryStart ?? request.target.endIndex)]
         if request.method == .GET, path == "/liveness" {
             return .answered(Response(status: .ok, body: Array(#"{"status":"UP"}"#.utf8)))
         }
         if request.method == .GET, path == "/readiness" {
-            guard let check = ReadinessCheck(query: queryStart.map { request.uri[request.uri.index(after: $0)...] }) else {
+            guard let check = ReadinessCheck(query: queryStart.map { request.target[request.target.index(after: $0)...] }) else {
                 return .answered(Response(status: .badRequest, body: Array(#"{"message":"minPeers and maxBlocksBehind must be non-negative integers"}"#.utf8)))
             }
             return .readiness(check)
         }
-        guard settings.hostAllowlist.allows(request.headers.first(name: "Host")) else {
+        guard settings.hostAllowlist.allows(request.host) else {
             return .answered(Response(status: .forbidden, body: Array(#"{"message":"Host not authorized."}"#.utf8)))
         }
         var cors: [(String, String)] = []
-        if let origin = request.headers.first(name: "Origin") {
+        if let origin = request.origin {
             guard originAllowed(origin) else {
                 return .answered(Response(status: .forbidden, body: Array(#"{"message":"Origin not allowed."}"#.utf8)))
             }
@@ -196,20 +208,20 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             ]))
         }
         if path == "/login" {
-            return .login(request, body: body, tooLarge: tooLarge, cors: cors)
+            return .login(request, cors: cors)
         }
         guard request.method == .POST else {
             return .answered(Response(status: .methodNotAllowed, body: Array(#"{"message":"JSON-RPC requests use POST"}"#.utf8)))
         }
-        if tooLarge {
+        if request.tooLarge {
             return .answered(Response(status: .payloadTooLarge,
                                       body: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .requestTooLarge)), headers: cors))
         }
-        let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
+        let bytes = request.body.getBytes(at: request.body.readerIndex, length: request.body.readableBytes) ?? []
         var context = RPCCallContext(notifier: nil, client: client)
         if let auth = settings.authentication {
             do {
-                let claims = try auth.authenticate(token: RPCAuthenticator.bearerToken(request.headers.first(name: "Authorization")))
+                let claims = try auth.authenticate(token: RPCAuthenticator.bearerToken(request.authorization))
                 context = RPCCallContext(notifier: nil, permissions: claims.permissions, client: client)
             } catch {
                 return .answered(Self.unauthorized(error, cors: cors))
@@ -239,8 +251,8 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case .readiness(let check):
             let ready = await health.isReady(check)
             return Response(status: ready ? .ok : .serviceUnavailable, body: Array((ready ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8))
-        case .login(let request, let body, let tooLarge, let cors):
-            return await login(request: request, body: body, tooLarge: tooLarge, cors: cors)
+        case .login(let request, let cors):
+            return await login(request, cors: cors)
         case .call(let body, let context, let refused, let cors):
             let reply = await dispatcher.handle(body, context: context) ?? []
             return Response(status: refused ? .unauthorized : .ok, body: reply, headers: cors)

@@ -176,6 +176,20 @@ struct HTTPRequestParserTests {
         #expect(hugeWhole == .headTooLarge(limit: 4_096))
     }
 
+    /// Found by the `http` fuzz target: a head whose blank line starts just inside the limit was refused as too large
+    /// when its last byte came in a later read, and read when it came at once.
+    @Test func aHeadEndingAtTheLimitIsReadHoweverItArrives() {
+        let line = "GET / HTTP/1.1\r\nX: "
+        let head = Array((line + String(repeating: "a", count: 4_094 - line.utf8.count) + "\r\n\r\n").utf8)
+        let whole = Self.parse([head])
+        #expect(whole.error == nil && whole.requests.count == 1)
+        let split = Self.parse([Array(head.dropLast()), [head.last!]])
+        #expect(split.error == nil && split.requests == whole.requests)
+        let over = Array((line + String(repeating: "a", count: 4_097 - line.utf8.count) + "\r\n\r\n").utf8)
+        #expect(Self.parse([over]).error == .headTooLarge(limit: 4_096))
+        #expect(Self.parse([Array(over.dropLast()), [over.last!]]).error == .headTooLarge(limit: 4_096))
+    }
+
     @Test func aHeadStillArrivingIsNotAnError() throws {
         var parser = HTTPRequestParser(maxBodyBytes: 100)
         var buffer = ByteBuffer(string: "POST / HTTP/1.1\r\nContent-Le")

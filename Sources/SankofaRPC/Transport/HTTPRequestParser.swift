@@ -195,7 +195,8 @@ public struct HTTPRequestParser {
             guard found <= maxHeadBytes else { throw .headTooLarge(limit: maxHeadBytes) }
             return found
         }
-        guard buffer.readableBytes <= maxHeadBytes else { throw .headTooLarge(limit: maxHeadBytes) }
+        // Over the limit only once the blank line could no longer start within it, whatever the reads.
+        guard buffer.readableBytes < maxHeadBytes + 4 else { throw .headTooLarge(limit: maxHeadBytes) }
         // A lone CR may begin an empty line still to be skipped: scan from the start again next time.
         if buffer.readableBytes != 1 || buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) != 0x0D {
             state = .head(scanned: buffer.readableBytes)

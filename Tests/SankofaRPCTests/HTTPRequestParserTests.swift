@@ -153,6 +153,8 @@ struct HTTPRequestParserTests {
         ("POST / HTTP/1.1\r\nX: a\rb\r\n\r\n", "bare CR or LF in the head"),
         ("POST / HTTP/1.1\r\nX: a\u{01}b\r\n\r\n", "a control character in a header field"),
         ("POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "more than one Host"),
+        ("POST / HTTP/1.1\r\nAuthorization: Bearer a\r\nauthorization: Bearer b\r\n\r\n", "more than one Authorization"),
+        ("POST / HTTP/1.1\r\nOrigin: https://a\r\nOrigin: https://b\r\n\r\n", "more than one Origin"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1234567890ABCDEF0\r\n", "bad chunk size"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", "chunk data not followed by CRLF"),
@@ -163,6 +165,14 @@ struct HTTPRequestParserTests {
         #expect(requests.isEmpty)
         #expect(error == .malformed(why))
         #expect(error?.status == .badRequest)
+    }
+
+    /// After a refusal, where the next request would start is unknown: the parser does not guess.
+    @Test func aRefusalIsFinal() throws {
+        var parser = HTTPRequestParser(maxBodyBytes: 100)
+        var buffer = ByteBuffer(string: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + Self.post)
+        #expect(throws: HTTPRequestError.malformed("bad chunk size")) { try parser.next(from: &buffer) }
+        #expect(throws: HTTPRequestError.malformed("bad chunk size")) { try parser.next(from: &buffer) }
     }
 
     @Test func otherRefusalsCarryTheirStatus() {

@@ -104,6 +104,28 @@ struct RPCHTTPPipeliningTests {
         }
     }
 
+    /// RFC 9112 §9.6: nothing after a request that asked to close is answered; bytes that cannot be framed are
+    /// refused only after the requests before them are answered.
+    @Test func requestsAfterACloseAreDroppedAndARefusalComesLast() async throws {
+        try await withRPCServer { port, _ in
+            let (closed, refused) = try await Task.detached {
+                let first = try RawHTTPClient.connect(port: port)
+                defer { close(first) }
+                try RawHTTPClient.send(first, Self.call(id: 1, extraHeaders: "Connection: close\r\n") + Self.call(id: 2))
+                let closed = String(decoding: RawHTTPClient.readToEnd(first), as: UTF8.self)
+                let second = try RawHTTPClient.connect(port: port)
+                defer { close(second) }
+                try RawHTTPClient.send(second, Self.call(id: 3, method: "eth_getBalance", params: #"["0x0000000000000000000000000000000000000001","latest"]"#)
+                                       + Self.call(id: 4) + Array("GET / HTTP/9.9\r\n\r\n".utf8))
+                return (closed, String(decoding: RawHTTPClient.readToEnd(second), as: UTF8.self))
+            }.value
+            #expect(closed.components(separatedBy: "HTTP/1.1 200 OK").count == 2 && closed.hasSuffix(#""id":1,"result":"0x7e8"}"#), "\(closed)")
+            let answers = refused.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            #expect(answers == ["200", "200", "505"], "\(refused)")
+            #expect(refused.contains(#""id":3,"#) && refused.contains(#""id":4,"#) && refused.hasSuffix(#"{"message":"HTTP/9.9 is not supported; use HTTP/1.1"}"#))
+        }
+    }
+
     @Test func http10KeepAliveStaysOpen() async throws {
         try await withRPCServer { port, _ in
             let replies = try await Task.detached {

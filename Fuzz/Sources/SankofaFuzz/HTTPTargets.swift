@@ -21,6 +21,7 @@ let httpRequestTarget = FuzzTarget(name: "http", summary: "HTTPRequestParser: on
 }
 
 private let fuzzMaxBody = 4_096
+private let fuzzMaxHead = 2_048
 
 /// What a request carries, comparable.
 private struct Framed: Equatable {
@@ -29,7 +30,7 @@ private struct Framed: Equatable {
 }
 
 private func frame(_ pieces: [ArraySlice<UInt8>]) -> (requests: [Framed], error: HTTPRequestError?) {
-    var parser = HTTPRequestParser(maxHeadBytes: 2_048, maxBodyBytes: fuzzMaxBody)
+    var parser = HTTPRequestParser(maxHeadBytes: fuzzMaxHead, maxBodyBytes: fuzzMaxBody)
     var buffer = ByteBuffer()
     var requests: [Framed] = []
     do {
@@ -42,6 +43,8 @@ private func frame(_ pieces: [ArraySlice<UInt8>]) -> (requests: [Framed], error:
                                        origin: r.origin, authorization: r.authorization, keepAlive: r.keepAlive,
                                        expectsContinue: r.expectsContinue, body: body, tooLarge: r.tooLarge))
             }
+            // Waiting for more must not mean keeping more than one head or one body's bytes.
+            if buffer.readableBytes > max(fuzzMaxHead + 3, fuzzMaxBody) { fuzzFail("\(buffer.readableBytes) bytes kept between reads") }
         }
     } catch {
         return (requests, error)

@@ -32,12 +32,22 @@ public struct RPCDispatcher: Sendable {
     /// A body as the dispatcher takes it, parsed once where it arrived when it is small (`RPCRequestBody`).
     public func read(_ body: [UInt8]) -> RPCRequestBody {
         guard body.count <= Self.cheapBodyBytes else { return .large(body) }
+        return body.withUnsafeBytes { read($0) }
+    }
+
+    /// The same for bytes in a transport's buffer, read in place when small (copied only to be kept when large).
+    public func read(_ body: UnsafeRawBufferPointer) -> RPCRequestBody {
+        guard body.count <= Self.cheapBodyBytes else { return .large(Array(body)) }
         do { return .parsed(try parse(body)) } catch { return .malformed(error) }
     }
 
     /// A body as JSON; what is not JSON (or exceeds the parse limits) is `-32700`.
-    func parse(_ body: [UInt8]) throws(RPCError) -> JSON {
+    func parse(_ body: UnsafeRawBufferPointer) throws(RPCError) -> JSON {
         do { return try JSONParser.parse(body, limits: limits) } catch { throw .parseError(error.description) }
+    }
+
+    func parse(_ body: [UInt8]) throws(RPCError) -> JSON {
+        try body.withUnsafeBytes { raw in Result { () throws(RPCError) in try parse(raw) } }.get()
     }
 
     /// The response body to a body already read, or nil when it held only notifications.

@@ -76,6 +76,8 @@ public struct HTTPRequestParser {
     /// Bytes of a chunk-size or trailer line already searched for its end, so a line arriving a byte at a time is
     /// searched once, not once per byte.
     private var lineScanned = 0
+    /// Once bytes could not be framed, where a next request would start is unknown: every later call fails alike.
+    private var failure: HTTPRequestError?
 
     private enum State {
         /// Waiting for a whole head; the first `scanned` bytes hold no blank line.
@@ -101,6 +103,16 @@ public struct HTTPRequestParser {
     /// The next complete request, its bytes taken from `buffer`; nil when `buffer` holds no complete request yet
     /// (what it holds stays there for the next call, with more bytes appended).
     public mutating func next(from buffer: inout ByteBuffer) throws(HTTPRequestError) -> HTTPRequest? {
+        if let failure { throw failure }
+        do {
+            return try frame(&buffer)
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private mutating func frame(_ buffer: inout ByteBuffer) throws(HTTPRequestError) -> HTTPRequest? {
         while true {
             switch state {
             case .head(let scanned):
@@ -298,6 +310,8 @@ public struct HTTPRequestParser {
             guard request.host == nil else { throw .malformed("more than one Host") }
             request.host = String(decoding: value, as: UTF8.self)
         case 6 where equalsLowercased(name, "origin"):
+            // One value, or a proxy that checked the first and the node acting on the last would disagree.
+            guard request.origin == nil else { throw .malformed("more than one Origin") }
             request.origin = String(decoding: value, as: UTF8.self)
         case 6 where equalsLowercased(name, "expect"):
             request.expectsContinue = equalsLowercased(value, "100-continue")
@@ -308,6 +322,7 @@ public struct HTTPRequestParser {
                 if equalsLowercased(token, "keep-alive") { fields.keepAliveRequested = true }
             }
         case 13 where equalsLowercased(name, "authorization"):
+            guard request.authorization == nil else { throw .malformed("more than one Authorization") }
             request.authorization = String(decoding: value, as: UTF8.self)
         case 14 where equalsLowercased(name, "content-length"):
             guard !value.isEmpty, value.count <= 18, value.allSatisfy({ digit($0) != nil }) else {

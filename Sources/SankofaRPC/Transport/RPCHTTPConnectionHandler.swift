@@ -90,17 +90,20 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         } else if received.readerIndex > 16_384 {
             received.discardReadBytes()
         }
-        // Expect: 100-continue (RFC 9110 §10.1.1) is answered when it cannot come between other answers; a client
-        // that gets none sends its body after a pause anyway.
-        if parser.continueExpected, waiting.isEmpty, !answering {
-            parser.continueExpected = false
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
-        }
         answerNext(context: context)
     }
 
+    /// Expect: 100-continue (RFC 9110 §10.1.1): the interim answer goes out once every earlier request is answered,
+    /// so it never comes between other answers.
+    private func continueIfExpected(context: ChannelHandlerContext) {
+        guard parser.continueExpected, waiting.isEmpty, !answering, refusal == nil else { return }
+        parser.continueExpected = false
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+    }
+
     func read(context: ChannelHandlerContext) {
-        if waiting.count >= Self.holdReadsAt {
+        // Nothing after a refusal or a request that asked to close is read: it would only be dropped.
+        if waiting.count >= Self.holdReadsAt || refusal != nil || lastRequestRead {
             readHeld = true
         } else {
             context.read()
@@ -121,17 +124,20 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
 
     /// Once an answer has left and the socket can take more: the next waiting request; else the refusal of bytes
     /// that could not be framed, which closes the connection; else the clock of an idle (or partly received)
-    /// connection. A socket that stays full keeps the connection `responding`, without deadline.
+    /// connection, and the interim answer a request's `Expect: 100-continue` waits for. A socket that stays full
+    /// keeps the connection `responding`, without deadline.
     private func proceed(context: ChannelHandlerContext) {
         guard !answering, !resumeScheduled, !closing, context.channel.isWritable else { return }
         if !waiting.isEmpty {
             answerNext(context: context)
         } else if let refusal {
-            self.refusal = nil
             let body = JSONWriter.encode(["message": .string(refusal.message)])
             send(RPCHTTPServer.Response(status: refusal.status, body: body), version: .http1_1, keepAlive: false, context: context)
-        } else if timeouts.phase == .responding {
-            timeouts.enter(parser.isInsideRequest || received.readableBytes > 0 ? .reading : .idle)
+        } else {
+            if timeouts.phase == .responding {
+                timeouts.enter(parser.isInsideRequest || received.readableBytes > 0 ? .reading : .idle)
+            }
+            continueIfExpected(context: context)
         }
     }
 
@@ -148,7 +154,7 @@ final class RPCHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         let loop = context.eventLoop
         while !answering, !resumeScheduled, !closing, context.channel.isWritable, let request = waiting.popFirst() {
             timeouts.enter(.responding)
-            if readHeld, waiting.count < Self.holdReadsAt {
+            if readHeld, waiting.count < Self.holdReadsAt, refusal == nil, !lastRequestRead {
                 readHeld = false
                 context.read()
             }

@@ -29,8 +29,8 @@ public struct RPCHTTPSettings: Sendable {
     /// `--rpc-http-authentication-enabled`: every call needs a bearer token; `POST /login` issues them when a
     /// credentials file is configured. `nil` leaves the endpoint open.
     public var authentication: RPCAuthenticator?
-    /// `--rpc-http-threads`: event-loop threads of the endpoint's own, which `run()` starts and stops. `nil` serves
-    /// on NIO's shared event loops (what tests and embedders get).
+    /// `--rpc-http-threads`: event-loop threads of the endpoint's own, for `run()` (`RPCHTTPServer.eventLoops`).
+    /// `nil` serves on NIO's shared event loops (what tests and embedders get).
     public var eventLoopThreads: Int?
     /// The node's default: half the cores, at least one. The transport's own loops keep a flood of HTTP clients
     /// from taking every core from P2P, consensus and import; and on a small machine, where clients share the cores,
@@ -123,20 +123,26 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let group = settings.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
-        do {
-            let server: NIOAsyncChannel<Connection, Never>
-            do { server = try await bind(on: group ?? MultiThreadedEventLoopGroup.singleton) } catch {
-                throw ListenError(endpoint: "JSON-RPC HTTP", host: settings.host, port: settings.port, cause: error)
-            }
-            // Every connection is closed when `serve` returns, so the loops can stop.
-            try await serve(server)
-        } catch {
-            try? await group?.shutdownGracefully()
-            throw error
+        let server: NIOAsyncChannel<Connection, Never>
+        do { server = try await bind(on: settings.eventLoopThreads.map(Self.eventLoops) ?? MultiThreadedEventLoopGroup.singleton) } catch {
+            throw ListenError(endpoint: "JSON-RPC HTTP", host: settings.host, port: settings.port, cause: error)
         }
-        try? await group?.shutdownGracefully()
+        try await serve(server)
     }
+
+    /// The endpoint's own event loops, one group per size for the life of the process, as NIO's shared group: a
+    /// call still running when the server stops (a heavy call, a readiness check) hands its answer to its loop,
+    /// which must still be there; and a node restarted in the same process takes the same threads again.
+    static func eventLoops(threads: Int) -> MultiThreadedEventLoopGroup {
+        groups.withLockedValue { groups in
+            if let group = groups[threads] { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            groups[threads] = group
+            return group
+        }
+    }
+
+    private static let groups = NIOLockedValueBox([Int: MultiThreadedEventLoopGroup]())
 
     /// Accepts connections until graceful shutdown, then closes every open one (keep-alive connections would
     /// otherwise hold the server open).
@@ -217,7 +223,6 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             return .answered(Response(status: .payloadTooLarge,
                                       body: JSONWriter.encode(RPCDispatcher.response(id: .null, error: .requestTooLarge)), headers: cors))
         }
-        let bytes = request.body.getBytes(at: request.body.readerIndex, length: request.body.readableBytes) ?? []
         var context = RPCCallContext(notifier: nil, client: client)
         if let auth = settings.authentication {
             do {
@@ -227,7 +232,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
                 return .answered(Self.unauthorized(error, cors: cors))
             }
         }
-        let rpcBody = dispatcher.read(bytes)
+        let rpcBody = request.body.withUnsafeReadableBytes { dispatcher.read($0) }
         return .call(body: rpcBody, context: context, refused: dispatcher.refusesAny(rpcBody, context: context), cors: cors)
     }
 

@@ -7,6 +7,7 @@ Usage: web3_smoke.py PATH_TO_SANKOFA
 """
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -72,7 +73,9 @@ def main():
             node.wait(timeout=10)
         except subprocess.TimeoutExpired:
             node.kill()
+            node.wait()
         check("node exits cleanly on SIGINT", node.returncode == 0, node.stderr.read().decode()[-500:] if node.stderr else "")
+        shutil.rmtree(data, ignore_errors=True)
     return CHECKS.finish()
 
 

@@ -67,6 +67,7 @@ struct ValidatorStandbyTests {
         await a.stop()
         await b.stop()
         await etcd.stop()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     func scenario(_ a: P2PTestNode, _ b: P2PTestNode, _ etcd: EtcdTestServer) async throws {

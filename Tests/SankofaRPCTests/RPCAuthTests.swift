@@ -100,6 +100,12 @@ struct RPCAuthTests {
             #expect(allowed == 200)
             let (batch, _) = try await post(port, #"[{"jsonrpc":"2.0","id":1,"method":"net_version"},{"jsonrpc":"2.0","id":2,"method":"eth_chainId"}]"#, token: token)
             #expect(batch == 401)
+            // A body over 16 KiB is checked too (off the event loop, where it is parsed).
+            let large = "[" + (1...400).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"net_version"}"# }.joined(separator: ",")
+            let (largeAllowed, _) = try await post(port, large + "]", token: token)
+            #expect(largeAllowed == 200)
+            let (largeRefused, _) = try await post(port, large + #",{"jsonrpc":"2.0","id":0,"method":"eth_chainId"}]"#, token: token)
+            #expect(largeRefused == 401)
         }
     }
 

@@ -181,8 +181,9 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case answered(Response)
         case readiness(ReadinessCheck)
         case login(HTTPRequest, cors: [(String, String)])
-        /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does).
-        case call(body: RPCRequestBody, context: RPCCallContext, refused: Bool, cors: [(String, String)])
+        /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does), nil
+        /// while a large body is unparsed: it is checked on the heavy calls' threads, never on the event loop.
+        case call(body: RPCRequestBody, context: RPCCallContext, refused: Bool?, cors: [(String, String)])
     }
 
     func route(_ request: HTTPRequest, client: String) -> Route {
@@ -233,7 +234,9 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             }
         }
         let rpcBody = request.body.withUnsafeReadableBytes { dispatcher.read($0) }
-        return .call(body: rpcBody, context: context, refused: dispatcher.refusesAny(rpcBody, context: context), cors: cors)
+        var refused: Bool?
+        if case .large = rpcBody, context.permissions != nil {} else { refused = dispatcher.refusesAny(rpcBody, context: context) }
+        return .call(body: rpcBody, context: context, refused: refused, cors: cors)
     }
 
     /// The answer when it needs no suspension (the request was refused, or is one call to an immediate method);
@@ -243,7 +246,7 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case .answered(let response):
             return response
         case .call(let body, let context, let refused, let cors):
-            return dispatcher.immediateAnswer(body, context: context).map { Response(status: refused ? .unauthorized : .ok, body: $0, headers: cors) }
+            return dispatcher.immediateAnswer(body, context: context).map { Response(status: refused == true ? .unauthorized : .ok, body: $0, headers: cors) }
         case .readiness, .login:
             return nil
         }
@@ -259,8 +262,13 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case .login(let request, let cors):
             return await login(request, cors: cors)
         case .call(let body, let context, let refused, let cors):
+            var isRefused = refused ?? false
+            if refused == nil {
+                let dispatcher = dispatcher
+                isRefused = await withTaskExecutorPreference(HeavyCallExecutor.shared) { dispatcher.refusesAny(body, context: context) }
+            }
             let reply = await dispatcher.handle(body, context: context) ?? []
-            return Response(status: refused ? .unauthorized : .ok, body: reply, headers: cors)
+            return Response(status: isRefused ? .unauthorized : .ok, body: reply, headers: cors)
         }
     }
 

@@ -12,6 +12,51 @@ struct RocksDBStoreTests {
         try body(directory + "/nested/db")  // parents are created too
     }
 
+    /// Operations reach the memtable sorted by column and key (fewer skip-list comparisons), and operations on one
+    /// key keep their order, so the later still wins.
+    @Test func batchesAreInsertedInKeyOrderKeepingTheOrderOfEachKey() {
+        var batch = WriteBatch()
+        batch.put(.trieNodes, [9, 1], [0])     // 0
+        batch.put(.bodies, [2], [0])           // 1
+        batch.delete(.trieNodes, [9])          // 2
+        batch.put(.trieNodes, [9, 1], [1])     // 3: same key as 0, stays after it
+        batch.put(.bodies, [1, 255], [0])      // 4
+        batch.put(.trieNodes, [9], [1])        // 5: same key as 2, stays after it
+        batch.put(.bodies, [1], [0])           // 6: a prefix sorts first
+        #expect(RocksDBStore.insertionOrder(batch.operations) == [6, 4, 1, 2, 5, 0, 3])
+    }
+
+    /// Whatever order a batch's keys come in, the store ends up as applying its operations one by one would.
+    @Test func aShuffledBatchEndsAsItsOperationsInOrder() throws {
+        try withDatabasePath { path in
+            let store = try RocksDBStore(path: path)
+            var generator = SystemRandomNumberGenerator()
+            var model: [Column: [[UInt8]: [UInt8]]] = [:]
+            for round in 0..<20 {
+                var batch = WriteBatch()
+                for _ in 0..<500 {
+                    let column: Column = Bool.random(using: &generator) ? .trieNodes : .transactionLookup
+                    let key = (0..<Int.random(in: 1...3, using: &generator)).map { _ in UInt8.random(in: 0...7, using: &generator) }
+                    if Int.random(in: 0..<4, using: &generator) == 0 {
+                        batch.delete(column, key)
+                        model[column, default: [:]][key] = nil
+                    } else {
+                        let value = [UInt8(round), UInt8.random(in: 0...255, using: &generator)]
+                        batch.put(column, key, value)
+                        model[column, default: [:]][key] = value
+                    }
+                }
+                try store.write(batch, sync: false)
+            }
+            for column in [Column.trieNodes, .transactionLookup] {
+                let stored = try collect(store, column)
+                let expected = (model[column] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key) }
+                #expect(stored.map(\.0) == expected.map(\.key))
+                #expect(stored.map(\.1) == expected.map(\.value))
+            }
+        }
+    }
+
     @Test func dataSurvivesCloseAndReopen() throws {
         try withDatabasePath { path in
             do {

@@ -86,7 +86,8 @@ public struct ChainStore: Sendable {
             var outer = RLPReader(bytes)
             var list = try outer.readList()
             var receipts: [Receipt] = []
-            while !list.isAtEnd { receipts.append(try Receipt(encoded: Array(try list.readBytes()))) }
+            var blooms = LogBloomCache()
+            while !list.isAtEnd { receipts.append(try Receipt(stored: Array(try list.readBytes()), blooms: &blooms)) }
             try outer.finish()
             return receipts
         } catch {
@@ -182,8 +183,8 @@ public struct ChainStore: Sendable {
             w.writeList { list in for ommer in block.ommers { ommer.encode(to: &list) } }
         }
         batch.put(.bodies, key, body.bytes)
-        var receiptList = RLPWriter(capacity: 64 + receipts.count * 300)
-        receiptList.writeList { w in for receipt in receipts { w.write(bytes: receipt.encoded) } }
+        var receiptList = RLPWriter(capacity: 64 + receipts.count * 100)
+        receiptList.writeList { w in for receipt in receipts { w.write(bytes: receipt.storageEncoded) } }
         batch.put(.receipts, key, receiptList.bytes)
         if makeHead {
             Self.index(block, in: &batch)

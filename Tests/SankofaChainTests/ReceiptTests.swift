@@ -27,6 +27,26 @@ struct ReceiptTests {
         #expect(throws: RLPError.self) { _ = try Receipt(encoded: bad.bytes) }
     }
 
+    /// Stored receipts leave the bloom out and derive it again; receipts stored in the consensus form (databases
+    /// written before) read the same.
+    @Test func storageFormDropsTheBloomAndReadsBothForms() throws {
+        let log = Log(address: Address(low: 0x1001), topics: [Keccak256.hash([1]), Keccak256.hash([2])], data: [7, 7])
+        var blooms = LogBloomCache()
+        for type in TransactionType.allCases {
+            for logs in [[], [log], [log, log]] {
+                let receipt = Receipt(type: type, succeeded: logs.count != 1, cumulativeGasUsed: 21_000, logs: logs)
+                #expect(receipt.encoded.count - receipt.storageEncoded.count >= 259)   // the bloom and its header
+                #expect(try Receipt(stored: receipt.storageEncoded, blooms: &blooms) == receipt)
+                #expect(try Receipt(stored: receipt.encoded, blooms: &blooms) == receipt)
+                #expect(throws: RLPError.self) { _ = try Receipt(encoded: receipt.storageEncoded) }
+            }
+        }
+        // A list where the bloom or the logs should be is refused, as is a bloom of the wrong size.
+        var short = RLPWriter()
+        short.writeList { w in w.write(true); w.write(1 as UInt64); w.write(bytes: [0, 0]); w.writeEmptyList() }
+        #expect(throws: RLPError.self) { _ = try Receipt(stored: short.bytes, blooms: &blooms) }
+    }
+
     /// A block's cache hands out remembered bits for repeated addresses and topics: every receipt's bloom must be
     /// the one a receipt on its own derives afresh.
     @Test func blockBloomCacheGivesTheFreshBlooms() {

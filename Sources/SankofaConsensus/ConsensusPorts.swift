@@ -66,12 +66,13 @@ public protocol ConsensusGossip: AnyObject {
     func send(code: Int, data: [UInt8], to validator: Address)
     /// To each of `validators` (the engine leaves itself out of the list).
     func multicast(code: Int, data: [UInt8], to validators: [Address])
-    /// A received message passed on to `validators`, never back to its `author`, who has it.
-    func relay(code: Int, data: [UInt8], to validators: [Address], author: Address)
+    /// A received message passed on to `validators`, never to `holders`: its author and any validator known to
+    /// have it already.
+    func relay(code: Int, data: [UInt8], to validators: [Address], holders: [Address])
 }
 
 extension ConsensusGossip {
-    public func relay(code: Int, data: [UInt8], to validators: [Address], author: Address) {
+    public func relay(code: Int, data: [UInt8], to validators: [Address], holders: [Address]) {
         multicast(code: code, data: data, to: validators)
     }
 }

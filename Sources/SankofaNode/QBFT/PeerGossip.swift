@@ -13,7 +13,8 @@ import SankofaPrimitives
 /// also reaches members that are not directly connected to its author. Nodes without a QBFT state machine
 /// (replicas, standbys) ignore these messages. The cost is one copy per `istanbul` peer rather than per validator
 /// — consensus messages are a few hundred bytes, a few per validator and block, but a proposal carries its block
-/// (up to megabytes), so a relayed message skips the peer whose node key is its author's. No message code is added
+/// (up to megabytes), so a relayed message skips the peers whose node keys are its holders' (its author, and for
+/// a proposal, the validators that voted on it while it waited; `QBFTConfig.proposalRelayDelayMilliseconds`). No message code is added
 /// to `istanbul/100`, so Besu peers see the same messages as before.
 ///
 /// Called on the consensus thread, it never waits: writes are handed to each peer's NIO channel. A peer whose
@@ -43,22 +44,22 @@ final class PeerGossip: ConsensusGossip, Sendable {
     }
 
     func multicast(code: Int, data: [UInt8], to validators: [Address]) {
-        write(code: code, data: data, skipping: nil)
+        write(code: code, data: data)
     }
 
-    func relay(code: Int, data: [UInt8], to validators: [Address], author: Address) {
-        write(code: code, data: data, skipping: author)
+    func relay(code: Int, data: [UInt8], to validators: [Address], holders: [Address]) {
+        write(code: code, data: data, skipping: holders)
     }
 
-    /// Writes the message to every `istanbul` peer but the one whose node key is `author`'s.
-    private func write(code: Int, data: [UInt8], skipping author: Address?) {
+    /// Writes the message to every `istanbul` peer but those whose node key is one of `holders`.
+    private func write(code: Int, data: [UInt8], skipping holders: [Address] = []) {
         guard let message = IstanbulSubProtocol.message(code: code, data: data),
               let peers = host.withLock({ $0?.peers }) else {
             counts.withLock { $0.unreachable += 1 }
             return
         }
         var targets = ValidatorPeers.consensusPeers(peers)
-        if let author { targets.removeAll { ValidatorPeers.address(of: $0.remoteKey) == author } }
+        if !holders.isEmpty { targets.removeAll { holders.contains(ValidatorPeers.address(of: $0.remoteKey)) } }
         var sent = 0
         var backpressured = 0
         for peer in targets {

@@ -32,6 +32,11 @@ final class QBFTBlockHeightManager {
     }
 
     var roundNumber: UInt32? { currentRound?.roundIdentifier.round }
+    /// The validators whose PREPARE or COMMIT counted in `round`, if it is the current round.
+    func voters(inRound round: UInt32) -> [Address] {
+        guard let current = currentRound, current.roundIdentifier.round == round else { return [] }
+        return Array(current.state.voters)
+    }
     /// Messages held for rounds after the current one, and ROUND-CHANGEs held.
     var heldMessages: Int { futureRounds.values.reduce(0) { $0 + $1.prepareCount + $1.commitCount } + roundChanges.count }
 

@@ -14,6 +14,10 @@ public final class QBFTController {
     private let env: QBFTEnvironment
     private var heightManager: QBFTBlockHeightManager?
     private var futureMessages: FutureMessageBuffer
+    /// Peers' PROPOSALs of this height waiting to be re-sent (`QBFTConfig.proposalRelayDelayMilliseconds`).
+    private var pendingRelays: [FutureMessageBuffer.Entry] = []
+    /// At most this many wait at once: one per round, and only the current round's is ever sent.
+    static let pendingRelayLimit = 4
     /// The head the current height builds on.
     public private(set) var head: BlockHeader?
     /// Why the last height could not start (the validator set could not be read), if it failed.
@@ -84,6 +88,7 @@ public final class QBFTController {
         switch timer.name {
         case QBFTEnvironment.blockTimerName: manager.blockTimerExpired()
         case QBFTEnvironment.roundTimerName: manager.roundExpired(timer.round)
+        case QBFTEnvironment.relayTimerName: relayWaitingProposals(of: timer.round, in: manager)
         default: break
         }
     }
@@ -116,6 +121,11 @@ public final class QBFTController {
 
     private func startHeight(on parent: BlockHeader) {
         head = parent
+        if let manager = heightManager {
+            // Decided before their delay ran out: the validators that lacked them import the block instead.
+            for entry in pendingRelays { env.counters.relaysWithheld += relayCandidates(of: entry, in: manager.context).count }
+        }
+        pendingRelays.removeAll()
         heightManager = nil
         let context: HeightContext
         do {
@@ -158,12 +168,10 @@ public final class QBFTController {
             return
         }
         if env.config.gossipReceivedMessages {
-            let others = manager.context.validators.filter { $0 != env.address && $0 != entry.message.author }
-            if !others.isEmpty {
-                env.counters.regossiped += others.count
-                env.counters.sent += others.count
-                env.counters.sentBytes += others.count * entry.data.count
-                env.gossip.relay(code: entry.code, data: entry.data, to: others, author: entry.message.author)
+            if case .proposal = entry.message, env.config.proposalRelayDelayMilliseconds > 0 {
+                waitToRelay(entry)
+            } else {
+                relay(entry, holders: [entry.message.author], in: manager.context)
             }
         }
         do {
@@ -176,6 +184,46 @@ public final class QBFTController {
             env.counters.accepted += 1
         } catch {
             env.counters.invalid += 1
+        }
+    }
+
+    /// Re-sends a peer's message to the validators other than this node and `holders`.
+    private func relay(_ entry: FutureMessageBuffer.Entry, holders: [Address], in context: HeightContext) {
+        let candidates = relayCandidates(of: entry, in: context)
+        let others = candidates.filter { !holders.contains($0) }
+        env.counters.relaysWithheld += candidates.count - others.count
+        guard !others.isEmpty else { return }
+        env.counters.regossiped += others.count
+        env.counters.sent += others.count
+        env.counters.sentBytes += others.count * entry.data.count
+        env.gossip.relay(code: entry.code, data: entry.data, to: others, holders: holders)
+    }
+
+    /// The validators a peer's message could be re-sent to: all but this node and its author.
+    private func relayCandidates(of entry: FutureMessageBuffer.Entry, in context: HeightContext) -> [Address] {
+        context.validators.filter { $0 != env.address && $0 != entry.message.author }
+    }
+
+    /// Holds a peer's PROPOSAL for `proposalRelayDelayMilliseconds` (see there why).
+    private func waitToRelay(_ entry: FutureMessageBuffer.Entry) {
+        pendingRelays.append(entry)
+        if pendingRelays.count > Self.pendingRelayLimit { pendingRelays.removeFirst() }
+        let round = entry.message.roundIdentifier
+        env.clock.startTimer(ConsensusTimer(name: QBFTEnvironment.relayTimerName, height: round.height, round: round.round),
+                             deadlineMilliseconds: env.clock.nowMilliseconds &+ env.config.proposalRelayDelayMilliseconds)
+    }
+
+    /// The relay delay of round `round`'s PROPOSAL ran out: it goes to the validators that have neither sent it
+    /// nor voted on it. If the round has moved on (or the height, which clears the queue), nobody needs it any more.
+    private func relayWaitingProposals(of round: UInt32, in manager: QBFTBlockHeightManager) {
+        let waiting = pendingRelays
+        pendingRelays.removeAll()
+        for entry in waiting {
+            guard entry.message.roundIdentifier.round == round, manager.roundNumber == round else {
+                env.counters.relaysWithheld += relayCandidates(of: entry, in: manager.context).count
+                continue
+            }
+            relay(entry, holders: [entry.message.author] + manager.voters(inRound: round), in: manager.context)
         }
     }
 

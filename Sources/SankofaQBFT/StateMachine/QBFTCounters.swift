@@ -24,6 +24,8 @@ public struct QBFTCounters: Hashable, Sendable {
     public var sentBytes = 0
     /// Messages re-sent to other validators (gossip).
     public var regossiped = 0
+    /// Copies of peers' messages not re-sent: the validator had sent or voted on it, or its round had ended.
+    public var relaysWithheld = 0
     /// Own messages sent again because a validator connected.
     public var resent = 0
     /// secp256k1 signatures made (message signatures and commit seals) and recovered (authors, seals).

@@ -32,6 +32,7 @@ final class QBFTEnvironment {
 
     static let blockTimerName = "qbft.block"
     static let roundTimerName = "qbft.round"
+    static let relayTimerName = "qbft.relay"
 
     init(config: QBFTConfig, key: PrivateKey, validatorProvider: any ValidatorProvider, blockBuilder: any BlockBuilder,
          blockValidator: (any ProposedBlockValidator)?, importer: any BlockImporter, gossip: any ConsensusGossip,

@@ -29,6 +29,8 @@ final class RoundState {
     var isPrepared: Bool { proposal != nil && prepares.count >= context.quorum }
     var isCommitted: Bool { proposal != nil && commits.count >= context.quorum }
     var prepareCount: Int { prepares.count }
+    /// Validators whose PREPARE or COMMIT counted here, so who hold the proposal.
+    var voters: Set<Address> { Set(prepares.keys).union(commits.keys) }
     var commitCount: Int { commits.count }
 
     /// Accepts the round's first valid proposal; later ones are refused, so a proposer cannot switch blocks.

@@ -74,29 +74,34 @@ struct PeerGossipTests {
         #expect(gossip.sentCounts == PeerGossip.Counts(sent: 0, unreachable: 1, backpressured: 0))
     }
 
-    /// A relayed message goes to every `istanbul` peer but its author (whose node key signed it): the author has it,
-    /// and a proposal can be megabytes.
-    @Test func relaySkipsTheAuthorsPeer() async throws {
+    /// A relayed message goes to every `istanbul` peer but its holders' (node keys that signed it or voted on it):
+    /// they have it, and a proposal can be megabytes.
+    @Test func relaySkipsTheHoldersPeers() async throws {
         let received = Locked<[String: Int]>([:])
         func host(_ name: String) throws -> P2PHost {
             P2PHost(configuration: .init(nodeKey: try PrivateKey.generate(), protocols: [IstanbulSubProtocol()])) { _, _ in
                 received.withLock { $0[name, default: 0] += 1 }
             }
         }
-        let (a, author, other) = (try host("a"), try host("author"), try host("other"))
-        defer { Task { for h in [a, author, other] { await h.stop() } } }
+        let (a, author, voter, other) = (try host("a"), try host("author"), try host("voter"), try host("other"))
+        defer { Task { for h in [a, author, voter, other] { await h.stop() } } }
         try await a.start()
-        for peer in [author, other] { _ = try await a.connect(to: try await peer.start()) }
+        for peer in [author, voter, other] { _ = try await a.connect(to: try await peer.start()) }
         let gossip = PeerGossip()
         gossip.attach(a)
-        let authorAddress = author.configuration.nodeKey.address
-        let otherAddress = other.configuration.nodeKey.address
+        let (authorAddress, voterAddress, otherAddress) = (author.configuration.nodeKey.address,
+                                                           voter.configuration.nodeKey.address,
+                                                           other.configuration.nodeKey.address)
 
-        gossip.relay(code: Int(QBFTMessageCode.prepare.rawValue), data: [0xc1, 0x01], to: [otherAddress], author: authorAddress)
-        gossip.multicast(code: Int(QBFTMessageCode.commit.rawValue), data: [0xc1, 0x02], to: [authorAddress, otherAddress])
-        #expect(try await Self.eventually { received.withLock { $0["other"] == 2 && $0["author"] == 1 } })
+        gossip.relay(code: Int(QBFTMessageCode.proposal.rawValue), data: [0xc1, 0x01], to: [otherAddress],
+                     holders: [authorAddress, voterAddress])
+        gossip.multicast(code: Int(QBFTMessageCode.commit.rawValue), data: [0xc1, 0x02],
+                         to: [authorAddress, voterAddress, otherAddress])
+        #expect(try await Self.eventually {
+            received.withLock { $0["other"] == 2 && $0["author"] == 1 && $0["voter"] == 1 }
+        })
         try await Task.sleep(for: .milliseconds(100))
-        #expect(received.withLock { $0 } == ["other": 2, "author": 1])
-        #expect(gossip.sentCounts == PeerGossip.Counts(sent: 3, unreachable: 0, backpressured: 0))
+        #expect(received.withLock { $0 } == ["other": 2, "author": 1, "voter": 1])
+        #expect(gossip.sentCounts == PeerGossip.Counts(sent: 4, unreachable: 0, backpressured: 0))
     }
 }

@@ -49,6 +49,45 @@ struct QBFTScenarioTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == Self.config.blockPeriodSeconds })
     }
 
+    /// In a full mesh every validator has each proposal from its proposer, and the height is decided before the
+    /// relay delay runs out: no proposal crosses the network twice.
+    @Test func proposalsAreNotRelayedInAFullMesh() throws {
+        let network = Self.network(["A", "B", "C", "D"])
+        #expect(network.run(untilHeight: 6, within: 60))
+        #expect(network.conflictingHeights().isEmpty)
+        let made = network.runningNodes.reduce(0) { $0 + ($1.controller?.counters.proposalsMade ?? 0) }
+        #expect(network.trafficByCode[Int(QBFTMessageCode.proposal.rawValue)]?.messages == made * 3)
+        #expect(network.runningNodes.allSatisfy { ($0.controller?.counters.relaysWithheld ?? 0) > 0 })
+        // Votes are small and still relayed at once.
+        #expect(network.runningNodes.allSatisfy { ($0.controller?.counters.regossiped ?? 0) > 0 })
+    }
+
+    /// A validator cut off from a proposer gets its proposals through the others once the relay delay has run
+    /// out: with B down and A and D unable to talk, a height A or D proposes needs the other's votes, so it is
+    /// decided in round 0 only if the relay gets through.
+    @Test func aValidatorCutOffFromTheProposerGetsItsProposalRelayed() throws {
+        let network = Self.network(["A", "B", "C", "D"])
+        network.partition = [["A", "C"], ["C", "D"], ["B"]]
+        network["B"].stop()
+        #expect(network.run(untilHeight: 8, within: 300))
+        #expect(network.conflictingHeights().isEmpty)
+        let chain = network["C"].chain
+        let cutOff = Set([TestValidators.address("A"), TestValidators.address("D")])
+        var relayedHeights = 0
+        for height in UInt64(1)...8 {
+            let header = try #require(chain.blocks[height]?.header)
+            let parent = try #require(chain.blocks[height - 1]?.header)
+            let validators = try chain.validators(after: parent)
+            guard let proposer = ProposerSelector.proposer(round: 0, previousProposer: parent.coinbase, validators: validators),
+                  cutOff.contains(proposer) else { continue }
+            relayedHeights += 1
+            #expect(header.coinbase == proposer)
+            #expect(try QBFTExtraData(rlp: header.extraData).round == 0, "height \(height) needed a round change")
+        }
+        #expect(relayedHeights > 0)
+        #expect((network["C"].controller?.counters.regossiped ?? 0) > 0)
+    }
+
     @Test func oneValidatorAloneCommits() throws {
         let network = Self.network(["A"])
         #expect(network.run(untilHeight: 10, within: 30))

@@ -20,8 +20,11 @@ public struct RecentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// already present.
     @discardableResult
     public mutating func insert(_ value: Value, for key: Key) -> Bool {
-        guard entries[key] == nil else { return false }
-        entries[key] = value
+        // One hash lookup for a new key (the usual case: these fill with fresh hashes), two for a known one.
+        if let old = entries.updateValue(value, forKey: key) {
+            entries[key] = old
+            return false
+        }
         if order.count < capacity {
             order.append(key)
         } else {

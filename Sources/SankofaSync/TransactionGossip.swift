@@ -17,8 +17,8 @@ final class TransactionGossip: Sendable {
     let logger: Logger
     /// Hashes requested from some peer and not yet answered: never asked of two peers at once.
     private let inFlight = ClaimedHashes(limit: TransactionGossip.inFlightLimit)
-    /// Pending hashes collected for the next announcement.
-    private let outbox = Locked([Hash32]())
+    /// Newly pending transactions collected for the next broadcast.
+    private let outbox = Locked([Transaction]())
     /// Transactions recently received from peers (announced onward rather than sent in full).
     private let fromPeers = Locked(RecentSet<Hash32>(capacity: TransactionGossip.fromPeersCapacity))
     private let outboxReady = WakeSignal()
@@ -142,13 +142,13 @@ final class TransactionGossip: Sendable {
     /// Sends newly pending transactions to the peers without them, in batches, until cancelled.
     func announce(to peers: @escaping @Sendable () -> [EthPeer]) async {
         // Batches of one admission each (RPC batches, peers' messages): plenty for a few seconds at full load, and a
-        // hash dropped here is never announced.
+        // batch dropped here is never sent.
         let pending = await pool.pendingBatchStream(bufferLimit: 4_096)
         await withDiscardingTaskGroup { group in
             group.addTask { [self] in
-                for await hashes in pending {
+                for await transactions in pending {
                     let wasEmpty = outbox.withLock { outbox -> Bool in
-                        defer { outbox.append(contentsOf: hashes) }
+                        defer { outbox.append(contentsOf: transactions) }
                         return outbox.isEmpty
                     }
                     if wasEmpty { outboxReady.fire() }
@@ -157,12 +157,12 @@ final class TransactionGossip: Sendable {
             while !Task.isCancelled {
                 await outboxReady.wait(timeout: .seconds(1))
                 try? await Task.sleep(for: Self.batchDelay)
-                let hashes = outbox.withLock { outbox -> [Hash32] in
+                let transactions = outbox.withLock { outbox -> [Transaction] in
                     defer { outbox.removeAll(keepingCapacity: true) }
                     return outbox
                 }
-                guard !hashes.isEmpty else { continue }
-                let relayed = await broadcastOwn(hashes, to: peers())
+                guard !transactions.isEmpty else { continue }
+                let relayed = broadcastOwn(transactions, to: peers())
                 guard !relayed.isEmpty else { continue }
                 group.addTask { [self] in
                     try? await Task.sleep(for: .milliseconds(Int.random(in: Self.relayDelay)))
@@ -173,14 +173,13 @@ final class TransactionGossip: Sendable {
         }
     }
 
-    /// Sends this node's own transactions among `hashes` in full to the peers without them, and returns the
+    /// Sends this node's own transactions among `transactions` in full to the peers without them, and returns the
     /// relayed ones (received from peers), to be announced after `relayDelay`.
-    private func broadcastOwn(_ hashes: [Hash32], to peers: [EthPeer]) async -> [Transaction] {
+    private func broadcastOwn(_ transactions: [Transaction], to peers: [EthPeer]) -> [Transaction] {
         guard !peers.isEmpty else { return [] }
-        let found = await pool.transactions(hashes).compactMap { $0?.transaction }
         var own: [Transaction] = [], relayed: [Transaction] = []
         fromPeers.withLock { fromPeers in
-            for tx in found {
+            for tx in transactions {
                 if fromPeers.contains(tx.hash) { relayed.append(tx) } else { own.append(tx) }
             }
         }

@@ -28,14 +28,14 @@ extension TransactionPool {
         }
         headHash = block?.hash
         expireQueuedIfDue()
-        var promoted: [Hash32] = []
+        var promoted: [Transaction] = []
         for sender in senders where accounts[sender] != nil { rebase(sender, promoted: &promoted) }
         publish(pending: promoted)
     }
 
     /// Drops `sender`'s transactions below its account nonce and rebuilds its pending run from there; hashes that
     /// became pending are appended to `promoted`.
-    func rebase(_ sender: Address, promoted: inout [Hash32]) {
+    func rebase(_ sender: Address, promoted: inout [Transaction]) {
         let base = baseNonce(sender)
         withAccount(sender) { account in
             // The usual case after a block: nothing queued and the run still reaches `base` (or was all mined):
@@ -61,7 +61,7 @@ extension TransactionPool {
             while let entry = all.removeValue(forKey: next) {
                 account.pending[next] = entry
                 // `all` prefers the pending entry at a nonce, so one from the queue is a promotion.
-                if wasPending[next]?.hash != entry.hash { promoted.append(entry.hash) }
+                if wasPending[next]?.hash != entry.hash { promoted.append(entry.tx.transaction) }
                 next += 1
             }
             account.queued = all
@@ -191,8 +191,9 @@ extension TransactionPool {
         pendingHashes.subscribe(bufferLimit: bufferLimit)
     }
 
-    /// The same, a batch at a time (for gossip, which sends them in batches anyway). `bufferLimit` counts batches.
-    public func pendingBatchStream(bufferLimit: Int? = nil) -> AsyncStream<[Hash32]> {
+    /// The transactions themselves, a batch at a time (for gossip, which sends them in batches anyway, and would
+    /// otherwise look each up again). `bufferLimit` counts batches.
+    public func pendingBatchStream(bufferLimit: Int? = nil) -> AsyncStream<[Transaction]> {
         pendingBatches.subscribe(bufferLimit: bufferLimit)
     }
 }

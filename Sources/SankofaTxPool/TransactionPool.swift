@@ -64,7 +64,7 @@ public actor TransactionPool {
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
     /// The same hashes a batch at a time (one admission call or new head), for gossip: one stream hop per batch
     /// instead of one per transaction.
-    let pendingBatches = Broadcast<[Hash32]>(bufferLimit: 1_024)
+    let pendingBatches = Broadcast<[Transaction]>(bufferLimit: 1_024)
     /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
     public nonisolated let senderCache = SenderCache()
     /// Senders admitted when set; starts as `config.accountAllowlist` and changes with `perm_` calls.
@@ -120,16 +120,16 @@ public actor TransactionPool {
 
     /// Inserts each, in order, in one hop.
     func insert(_ transactions: [RecoveredTransaction]) -> [Result<Hash32, TxPoolError>] {
-        var pending: [Hash32] = []
+        var pending: [Transaction] = []
         let results = transactions.map { tx in Result { () throws(TxPoolError) in try insert(tx, pending: &pending) } }
         publish(pending: pending)
         return results
     }
 
     /// Tells subscribers what became pending: each hash to the per-hash listeners, the batch to the batch ones.
-    func publish(pending: [Hash32]) {
+    func publish(pending: [Transaction]) {
         guard !pending.isEmpty else { return }
-        for hash in pending { pendingHashes.yield(hash) }
+        for tx in pending { pendingHashes.yield(tx.hash) }
         pendingBatches.yield(pending)
     }
 
@@ -151,14 +151,14 @@ public actor TransactionPool {
     /// Adds a transaction whose sender is already known (re-injection after a reorg, or peers' recovered gossip).
     @discardableResult
     public func insert(_ recovered: RecoveredTransaction) throws(TxPoolError) -> Hash32 {
-        var pending: [Hash32] = []
+        var pending: [Transaction] = []
         let hash = try insert(recovered, pending: &pending)
         publish(pending: pending)
         return hash
     }
 
-    /// `insert`, adding the hashes that became pending (this one, and queued ones it unblocked) to `pending`.
-    private func insert(_ recovered: RecoveredTransaction, pending: inout [Hash32]) throws(TxPoolError) -> Hash32 {
+    /// `insert`, adding what became pending (this one, and queued ones it unblocked) to `pending`.
+    private func insert(_ recovered: RecoveredTransaction, pending: inout [Transaction]) throws(TxPoolError) -> Hash32 {
         let tx = recovered.transaction
         let sender = recovered.sender
         let hash = tx.hash
@@ -176,7 +176,7 @@ public actor TransactionPool {
         }
 
         expireQueuedIfDue()
-        let promoted = try withAccount(sender) { account throws(TxPoolError) -> [Hash32] in
+        let promoted = try withAccount(sender) { account throws(TxPoolError) -> [Transaction] in
             let existing = account.pending[tx.nonce] ?? account.queued[tx.nonce]
             let isPending = account.pending[tx.nonce] != nil || tx.nonce == base + UInt64(account.pending.count)
             if let existing {
@@ -211,7 +211,7 @@ public actor TransactionPool {
                 account.queued[tx.nonce] = entry
                 queuedCount += 1
             }
-            return (isPending ? [hash] : []) + promote(&account, base: base)
+            return (isPending ? [tx] : []) + promote(&account, base: base)
         }
         slots[hash] = Slot(sender: sender, nonce: tx.nonce)
         pending.append(contentsOf: promoted)
@@ -230,14 +230,14 @@ public actor TransactionPool {
     }
 
     /// Moves queued transactions that now continue the pending run into it.
-    func promote(_ account: inout Account, base: UInt64) -> [Hash32] {
-        var promoted: [Hash32] = []
+    func promote(_ account: inout Account, base: UInt64) -> [Transaction] {
+        var promoted: [Transaction] = []
         var next = base + UInt64(account.pending.count)
         while let entry = account.queued.removeValue(forKey: next) {
             account.pending[next] = entry
             queuedCount -= 1
             pendingCount += 1
-            promoted.append(entry.hash)
+            promoted.append(entry.tx.transaction)
             next += 1
         }
         return promoted

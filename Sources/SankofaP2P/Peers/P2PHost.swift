@@ -268,7 +268,11 @@ public final class P2PHost: Sendable {
                 RLPxHandler(staticKey: configuration.nodeKey, role: role, handshakeTimeout: configuration.handshakeTimeout),
                 P2PSessionHandler(configuration: session, established: established),
                 PeerMessageForwarder(onMessage: { key, message in
-                    if let peer = peers.withLock({ $0.peers[key] }) { onMessage(peer, message) }
+                    // Only from the connection that is the peer's session. After simultaneous dials the one that
+                    // lost may still deliver what the peer sent on it before it closes (its eth Status): taken as
+                    // said on the session that won, a second Status got a good peer dropped and banned.
+                    guard let peer = peers.withLock({ $0.peers[key] }), peer.channel === channel else { return }
+                    onMessage(peer, message)
                 }, onOutcome: { [configuration] key, outcome in
                     peers.withLock { state in
                         switch outcome {

@@ -1,3 +1,4 @@
+import Foundation
 import SankofaJSON
 
 /// A minimal benchmark harness: each case runs for a time budget, reports operations per second, and may name
@@ -30,6 +31,22 @@ struct BenchmarkResult {
 }
 
 enum Harness {
+    /// Directories the measured cases' fixtures write to (RocksDB), removed by `removeScratch` once every case has
+    /// run: the cases keep their databases open until then. Touched only from the main flow of `main.swift`.
+    nonisolated(unsafe) static var scratchDirectories: [String] = []
+
+    /// A fresh directory path under the system's temporary directory, removed at the end of the run.
+    static func scratchDirectory(_ name: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-\(name)-\(UUID())").path
+        scratchDirectories.append(path)
+        return path
+    }
+
+    static func removeScratch() {
+        for path in scratchDirectories { try? FileManager.default.removeItem(atPath: path) }
+        scratchDirectories.removeAll()
+    }
+
     /// Calibrates an iteration count that takes about `seconds`, then measures the best of three runs.
     static func measure(_ bench: BenchmarkCase, seconds: Double) -> BenchmarkResult {
         let clock = ContinuousClock()

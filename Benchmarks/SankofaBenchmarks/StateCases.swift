@@ -28,7 +28,7 @@ enum StateCases {
         }.sorted { $0.lexicographicallyPrecedes($1) }
         let items = indexKeys.map { _ in randomBytes(150) }
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-bench-\(UUID())").path
+        let directory = Harness.scratchDirectory("state-bench")
         let fixture = try! StateFixture(path: directory, accounts: 10_000)
 
         return [

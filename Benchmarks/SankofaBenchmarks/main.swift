@@ -43,4 +43,5 @@ for bench in cases {
     if !json { print("measured \(bench.name)") }
 }
 if !onlyRunOnce { print(Harness.report(results, json: json)) }
+Harness.removeScratch()
 for entry in chosen { print(try await entry.report()) }

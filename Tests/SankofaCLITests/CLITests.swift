@@ -41,6 +41,7 @@ struct CLITests {
     @Test func keysGenerateAndAddress() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("node.key").path
         let generated = try SankofaBinary.run(["keys", "generate", "--output", path])
         #expect(generated.status == 0)
@@ -130,6 +131,7 @@ struct CLITests {
         let clean = try SankofaBinary.run(["contracts", "export", "--check", "--output", committed])
         #expect(clean.status == 0, "\(clean.stderr)")
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-contracts-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         let stale = try SankofaBinary.run(["contracts", "export", "--check", "--output", empty])
         #expect(stale.status != 0 && stale.stderr.contains("run 'sankofa contracts export'"))
         let written = try SankofaBinary.run(["contracts", "export", "--output", empty])

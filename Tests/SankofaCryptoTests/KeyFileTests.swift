@@ -2,13 +2,16 @@ import Foundation
 import Testing
 @testable import SankofaCrypto
 
+/// A class, so that each test's scratch directory goes with its instance (`deinit`).
 @Suite("Key files")
-struct KeyFileTests {
+final class KeyFileTests {
     let directory: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-keyfile-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     @Test func writeThenReadWithOwnerOnlyMode() throws {
         let path = directory.appendingPathComponent("key").path

@@ -143,6 +143,7 @@ struct AccountAllowlistTests {
 
     @Test func parsesBesuFormat() throws {
         let path = try write("accounts-allowlist = [\"0x627306090abaB3A6e1400e9345bC60c78a8BEf57\", \"0xf17f52151ebef6c7334fad080c5704d77216b732\"]\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let allowed = try AccountAllowlist.load(path: path)
         #expect(allowed.count == 2)
     }
@@ -150,6 +151,7 @@ struct AccountAllowlistTests {
     @Test func refusesBadFiles() throws {
         for text in ["nodes-allowlist = []", "accounts-allowlist = [\"0x12\"]", "not toml ="] {
             let path = try write(text)
+            defer { try? FileManager.default.removeItem(atPath: path) }
             #expect(throws: ConfigError.self) { _ = try AccountAllowlist.load(path: path) }
         }
         #expect(throws: ConfigError.self) { _ = try AccountAllowlist.load(path: "/nonexistent/accounts.toml") }

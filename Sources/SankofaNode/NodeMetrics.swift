@@ -51,6 +51,7 @@ public struct NodeMetrics: Sendable {
                                    ("messages_from_non_validators", now.fromNonValidators, before.fromNonValidators),
                                    ("proposals_made", now.proposalsMade, before.proposalsMade),
                                    ("proposals_received", now.proposalsReceived, before.proposalsReceived),
+                                   ("relays_withheld", now.relaysWithheld, before.relaysWithheld),
                                    ("signatures_refused", now.signaturesRefused, before.signaturesRefused)]
         where value > old {
             Counter(label: "sankofa_qbft_\(name)_total").increment(by: Int64(value - old))

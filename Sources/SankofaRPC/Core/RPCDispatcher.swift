@@ -58,14 +58,32 @@ public struct RPCDispatcher: Sendable {
         case .parsed(let parsed):
             return await dispatch(parsed, large: false, context: context)
         case .large(let bytes):
-            // Bodies too large to be cheap are parsed (and answered, when they hold heavy calls) on the heavy calls'
-            // lower-priority threads.
-            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { () async -> [UInt8]? in
-                let parsed: JSON
-                do throws(RPCError) { parsed = try parse(bytes) } catch { return JSONWriter.encode(Self.response(id: .null, error: error)) }
-                return await dispatch(parsed, large: true, context: context)
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { await answerLarge(bytes, context: context).reply }
+        }
+    }
+
+    /// `handle`, and whether one of the calls names a method the caller's token does not allow (HTTP answers 401
+    /// then, as Besu does), decided from the same parse: a large body is parsed once, off the event loop.
+    public func handleCheckingPermissions(_ body: RPCRequestBody, context: RPCCallContext) async -> (reply: [UInt8]?, refused: Bool) {
+        switch body {
+        case .parsed(let parsed):
+            return (await handle(body, context: context), refusesAny(parsed, context: context))
+        case .malformed:
+            return (await handle(body, context: context), false)
+        case .large(let bytes):
+            return await withTaskExecutorPreference(HeavyCallExecutor.shared) { () async -> ([UInt8]?, Bool) in
+                let (reply, parsed) = await answerLarge(bytes, context: context)
+                return (reply, parsed.map { refusesAny($0, context: context) } ?? false)
             }
         }
+    }
+
+    /// A body too large to be cheap, parsed (and answered, when it holds heavy calls) where the caller runs it: on
+    /// the heavy calls' lower-priority threads. Its answer, and what it parsed to (nil if it did not).
+    private func answerLarge(_ bytes: [UInt8], context: RPCCallContext) async -> (reply: [UInt8]?, parsed: JSON?) {
+        let parsed: JSON
+        do throws(RPCError) { parsed = try parse(bytes) } catch { return (JSONWriter.encode(Self.response(id: .null, error: error)), nil) }
+        return (await dispatch(parsed, large: true, context: context), parsed)
     }
 
     /// Answers a parsed body where its calls belong: requests with heavy calls on the heavy calls' threads.
@@ -116,15 +134,9 @@ public struct RPCDispatcher: Sendable {
         return answered ? out : nil
     }
 
-    /// Whether any call in `body` names a method the context's permissions refuse (HTTP answers those with 401).
-    public func refusesAny(_ body: RPCRequestBody, context: RPCCallContext) -> Bool {
+    /// Whether any call in `parsed` names a method the context's permissions refuse (HTTP answers those with 401).
+    public func refusesAny(_ parsed: JSON, context: RPCCallContext) -> Bool {
         guard let permissions = context.permissions else { return false }
-        let parsed: JSON
-        switch body {
-        case .parsed(let json): parsed = json
-        case .large(let bytes): guard let json = try? parse(bytes) else { return false }; parsed = json
-        case .malformed: return false
-        }
         let calls = parsed.arrayValue ?? [parsed]
         return calls.contains { call in call["method"]?.stringValue.map { !permissions.allows($0) } ?? false }
     }

@@ -182,7 +182,8 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case readiness(ReadinessCheck)
         case login(HTTPRequest, cors: [(String, String)])
         /// JSON-RPC; `refused` when a call names a method the token does not allow (answered 401, as Besu does), nil
-        /// while a large body is unparsed: it is checked on the heavy calls' threads, never on the event loop.
+        /// while a large body is unparsed: it is checked where it is parsed for its answer, on the heavy calls'
+        /// threads, never on the event loop (`RPCDispatcher.handleCheckingPermissions`).
         case call(body: RPCRequestBody, context: RPCCallContext, refused: Bool?, cors: [(String, String)])
     }
 
@@ -234,8 +235,11 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
             }
         }
         let rpcBody = request.body.withUnsafeReadableBytes { dispatcher.read($0) }
-        var refused: Bool?
-        if case .large = rpcBody, context.permissions != nil {} else { refused = dispatcher.refusesAny(rpcBody, context: context) }
+        let refused: Bool? = switch rpcBody {
+        case .parsed(let parsed): dispatcher.refusesAny(parsed, context: context)
+        case .malformed: false
+        case .large: context.permissions == nil ? false : nil
+        }
         return .call(body: rpcBody, context: context, refused: refused, cors: cors)
     }
 
@@ -262,13 +266,12 @@ public struct RPCHTTPServer: Service, CustomStringConvertible {
         case .login(let request, let cors):
             return await login(request, cors: cors)
         case .call(let body, let context, let refused, let cors):
-            var isRefused = refused ?? false
-            if refused == nil {
-                let dispatcher = dispatcher
-                isRefused = await withTaskExecutorPreference(HeavyCallExecutor.shared) { dispatcher.refusesAny(body, context: context) }
+            let (reply, isRefused) = if let refused {
+                (await dispatcher.handle(body, context: context), refused)
+            } else {
+                await dispatcher.handleCheckingPermissions(body, context: context)
             }
-            let reply = await dispatcher.handle(body, context: context) ?? []
-            return Response(status: isRefused ? .unauthorized : .ok, body: reply, headers: cors)
+            return Response(status: isRefused ? .unauthorized : .ok, body: reply ?? [], headers: cors)
         }
     }
 

@@ -88,7 +88,7 @@ public final class QBFTController {
         switch timer.name {
         case QBFTEnvironment.blockTimerName: manager.blockTimerExpired()
         case QBFTEnvironment.roundTimerName: manager.roundExpired(timer.round)
-        case QBFTEnvironment.relayTimerName: relayWaitingProposals(of: timer.round, in: manager)
+        case QBFTEnvironment.relayTimerName: relayWaitingProposals(in: manager)
         default: break
         }
     }
@@ -213,13 +213,16 @@ public final class QBFTController {
                              deadlineMilliseconds: env.clock.nowMilliseconds &+ env.config.proposalRelayDelayMilliseconds)
     }
 
-    /// The relay delay of round `round`'s PROPOSAL ran out: it goes to the validators that have neither sent it
-    /// nor voted on it. If the round has moved on (or the height, which clears the queue), nobody needs it any more.
-    private func relayWaitingProposals(of round: UInt32, in manager: QBFTBlockHeightManager) {
+    /// The relay delay ran out (one timer: a later proposal restarts it): each waiting PROPOSAL goes to the
+    /// validators that have neither sent it nor voted on it. One for a round this node has moved past is needed by
+    /// nobody any more (nor is any once the height is decided, which clears the queue); one for a round it has not
+    /// reached yet (its own timers are late) still goes on.
+    private func relayWaitingProposals(in manager: QBFTBlockHeightManager) {
         let waiting = pendingRelays
         pendingRelays.removeAll()
         for entry in waiting {
-            guard entry.message.roundIdentifier.round == round, manager.roundNumber == round else {
+            let round = entry.message.roundIdentifier.round
+            guard round >= manager.roundNumber ?? 0 else {
                 env.counters.relaysWithheld += relayCandidates(of: entry, in: manager.context).count
                 continue
             }

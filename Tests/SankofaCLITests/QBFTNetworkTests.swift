@@ -1,5 +1,7 @@
 import Foundation
 import SankofaJSON
+import SankofaPrimitives
+import SankofaQBFT
 import SankofaTestSupport
 import Testing
 
@@ -68,6 +70,57 @@ struct QBFTNetworkTests {
             throw error
         }
         for node in nodes + [replica] { await node.stop() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Proposals reach a validator its proposer is not connected to through the others (re-sent after
+    /// `QBFTConfig.proposalRelayDelayMilliseconds`). A and D never dial each other and B is down, so a height
+    /// proposed by A or D needs the other's vote and closes only if the relay gets through. With relays working
+    /// only B's heights change round, once; without them A's and D's would too, and D's (whose next proposer is
+    /// down as well, or cut off) more than once.
+    @Test func validatorsNotConnectedToTheProposerVoteThroughRelays() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sankofa-qbft-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let genesisPath = directory.appendingPathComponent("genesis.json").path
+        let nodes = try ["a", "b", "c", "d"].map { try P2PTestNode($0, in: directory, genesisPath: genesisPath) }
+        let (a, b, c, d) = (nodes[0], nodes[1], nodes[2], nodes[3])
+        let genesis = try SankofaBinary.run(["genesis", "new", "--consensus", "qbft", "--chain-id", "2018",
+                                             "--block-period", "1", "--request-timeout", "2", "--validator"]
+                                            + nodes.map { $0.key.address.checksummed } + ["--output", genesisPath])
+        #expect(genesis.status == 0, "\(genesis.stderr)")
+        let peers: [ObjectIdentifier: [P2PTestNode]] = [ObjectIdentifier(a): [b, c], ObjectIdentifier(b): [a, c, d],
+                                                        ObjectIdentifier(c): [a, b, d], ObjectIdentifier(d): [b, c]]
+        for node in nodes {
+            node.mode = "validator"
+            node.extraArguments = ["--bootnodes", (peers[ObjectIdentifier(node)] ?? []).map(\.enode).joined(separator: ",")]
+        }
+        do {
+            for node in nodes { try node.start() }
+            try await Self.waitForHeads(nodes, atLeast: 2, seconds: 90)
+            await b.stop(SIGKILL)
+            let from = (await Self.head(c) ?? 0) + 1
+            try await Self.waitForHeads([a, c, d], atLeast: from + 8, seconds: 90)
+            var rounds: [UInt32] = []
+            var roundZeroByAOrD = 0
+            for number in from...(from + 8) {
+                let block = try await c.rpc.call("eth_getBlockByNumber", [.string("0x" + String(number, radix: 16)), false])
+                let extra = try Hex.decode(try #require(block["extraData"]?.stringValue))
+                let round = try QBFTExtraData(rlp: extra).round
+                rounds.append(round)
+                let miner = block["miner"]?.stringValue?.lowercased()
+                if round == 0, [a, d].contains(where: { $0.key.address.hex == miner }) { roundZeroByAOrD += 1 }
+            }
+            #expect(rounds.allSatisfy { $0 <= 1 }, "rounds of #\(from)…: \(rounds)")
+            #expect(roundZeroByAOrD > 0, "no height proposed by A or D closed in round 0: \(rounds)")
+            let (peersOfA, peersOfD) = (await a.peerCount(), await d.peerCount())
+            #expect(peersOfA == 1 && peersOfD == 1, "A and D should see only C with B down")
+        } catch {
+            for node in nodes { await node.stop(SIGKILL) }
+            let logs = nodes.map { "--- \($0.name)\n" + String($0.log.suffix(3_000)) }
+            Issue.record(Comment(rawValue: "logs:\n" + logs.joined(separator: "\n")))
+            throw error
+        }
+        for node in nodes { await node.stop() }
         try? FileManager.default.removeItem(at: directory)
     }
 

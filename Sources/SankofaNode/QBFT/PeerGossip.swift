@@ -14,8 +14,8 @@ import SankofaPrimitives
 /// (replicas, standbys) ignore these messages. The cost is one copy per `istanbul` peer rather than per validator
 /// — consensus messages are a few hundred bytes, a few per validator and block, but a proposal carries its block
 /// (up to megabytes), so a relayed message skips the peers whose node keys are its holders' (its author, and for
-/// a proposal, the validators that voted on it while it waited; `QBFTConfig.proposalRelayDelayMilliseconds`). No message code is added
-/// to `istanbul/100`, so Besu peers see the same messages as before.
+/// a proposal, the validators that voted on it while it waited: `QBFTConfig.proposalRelayDelayMilliseconds`). No
+/// message code is added to `istanbul/100`, so Besu peers see the same messages as before.
 ///
 /// Called on the consensus thread, it never waits: writes are handed to each peer's NIO channel. A peer whose
 /// channel is over its write-buffer high-water mark gets nothing until it drains, so a stalled peer cannot make

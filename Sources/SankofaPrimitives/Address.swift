@@ -86,6 +86,13 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String { checksummed }
 
+    /// Sets and dictionaries hash the words with `WordHashing`, not SipHash.
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int { WordHashing.hash(w0, w1, UInt64(w2), 0, seed: seed) }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
+
     public static func < (lhs: Address, rhs: Address) -> Bool {
         (lhs.w0.bigEndian, lhs.w1.bigEndian, lhs.w2.bigEndian) < (rhs.w0.bigEndian, rhs.w1.bigEndian, rhs.w2.bigEndian)
     }

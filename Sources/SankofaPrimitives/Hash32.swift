@@ -67,6 +67,13 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var isZero: Bool { w0 | w1 | w2 | w3 == 0 }
 
+    /// Sets and dictionaries hash the words with `WordHashing`, not SipHash.
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int { WordHashing.hash(w0, w1, w2, w3, seed: seed) }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
+
     /// Orders hashes as big-endian byte strings (the order of their hex text).
     public static func < (lhs: Hash32, rhs: Hash32) -> Bool {
         let l = (lhs.w0.bigEndian, lhs.w1.bigEndian, lhs.w2.bigEndian, lhs.w3.bigEndian)

@@ -27,6 +27,22 @@ struct RLPTests {
         #expect(try zero.readUInt64() == 0)
     }
 
+    /// A reader may start inside its input (a typed transaction's fields, after the type byte) and then reads
+    /// what a reader over a copy of the tail would.
+    @Test func aReaderMayStartInsideItsInput() throws {
+        var inside = RLPReader([0x02, 0xc3, 0x01, 0x02, 0x03], from: 1)
+        var list = try inside.readList()
+        #expect(try list.readUInt64() == 1)
+        #expect(try list.readUInt64() == 2)
+        #expect(try list.readUInt64() == 3)
+        try list.finish()
+        try inside.finish()
+        var truncated = RLPReader([0x02, 0xc3, 0x01], from: 1)
+        #expect(throws: RLPError.self) { _ = try truncated.readList() }
+        var empty = RLPReader([0x02], from: 1)
+        #expect(empty.isAtEnd)
+    }
+
     @Test func typedFieldsRoundTrip() throws {
         let address = try Address(hex: "0x00000000000000000000000000000000000010aa")
         let hash = Keccak256.hash([1, 2, 3] as [UInt8])

@@ -13,17 +13,35 @@ public struct Transaction: Sendable, Hashable {
         case dynamicFee(DynamicFeeTransaction)
     }
 
-    public let payload: Payload
-    public let signature: RecoverableSignature
+    /// The fields, signature, encoding and hash, shared by every copy. A node copies each transaction a score of
+    /// times (pool, gossip batches, block candidates, blocks, receipts); a copy is then one reference count rather
+    /// than ~280 bytes and a count on each of three buffers.
+    private final class Storage: Sendable {
+        let payload: Payload
+        let signature: RecoverableSignature
+        let encoded: [UInt8]
+        let hash: Hash32
+
+        init(payload: Payload, signature: RecoverableSignature, encoded: [UInt8]) {
+            self.payload = payload
+            self.signature = signature
+            self.encoded = encoded
+            self.hash = Keccak256.hash(encoded)
+        }
+    }
+
+    private let storage: Storage
+
+    public var payload: Payload { storage.payload }
+    public var signature: RecoverableSignature { storage.signature }
     /// The canonical opaque encoding.
-    public let encoded: [UInt8]
+    public var encoded: [UInt8] { storage.encoded }
     /// keccak256(encoded).
-    public let hash: Hash32
+    public var hash: Hash32 { storage.hash }
 
     /// Assembles a transaction from fields and a signature, computing its encoding and hash.
     public init(payload: Payload, signature: RecoverableSignature) {
-        self.payload = payload
-        self.signature = signature
+        let encoded: [UInt8]
         var writer = RLPWriter(capacity: 128)
         switch payload {
         case .legacy(let tx):
@@ -37,7 +55,7 @@ public struct Transaction: Sendable, Hashable {
         case .accessList(let tx): encoded = Self.encodeTyped(tx, signature: signature, writer: &writer)
         case .dynamicFee(let tx): encoded = Self.encodeTyped(tx, signature: signature, writer: &writer)
         }
-        hash = Keccak256.hash(encoded)
+        storage = Storage(payload: payload, signature: signature, encoded: encoded)
     }
 
     /// Decodes the opaque form (`eth_sendRawTransaction`). Non-canonical RLP, trailing bytes, unknown types and
@@ -53,7 +71,7 @@ public struct Transaction: Sendable, Hashable {
                 guard let type = TransactionType(rawValue: first), type != .legacy else {
                     throw TransactionError.unsupportedType(first)
                 }
-                reader = RLPReader(Array(raw[1...]))
+                reader = RLPReader(raw, from: 1)
                 switch type {
                 case .accessList:
                     let (fields, sig) = try Self.decodeTyped(AccessListTransaction.self, from: &reader)
@@ -69,10 +87,7 @@ public struct Transaction: Sendable, Hashable {
             return decoded
         }
         do { try signature.validate() } catch { throw .invalidSignature(error) }
-        self.payload = payload
-        self.signature = signature
-        self.encoded = raw
-        self.hash = Keccak256.hash(raw)
+        storage = Storage(payload: payload, signature: signature, encoded: raw)
     }
 
     /// Decodes a transaction as it sits in a block body: a legacy transaction is an RLP list, a typed one an RLP
@@ -92,7 +107,9 @@ public struct Transaction: Sendable, Hashable {
         if case .legacy = payload { writer.writeRaw(encoded) } else { writer.write(bytes: encoded) }
     }
 
-    public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.hash == rhs.hash && lhs.encoded == rhs.encoded }
+    public static func == (lhs: Transaction, rhs: Transaction) -> Bool {
+        lhs.storage === rhs.storage || (lhs.hash == rhs.hash && lhs.encoded == rhs.encoded)
+    }
     public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     // MARK: Codec helpers

@@ -18,6 +18,12 @@ public struct RLPReader: Sendable {
         self.end = input.count
     }
 
+    /// A reader over `input` from byte `start` on (a typed transaction's fields after its type byte), without a copy.
+    public init(_ input: [UInt8], from start: Int) {
+        precondition(start <= input.count, "an RLP reader cannot start past its input")
+        self.init(input: input, position: start, end: input.count)
+    }
+
     init(input: [UInt8], position: Int, end: Int) {
         self.input = input
         self.position = position

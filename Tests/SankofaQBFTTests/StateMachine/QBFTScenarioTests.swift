@@ -62,11 +62,24 @@ struct QBFTScenarioTests {
         #expect(network.runningNodes.allSatisfy { ($0.controller?.counters.regossiped ?? 0) > 0 })
     }
 
-    /// A validator cut off from a proposer gets its proposals through the others once the relay delay has run
-    /// out: with B down and A and D unable to talk, a height A or D proposes needs the other's votes, so it is
-    /// decided in round 0 only if the relay gets through.
+    /// A validator cut off from a proposer gets its proposals through the others once the relay delay has run out.
     @Test func aValidatorCutOffFromTheProposerGetsItsProposalRelayed() throws {
+        try Self.expectProposalsRelayedAcrossTheCut(clockLagOfC: 0)
+    }
+
+    /// The same cut, with the relaying validator's clock 400 ms behind: each proposal reaches it before its own
+    /// block timer would start round 0 and the relay delay (250 ms here) ends before that timer does; a valid
+    /// PROPOSAL for a round ahead moves it to that round, so it still relays the proposal in time for round 0.
+    @Test func aValidatorWhoseClockLagsStillRelaysTheProposalItWaitsOn() throws {
+        #expect(Self.config.proposalRelayDelayMilliseconds < 400)
+        try Self.expectProposalsRelayedAcrossTheCut(clockLagOfC: 400)
+    }
+
+    /// B down, A and D unable to talk, C between them: every height A or D proposes needs the other's votes, so
+    /// it is decided in round 0 only if C relays the proposal.
+    static func expectProposalsRelayedAcrossTheCut(clockLagOfC lag: UInt64) throws {
         let network = Self.network(["A", "B", "C", "D"])
+        network["C"].clockLag = lag
         network.partition = [["A", "C"], ["C", "D"], ["B"]]
         network["B"].stop()
         #expect(network.run(untilHeight: 8, within: 300))

@@ -230,6 +230,11 @@ final class FakeNode: BlockBuilder, ProposedBlockValidator, BlockImporter, Conse
     var pendingTransactions: [Transaction] = []
     /// The signing port the next `start()` hands the controller (a hot standby's guard); nil signs everything.
     var signingPermit: ((SigningIntent) -> Bool)?
+    /// How far this node's consensus clock runs behind the network's, in ms: its timers, absolute deadlines in its
+    /// own time (a block timer from the parent's timestamp), fire that much late, while delays it measures from its
+    /// own "now" (the relay delay, round timeouts) last as long as everyone's. Header checks keep the network's
+    /// time (their future bound is a whole second).
+    var clockLag: UInt64 = 0
 
     init(label: String, network: FakeNetwork) {
         self.label = label
@@ -301,10 +306,10 @@ final class FakeNode: BlockBuilder, ProposedBlockValidator, BlockImporter, Conse
         network.sendFrom(label, code: code, data: data, to: validators)
     }
 
-    var nowMilliseconds: UInt64 { network.nowMilliseconds }
+    var nowMilliseconds: UInt64 { network.nowMilliseconds - clockLag }
 
     func startTimer(_ timer: ConsensusTimer, deadlineMilliseconds: UInt64) {
-        network.arm(label, timer, deadlineMilliseconds)
+        network.arm(label, timer, deadlineMilliseconds + clockLag)
     }
 
     func cancelTimer(named name: String) { network.disarm(label, name) }

@@ -18,6 +18,7 @@ enum FoundationCases {
         let signature = tx.signature
         let small = [UInt8](repeating: 0xab, count: 32)
         let kib = [UInt8](repeating: 0xcd, count: 1024)
+        let hashes = (0..<4_096).map { Keccak256.hash(Array("transaction \($0)".utf8)) }
 
         return [
             BenchmarkCase(name: "keccak/32B", bytesPerOp: 32, baseline: nil) { n in
@@ -35,6 +36,14 @@ enum FoundationCases {
                         blackHole(hasher.finalize())
                     }
                 }
+            },
+            // Transaction hashes kept the way the pool, the sender cache and each peer's known set keep them: fresh
+            // tables of 4,096, each key inserted and then found. Baseline: the same keys hashed by SipHash.
+            BenchmarkCase(name: "table/hash32-siphash", bytesPerOp: 0, baseline: nil) { n in
+                insertAndFind(n, hashes.map(SipHashed.init))
+            },
+            BenchmarkCase(name: "table/hash32", bytesPerOp: 0, baseline: "table/hash32-siphash") { n in
+                insertAndFind(n, hashes)
             },
             BenchmarkCase(name: "rlp/encode-tx", bytesPerOp: raw.count, baseline: nil) { n in
                 for _ in 0..<n { blackHole(Transaction(payload: payload, signature: signature).encoded.count) }
@@ -55,6 +64,33 @@ enum FoundationCases {
                 for _ in 0..<n { blackHole(try? Transaction(raw: raw).recoverSender()) }
             },
         ]
+    }
+}
+
+/// `n` insertions and lookups: each key is inserted into a table and found again, a fresh table every
+/// `keys.count` keys.
+private func insertAndFind<Key: Hashable>(_ n: Int, _ keys: [Key]) {
+    var table = Set<Key>()
+    var found = 0
+    for i in 0..<n {
+        let key = keys[i % keys.count]
+        if i % keys.count == 0 { table = [] }
+        table.insert(key)
+        if table.contains(key) { found += 1 }
+    }
+    blackHole(found)
+}
+
+/// A hash keyed the standard way, as `Hash32` was before `WordHashing`: its four words into SipHash (what the
+/// synthesized conformance does).
+private struct SipHashed: Hashable {
+    let hash: Hash32
+
+    static func == (lhs: SipHashed, rhs: SipHashed) -> Bool { lhs.hash == rhs.hash }
+    func hash(into hasher: inout Hasher) {
+        hash.withUnsafeBytes { raw in
+            for offset in stride(from: 0, to: 32, by: 8) { hasher.combine(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        }
     }
 }
 

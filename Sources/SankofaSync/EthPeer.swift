@@ -90,13 +90,8 @@ public final class EthPeer: Sendable, CustomStringConvertible {
     }
     /// Of `hashes`, those the peer is not known to have; they are marked as known (we are about to send them).
     func takeUnknownTransactions(_ hashes: [Hash32]) -> [Hash32] {
-        state.withLock { state in
-            hashes.filter { hash in
-                guard !state.knownTransactions.contains(hash) else { return false }
-                state.knownTransactions.insert(hash)
-                return true
-            }
-        }
+        // `insert` is false for a hash already known: one lookup per hash.
+        state.withLock { state in hashes.filter { state.knownTransactions.insert($0) } }
     }
 
     // MARK: Fetching announced transactions

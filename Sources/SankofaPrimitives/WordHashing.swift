@@ -6,6 +6,8 @@
 /// 64×64→128-bit multiplies (the construction of wyhash, which also backs Go's map hashing), a third of the
 /// cost. Like `Hasher`, the result is keyed by a secret drawn once per process and by each table's own seed, so
 /// a peer cannot aim transactions at one bucket, and tables of different sizes do not share a bucket order.
+/// (The secret is random even under `SWIFT_DETERMINISTIC_HASHING`: tables keyed by these never iterate in a
+/// repeatable order, which nothing here relies on.)
 public enum WordHashing {
     @usableFromInline
     static let key: (UInt64, UInt64, UInt64) = {
@@ -27,6 +29,6 @@ public enum WordHashing {
         let seeded = key.0 ^ UInt64(bitPattern: Int64(seed))
         let first = fold(w0 ^ seeded, w1 ^ key.1)
         let second = fold(w2 ^ key.2, w3 ^ seeded)
-        return Int(bitPattern: UInt(fold(first ^ key.1, second ^ key.2)))
+        return Int(truncatingIfNeeded: fold(first ^ key.1, second ^ key.2))
     }
 }

@@ -90,7 +90,7 @@ public final class EthPeer: Sendable, CustomStringConvertible {
     }
     /// Of `hashes`, those the peer is not known to have; they are marked as known (we are about to send them).
     func takeUnknownTransactions(_ hashes: [Hash32]) -> [Hash32] {
-        // `insert` is false for a hash already known: one lookup per hash.
+        // `insert` is false for a hash already known: one lookup for each new hash, not two.
         state.withLock { state in hashes.filter { state.knownTransactions.insert($0) } }
     }
 

@@ -39,7 +39,7 @@ struct RLPTests {
         try inside.finish()
         var truncated = RLPReader([0x02, 0xc3, 0x01], from: 1)
         #expect(throws: RLPError.self) { _ = try truncated.readList() }
-        var empty = RLPReader([0x02], from: 1)
+        let empty = RLPReader([0x02], from: 1)
         #expect(empty.isAtEnd)
     }
 

@@ -5,7 +5,7 @@ import SankofaPrimitives
 ///
 /// `encoded` is the EIP-2718 "opaque" form that `eth_sendRawTransaction` takes and whose keccak is the
 /// transaction hash: the RLP list for legacy transactions, `type ‖ rlp(fields)` for typed ones.
-public struct Transaction: Sendable, Hashable {
+public struct Transaction: Sendable, Hashable, CustomStringConvertible {
     /// The type-specific unsigned fields.
     public enum Payload: Hashable, Sendable {
         case legacy(LegacyTransaction)
@@ -111,6 +111,9 @@ public struct Transaction: Sendable, Hashable {
         lhs.storage === rhs.storage || (lhs.hash == rhs.hash && lhs.encoded == rhs.encoded)
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    /// Type, hash and nonce, for logs and failed tests (the default description would show only the private box).
+    public var description: String { "\(type) transaction \(hash.hex), nonce \(nonce)" }
 
     // MARK: Codec helpers
 

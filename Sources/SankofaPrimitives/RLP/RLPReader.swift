@@ -20,7 +20,7 @@ public struct RLPReader: Sendable {
 
     /// A reader over `input` from byte `start` on (a typed transaction's fields after its type byte), without a copy.
     public init(_ input: [UInt8], from start: Int) {
-        precondition(start <= input.count, "an RLP reader cannot start past its input")
+        precondition(start >= 0 && start <= input.count, "an RLP reader must start within its input")
         self.init(input: input, position: start, end: input.count)
     }
 

@@ -79,7 +79,10 @@ struct QBFTScenarioTests {
     /// it is decided in round 0 only if C relays the proposal.
     static func expectProposalsRelayedAcrossTheCut(clockLagOfC lag: UInt64) throws {
         let network = Self.network(["A", "B", "C", "D"])
-        network["C"].clockLag = lag
+        if lag > 0 {
+            network["C"].clockLag = lag
+            network["C"].start()   // its first block timer too, not only the later ones
+        }
         network.partition = [["A", "C"], ["C", "D"], ["B"]]
         network["B"].stop()
         #expect(network.run(untilHeight: 8, within: 300))

@@ -1,7 +1,7 @@
 /// A 32-byte value: a Keccak-256 digest, a block or transaction hash, a state root, a storage key.
 ///
-/// Held inline as four machine words in memory order, so equality and hashing are four compares and the
-/// type never allocates.
+/// Held inline as four machine words in memory order, so equality is four compares, hashing a few multiplies
+/// (`WordHashing`), and the type never allocates.
 public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
     @usableFromInline var w0: UInt64
     @usableFromInline var w1: UInt64

@@ -33,8 +33,8 @@ extension TransactionPool {
         publish(pending: promoted)
     }
 
-    /// Drops `sender`'s transactions below its account nonce and rebuilds its pending run from there; hashes that
-    /// became pending are appended to `promoted`.
+    /// Drops `sender`'s transactions below its account nonce and rebuilds its pending run from there; transactions
+    /// that became pending are appended to `promoted`.
     func rebase(_ sender: Address, promoted: inout [Transaction]) {
         let base = baseNonce(sender)
         withAccount(sender) { account in

@@ -62,8 +62,8 @@ public actor TransactionPool {
     /// Newly pending hashes fan out to every subscriber (`newPendingTransactions`, dev-mode sealing), each with a
     /// bounded buffer: 4,096 by default, more for a listener that asks.
     let pendingHashes = Broadcast<Hash32>(bufferLimit: 4_096)
-    /// The same hashes a batch at a time (one admission call or new head), for gossip: one stream hop per batch
-    /// instead of one per transaction.
+    /// The same transactions a batch at a time (one admission call or new head), for gossip: one stream hop per
+    /// batch instead of one per transaction.
     let pendingBatches = Broadcast<[Transaction]>(bufferLimit: 1_024)
     /// Senders recovered on this node by transaction hash, shared by admission, proposal checks, import and RPC.
     public nonisolated let senderCache = SenderCache()
